@@ -1,0 +1,42 @@
+/** A button under a message. Pressing it sends a `button` message with its `data`. */
+export interface Button {
+  /** What the button says. */
+  label: string;
+  /** What comes back when it is pressed (at most 64 bytes, Telegram's limit). */
+  data?: string;
+  /** Opens a link instead of sending data. */
+  url?: string;
+}
+
+/** A file the bot sends: the result of a tool (a PDF, a screenshot, ...). */
+export interface Artifact {
+  name: string;
+  mimeType: string;
+  /** The bytes; adapters upload them or serve them by URL. */
+  data: Uint8Array;
+  /** A caption shown with the file. */
+  caption?: string;
+}
+
+/** One reply, the same shape on every messenger. Adapters render it within their limits. */
+export interface OutgoingMessage {
+  /** The text. Markdown when `format` is `markdown`. */
+  text: string;
+  /** `plain` (default) or `markdown`; adapters without Markdown show it as written. */
+  format?: 'plain' | 'markdown';
+  /** Rows of buttons. Adapters without buttons show them as numbered options. */
+  buttons?: Button[][];
+  artifacts?: Artifact[];
+  /** The platform message id this message replies to. */
+  replyTo?: string;
+}
+
+/** What an adapter reports after sending: the ids the platform gave the sent parts. */
+export interface SentMessage {
+  platformMessageIds: string[];
+}
+
+/** Accepts a string or an OutgoingMessage and returns an OutgoingMessage. */
+export function toOutgoing(message: string | OutgoingMessage): OutgoingMessage {
+  return typeof message === 'string' ? { text: message } : message;
+}

@@ -1,0 +1,66 @@
+/** What a tool may do. A tool gets a permission only when its manifest declares it and the bot's config grants it. */
+export type Permission = 'network' | 'browser' | 'execute-code' | 'storage' | 'schedule' | 'messaging' | 'secrets';
+
+/** Every permission, in the order the docs list them. */
+export const permissions: readonly Permission[] = [
+  'network',
+  'browser',
+  'execute-code',
+  'storage',
+  'schedule',
+  'messaging',
+  'secrets',
+];
+
+/** A JSON Schema document (draft 2020-12 or draft-07), as plain JSON. */
+export type JsonSchema = Record<string, unknown>;
+
+/** One tool, as `skill.json` declares it. */
+export interface ToolManifest {
+  /** Unique across the bot: `^[a-z][a-z0-9_]{0,63}$`, such as `web_fetch`. */
+  name: string;
+  /** What the tool does, for people and for the planner's model. */
+  description: string;
+  /** A JSON Schema of `type: "object"` for the tool's arguments. */
+  input_schema: JsonSchema;
+  /** A JSON Schema for the tool's result, when it is checked. */
+  output_schema?: JsonSchema;
+  permissions: Permission[];
+  /** True when running the tool changes something outside the bot's answer (sends, writes, pays). */
+  side_effects: boolean;
+  /** How long the tool may run before it is aborted. */
+  timeout_ms: number;
+}
+
+/** A slash command that runs a tool. */
+export interface CommandManifest {
+  /** The command without `/`: `^[a-z][a-z0-9_]{0,31}$`. */
+  name: string;
+  /** The tool the command runs; must be declared in the same manifest. */
+  tool: string;
+  /** Shown in `/help` and messenger command menus; a string, or `{ en, ru }`. */
+  description: string | { en: string; ru?: string };
+  /** The input property that receives the text after the command (`/search cats` → `{ query: "cats" }`). */
+  argument?: string;
+}
+
+/** The parsed content of a skill's `skill.json`. */
+export interface SkillManifest {
+  $schema?: string;
+  /** kebab-case, unique in the bot: `web-search`. */
+  name: string;
+  /** Semantic version: `1.2.0`. */
+  version: string;
+  description: string;
+  tools: ToolManifest[];
+  commands?: CommandManifest[];
+  /** A JSON Schema for the skill's options in the bot's config. */
+  config_schema?: JsonSchema;
+  /** The module that exports the handlers, relative to `skill.json`; defaults to the package entry. */
+  entry?: string;
+  /** What the skill needs from the runtime to start. */
+  requires?: {
+    /** Environment variables that must be set (their values are secrets and are never logged). */
+    env?: string[];
+  };
+}

@@ -1,0 +1,163 @@
+/** A user's role. A user with no role has not been admitted to a private bot. */
+export type Role = 'owner' | 'admin' | 'moderator' | 'user';
+
+/** All roles, most powerful first. */
+export const roles: readonly Role[] = ['owner', 'admin', 'moderator', 'user'];
+
+/** A user or chat as one platform knows it: `{ platform: 'telegram', platformId: '42' }`. */
+export interface Identity {
+  platform: string;
+  platformId: string;
+}
+
+/** A person, with one stable Botwire id across every platform they were linked on. */
+export interface UserRecord {
+  /** Stable id, such as `usr_01J...`; never reused. */
+  id: string;
+  /** Every platform identity of this person (at least one). */
+  identities: Identity[];
+  name?: string;
+  username?: string;
+  /** The last locale the platform reported, such as `ru`. */
+  locale?: string;
+  /** Undefined until the user is admitted (or claims the bot). */
+  role?: Role;
+  /** Free-form profile fields set by middleware and skills (JSON-serializable). */
+  data: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Profile fields a platform reports; used to create a user or refresh their record. */
+export interface UserProfile {
+  name?: string;
+  username?: string;
+  locale?: string;
+}
+
+/** Fields that may be changed on a user. `role: null` removes the role. */
+export interface UserPatch extends UserProfile {
+  role?: Role | null;
+  data?: Record<string, unknown>;
+}
+
+/** A chat (a private conversation or a group), with a stable Botwire id. */
+export interface ChatRecord {
+  /** Stable id, such as `cht_01J...`. */
+  id: string;
+  identity: Identity;
+  type: 'private' | 'group';
+  title?: string;
+  createdAt: Date;
+}
+
+/** One message of a chat's history. */
+export interface MessageRecord {
+  /** Increasing id, unique in the storage. */
+  id: number;
+  chatId: string;
+  /** The user who sent it; undefined for the bot's own messages. */
+  userId?: string;
+  direction: 'in' | 'out';
+  text: string;
+  platformMessageId?: string;
+  /** Extra JSON-serializable fields (tool calls, artifact names, ...). */
+  meta?: Record<string, unknown>;
+  at: Date;
+}
+
+/** What {@link MessageStore.append} takes. */
+export interface NewMessage {
+  chatId: string;
+  userId?: string;
+  direction: 'in' | 'out';
+  text: string;
+  platformMessageId?: string;
+  meta?: Record<string, unknown>;
+  at?: Date;
+}
+
+/** Users, found or created by their platform identity. */
+export interface UserStore {
+  /** Finds the user with this identity, or creates one; refreshes the given profile fields. */
+  resolve(identity: Identity, profile?: UserProfile): Promise<UserRecord>;
+  get(id: string): Promise<UserRecord | undefined>;
+  findByIdentity(identity: Identity): Promise<UserRecord | undefined>;
+  /** Changes fields; throws BOTWIRE_INVALID_ARGUMENT when the user does not exist. */
+  update(id: string, patch: UserPatch): Promise<UserRecord>;
+  /** Adds another platform identity to a user (one person on two messengers). */
+  link(id: string, identity: Identity): Promise<UserRecord>;
+  /** Users ordered by creation, optionally only those with a role. */
+  list(options?: { role?: Role; limit?: number; offset?: number }): Promise<UserRecord[]>;
+}
+
+/** Chats, found or created by their platform identity. */
+export interface ChatStore {
+  resolve(identity: Identity, info: { type: 'private' | 'group'; title?: string }): Promise<ChatRecord>;
+  get(id: string): Promise<ChatRecord | undefined>;
+}
+
+/** Message history per chat. */
+export interface MessageStore {
+  append(message: NewMessage): Promise<MessageRecord>;
+  /** The newest `limit` (default 50) messages before `beforeId`, returned oldest first. */
+  list(chatId: string, options?: { limit?: number; beforeId?: number }): Promise<MessageRecord[]>;
+}
+
+/** Options for {@link KeyValueStore.set}. */
+export interface SetOptions {
+  /** Forget the value after this many milliseconds. */
+  ttlMs?: number;
+}
+
+/** A key-value store with namespaces (one namespace per skill). Values are JSON-serializable. */
+export interface KeyValueStore {
+  get<T = unknown>(namespace: string, key: string): Promise<T | undefined>;
+  set(namespace: string, key: string, value: unknown, options?: SetOptions): Promise<void>;
+  /** Stores the value only when the key is absent; returns true when it stored it. Atomic. */
+  add(namespace: string, key: string, value: unknown, options?: SetOptions): Promise<boolean>;
+  /** Returns true when a value was deleted. */
+  delete(namespace: string, key: string): Promise<boolean>;
+  /** Entries ordered by key, optionally only keys starting with `prefix`. */
+  list<T = unknown>(
+    namespace: string,
+    options?: { prefix?: string; limit?: number },
+  ): Promise<Array<{ key: string; value: T }>>;
+}
+
+/**
+ * The storage port: every driver (SQLite, memory, MongoDB, ...) implements it and passes
+ * `runStorageContract` from `@botwire/core/testing`.
+ */
+export interface StorageDriver {
+  /** The driver's name: `sqlite`, `memory`, ... */
+  readonly name: string;
+  /** Opens files or connections and creates tables. Safe to call twice. */
+  open(): Promise<void>;
+  /** Flushes and closes. Calls after close fail with BOTWIRE_STORAGE_CLOSED. */
+  close(): Promise<void>;
+  readonly users: UserStore;
+  readonly chats: ChatStore;
+  readonly messages: MessageStore;
+  readonly kv: KeyValueStore;
+}
+
+/** A key-value store bound to one namespace: what a skill with the `storage` permission gets. */
+export interface ScopedKeyValueStore {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, options?: SetOptions): Promise<void>;
+  add(key: string, value: unknown, options?: SetOptions): Promise<boolean>;
+  delete(key: string): Promise<boolean>;
+  list<T = unknown>(options?: { prefix?: string; limit?: number }): Promise<Array<{ key: string; value: T }>>;
+}
+
+/** Binds a key-value store to one namespace. */
+export function scopeKeyValueStore(kv: KeyValueStore, namespace: string): ScopedKeyValueStore {
+  return {
+    get: (key) => kv.get(namespace, key),
+    set: (key, value, options) => kv.set(namespace, key, value, options),
+    add: (key, value, options) => kv.add(namespace, key, value, options),
+    delete: (key) => kv.delete(namespace, key),
+    list: (options) => kv.list(namespace, options),
+  };
+}
