@@ -1,1 +1,4 @@
-export {};
+#!/usr/bin/env node
+import { run } from './program';
+
+process.exitCode = await run(process.argv);

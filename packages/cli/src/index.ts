@@ -1,1 +1,7 @@
-export {};
+/**
+ * botwire — the command-line tool. Programs can run its commands too:
+ * `await run(['node', 'botwire', 'skills', 'validate', './skills/notes'])`.
+ */
+export { createProgram, run } from './program';
+export { type InitOptions, initProject } from './commands/init';
+export { type NewSkillOptions, newSkill } from './commands/skill-new';

@@ -1,1 +1,82 @@
-export {};
+/**
+ * @botwire/core — the Botwire runtime: message model, middleware, adapters contract,
+ * skills, storage, access control, config, i18n and logging.
+ */
+
+export { accessCommandNames, accessCommands } from './access/access-commands';
+export { type AccessControlOptions, accessControl, isOnAllowList } from './access/access-control';
+export { ClaimCode } from './access/claim-code';
+export { hasRole, isRole } from './access/roles';
+export type { Adapter, AdapterCapabilities, AdapterHost, CommandInfo } from './adapters/adapter';
+export { buttonsToNumberedOptions } from './adapters/numbered-options';
+export { splitText } from './adapters/split-text';
+export { type AdapterEntry, type BotConfig, defineConfig, type SkillEntry } from './config/define-config';
+export { loadEnvFile } from './config/env-file';
+export { configFileNames, findConfigFile, type LoadConfigOptions, type LoadedConfig, loadConfig, resolveDataDir } from './config/load-config';
+export { validateConfig } from './config/validate-config';
+export { BotwireError, type BotwireErrorOptions, isBotwireError, type Problem } from './errors/botwire-error';
+export { type BotwireErrorCode, errorCatalog, type ProblemCode, problemCatalog } from './errors/error-catalog';
+export { coreStrings } from './i18n/core-strings';
+export { interpolate, type Locale, normalizeLocale, type StringTable, translate } from './i18n/translate';
+export { createLogger, type Logger, type LoggerOptions, type LogLevel, silentLogger } from './logging/logger';
+export { Redactor } from './logging/redact';
+export type { Attachment, ChatRef, CommandCall, IncomingMessage, PlatformName, Sender } from './messages/incoming-message';
+export { parseCommand } from './messages/incoming-message';
+export type { Artifact, Button, OutgoingMessage, SentMessage } from './messages/outgoing-message';
+export { toOutgoing } from './messages/outgoing-message';
+export { Composer, type ComposerContext, compose, type MessageFilter, type Middleware, type NextFunction } from './middleware/composer';
+export { Bot, type BotOptions, createBot } from './runtime/bot';
+export { BotContext } from './runtime/bot-context';
+export { builtinCommandNames, helpText } from './runtime/builtin-commands';
+export { adapterPackageName, resolveAdapters } from './runtime/resolve-adapters';
+export { toolResultToReply } from './runtime/tool-reply';
+export {
+  defineSkill,
+  type InlineSkill,
+  type SkillDefinition,
+  type SkillStrings,
+  type ToolContext,
+  type ToolHandler,
+  type ToolReply,
+} from './skills/define-skill';
+export {
+  type CommandManifest,
+  type JsonSchema,
+  type Permission,
+  permissions,
+  type SkillManifest,
+  type ToolManifest,
+} from './skills/skill-manifest';
+export { type MemoryStorageOptions, memoryStorage } from './storage/drivers/memory';
+export { type SqliteStorageOptions, sqliteStorage } from './storage/drivers/sqlite';
+export {
+  type ChatRecord,
+  type ChatStore,
+  type Identity,
+  type KeyValueStore,
+  type MessageRecord,
+  type MessageStore,
+  type NewMessage,
+  type Role,
+  roles,
+  type ScopedKeyValueStore,
+  type SetOptions,
+  type StorageDriver,
+  scopeKeyValueStore,
+  type UserPatch,
+  type UserProfile,
+  type UserRecord,
+  type UserStore,
+} from './storage/storage-driver';
+export {
+  type CallToolOptions,
+  type LoadedSkill,
+  type LoadSkillsOptions,
+  loadSkills,
+  type SkillCommand,
+  SkillRegistry,
+  type SkillSource,
+  type SkillTool,
+} from './skills/skill-registry';
+export { parseManifestText, skillManifestSchema, validateManifest } from './skills/validate-manifest';
+export { type SkillPathValidation, validateSkillPath } from './skills/validate-skill-path';

@@ -1,1 +1,6 @@
-export {};
+import { consoleAdapter } from './console-adapter';
+
+export { type ConsoleAdapterOptions, consoleAdapter } from './console-adapter';
+
+/** The adapter factory, so configs can name it: `adapters: ["console"]`. */
+export default consoleAdapter;

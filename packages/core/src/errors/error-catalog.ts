@@ -61,6 +61,7 @@ export const problemCatalog = {
   BOTWIRE_SKILL_NOT_FOUND: 'The skill could not be found.',
   BOTWIRE_SKILL_LOAD_FAILED: "The skill's module could not be loaded.",
   BOTWIRE_ARGUMENT_INVALID: 'A tool argument does not match the input_schema.',
+  BOTWIRE_OUTPUT_INVALID: "A tool's result does not match its output_schema.",
   BOTWIRE_CONFIG_FIELD_INVALID: 'A config field is invalid.',
 } as const;
 

@@ -1,0 +1,46 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const projectDir = join(mkdtempSync(join(tmpdir(), 'botwire-init-')), 'my-bot');
+
+/** The pnpm that runs these tests (pnpm sets npm_execpath), else the one on PATH. */
+function pnpm(args: string[], cwd: string): string {
+  const execPath = process.env.npm_execpath;
+  const [command, prefix] = execPath && /pnpm/.test(execPath) ? [process.execPath, [execPath]] : ['pnpm', []];
+  return execFileSync(command, [...prefix, ...args], { cwd, encoding: 'utf8', timeout: 240_000, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+afterAll(() => rmSync(join(projectDir, '..'), { recursive: true, force: true }));
+
+describe('botwire init', () => {
+  it('makes a project that answers `botwire chat` with piped input, on this repo\'s packages', () => {
+    execFileSync(process.execPath, [bin, 'init', projectDir, '--local'], { encoding: 'utf8' });
+    const manifest = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8'));
+    expect(manifest.dependencies['@botwire/core']).toMatch(/^link:.*packages\/core$/);
+    expect(existsSync(join(projectDir, 'skills/hello/skill.json'))).toBe(true);
+
+    pnpm(['install', '--prefer-offline', '--config.confirmModulesPurge=false'], projectDir);
+    const chat = spawnSync(join(projectDir, 'node_modules/.bin/botwire'), ['chat'], {
+      cwd: projectDir,
+      input: '/hello Ann\n/hello Ann\n/help\n',
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(chat.stderr).not.toMatch(/BOTWIRE_|Error/);
+    expect(chat.status).toBe(0);
+    expect(chat.stdout).toContain('Hello, Ann! (greeting #1)');
+    expect(chat.stdout).toContain('Hello, Ann! (greeting #2)');
+    expect(chat.stdout).toContain('/hello <name> — greet someone');
+    // The sample skill's state went to the SQLite file in the project's data folder.
+    expect(existsSync(join(projectDir, 'data/botwire.db'))).toBe(true);
+
+    const validate = spawnSync(join(projectDir, 'node_modules/.bin/botwire'), ['skills', 'validate', 'skills/hello'], { cwd: projectDir, encoding: 'utf8' });
+    expect(validate.stdout).toMatch(/hello 0\.1\.0 is valid/);
+    expect(validate.status).toBe(0);
+  }, 300_000);
+});

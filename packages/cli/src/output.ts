@@ -1,0 +1,26 @@
+import { isBotwireError } from '@botwire/core';
+
+/** Writes a line to standard output (results, JSON). */
+export function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+/** Writes a line to standard error (problems, progress). */
+export function printError(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+/** Prints an error the way a person can act on it: code, message, every problem, hint. */
+export function reportError(error: unknown): void {
+  if (isBotwireError(error)) printError(error.describe());
+  else printError(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+}
+
+/** JSON with bytes shown as their size, so artifacts do not flood the terminal. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_key, item: unknown) => (item instanceof Uint8Array ? { bytes: item.byteLength } : item),
+    2,
+  );
+}

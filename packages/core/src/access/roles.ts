@@ -1,0 +1,12 @@
+import { type Role, roles } from '../storage/storage-driver';
+
+/** True when `role` is at least `minimum` (owner > admin > moderator > user). No role is below all. */
+export function hasRole(role: Role | undefined, minimum: Role): boolean {
+  if (!role) return false;
+  return roles.indexOf(role) <= roles.indexOf(minimum);
+}
+
+/** True when the string is one of the four roles. */
+export function isRole(value: string): value is Role {
+  return (roles as readonly string[]).includes(value);
+}

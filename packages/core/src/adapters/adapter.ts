@@ -1,0 +1,55 @@
+import type { Logger } from '../logging/logger';
+import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
+import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
+
+/** What a messenger can show. The core degrades gracefully for what it cannot. */
+export interface AdapterCapabilities {
+  /** Buttons under messages. Without them the core sends numbered options the user answers with a number. */
+  buttons: boolean;
+  /** Markdown formatting. Without it Markdown is sent as written. */
+  markdown: boolean;
+  /** Sending files. Without it the core lists artifacts by name. */
+  files: boolean;
+  /** The longest text one platform message may carry; the adapter splits longer texts. */
+  maxTextLength: number;
+  /** A typing indicator while the bot works. */
+  typing?: boolean;
+  /** The person at this adapter is the operator of the bot process (a local terminal). */
+  localOperator?: boolean;
+}
+
+/** A command of the bot, for messenger command menus. */
+export interface CommandInfo {
+  name: string;
+  description: { en: string; ru: string };
+}
+
+/** What the runtime gives an adapter when it starts it. */
+export interface AdapterHost {
+  /** Processes one message through the bot; resolves when its replies have been sent. */
+  receive(message: IncomingMessage): Promise<void>;
+  /** Tells the runtime that this adapter has no more input (the terminal closed). */
+  end(): void;
+  /** The bot's commands, for command menus. */
+  commands(): CommandInfo[];
+  /** The bot's data directory, for adapters that keep files (the console saves artifacts there). */
+  dataDir: string;
+  log: Logger;
+}
+
+/**
+ * A messenger adapter: it translates platform events into {@link IncomingMessage}s and
+ * {@link OutgoingMessage}s back into platform calls, within the platform's limits. Nothing else.
+ * Every adapter should pass `runAdapterContract` from `@botwire/core/testing`.
+ */
+export interface Adapter {
+  /** The platform name that its messages carry: `console`, `telegram`, ... */
+  readonly name: string;
+  readonly capabilities: AdapterCapabilities;
+  /** Connects and starts delivering messages to `host.receive`. Resolves once it is listening. */
+  start(host: AdapterHost): Promise<void>;
+  /** Stops receiving and releases connections; waits for replies being sent. */
+  stop(): Promise<void>;
+  /** Sends a message to a chat, split within the platform's limits; fails before start and after stop. */
+  send(chat: ChatRef, message: OutgoingMessage): Promise<SentMessage>;
+}

@@ -1,0 +1,66 @@
+import type { Adapter } from '../adapters/adapter';
+import type { LogLevel } from '../logging/logger';
+import type { Middleware } from '../middleware/composer';
+import type { BotContext } from '../runtime/bot-context';
+import type { Permission } from '../skills/skill-manifest';
+import type { InlineSkill } from '../skills/define-skill';
+import type { StorageDriver } from '../storage/storage-driver';
+
+/** A skill the bot loads: a package name or a path, with the permissions and options the bot gives it. */
+export type SkillEntry =
+  | string
+  | {
+      /** A package name (`@botwire/skill-pdf`), a path relative to the config (`./skills/notes`), or an inline skill. */
+      use: string | InlineSkill;
+      /** What the bot allows the skill's tools to do. Nothing is allowed unless it is listed here. */
+      permissions?: Permission[];
+      /** The skill's options, checked against its `config_schema`. */
+      config?: Record<string, unknown>;
+    };
+
+/** An adapter the bot runs: an adapter object, a short name (`console` → `@botwire/adapter-console`), or a name with options. */
+export type AdapterEntry = Adapter | string | { use: string; options?: Record<string, unknown> };
+
+/** The bot's configuration, as written in `botwire.config.ts`, `.js` or `.json`. */
+export interface BotConfig {
+  /** The bot's name, used in greetings and logs. Default: `Botwire`. */
+  name?: string;
+  /** Where the bot keeps its data. Default: `./data` beside the config; `BOTWIRE_DATA_DIR` overrides it. */
+  dataDir?: string;
+  /** The language of replies when a user's language is unknown. Default: `en`. */
+  locale?: 'en' | 'ru';
+  /**
+   * Who may talk to the bot. `owner` (default): only its owner and the users they admit.
+   * `open`: everyone (a public FAQ bot).
+   */
+  access?: 'owner' | 'open';
+  /** Users admitted from the start: platform identities such as `telegram:123456`, or Botwire user ids. */
+  allow?: string[];
+  /** Storage: `sqlite` (default, a file in dataDir), `memory` (lost on exit), or a driver object. */
+  storage?: 'sqlite' | 'memory' | StorageDriver;
+  /** Messenger adapters to run with `botwire start`. */
+  adapters?: AdapterEntry[];
+  /** Skills to load, with what each is allowed to do. */
+  skills?: SkillEntry[];
+  /** Middleware that runs after access control and before skill commands. */
+  middleware?: Middleware<BotContext>[];
+  /** A short description of the bot's character; later issues feed it to the model. */
+  persona?: string;
+  log?: { level?: LogLevel; format?: 'pretty' | 'json' };
+}
+
+/**
+ * Gives a config file its types. It returns the config unchanged.
+ *
+ * @example
+ * // botwire.config.ts
+ * import { defineConfig } from '@botwire/core';
+ * export default defineConfig({
+ *   name: 'Helper',
+ *   adapters: ['console'],
+ *   skills: [{ use: './skills/notes', permissions: ['storage'] }],
+ * });
+ */
+export function defineConfig(config: BotConfig): BotConfig {
+  return config;
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { coreStrings } from './core-strings';
+import { normalizeLocale, translate } from './translate';
+
+describe('core strings', () => {
+  it('has every key in both English and Russian', () => {
+    expect(Object.keys(coreStrings.ru).sort()).toEqual(Object.keys(coreStrings.en).sort());
+  });
+
+  it('uses the same placeholders in both languages', () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+    for (const key of Object.keys(coreStrings.en) as Array<keyof typeof coreStrings.en>) {
+      expect(placeholders(coreStrings.ru[key]), key).toEqual(placeholders(coreStrings.en[key]));
+    }
+  });
+});
+
+describe('translate', () => {
+  it('interpolates, falls back to English, then to the key', () => {
+    const table = { en: { hi: 'Hi {name}', only_en: 'English' }, ru: { hi: 'Привет, {name}' } };
+    expect(translate(table, 'ru', 'hi', { name: 'Аня' })).toBe('Привет, Аня');
+    expect(translate(table, 'ru', 'only_en')).toBe('English');
+    expect(translate(table, 'en', 'missing.key')).toBe('missing.key');
+    expect(translate(table, 'en', 'hi')).toBe('Hi {name}');
+  });
+
+  it('normalizes locale tags', () => {
+    expect(normalizeLocale('ru-RU')).toBe('ru');
+    expect(normalizeLocale('ru_RU')).toBe('ru');
+    expect(normalizeLocale('en-GB')).toBe('en');
+    expect(normalizeLocale('de', 'ru')).toBe('ru');
+    expect(normalizeLocale(undefined)).toBe('en');
+  });
+});

@@ -1,0 +1,336 @@
+import { join } from 'node:path';
+import { accessCommandNames, accessCommands } from '../access/access-commands';
+import { accessControl } from '../access/access-control';
+import { ClaimCode } from '../access/claim-code';
+import type { Adapter, AdapterHost, CommandInfo } from '../adapters/adapter';
+import { buttonsToNumberedOptions } from '../adapters/numbered-options';
+import type { BotConfig } from '../config/define-config';
+import { BotwireError } from '../errors/botwire-error';
+import { normalizeLocale } from '../i18n/translate';
+import { createLogger, type Logger } from '../logging/logger';
+import { Redactor } from '../logging/redact';
+import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
+import type { Button, OutgoingMessage, SentMessage } from '../messages/outgoing-message';
+import { Composer, type Middleware } from '../middleware/composer';
+import { type CallToolOptions, loadSkills, type SkillRegistry } from '../skills/skill-registry';
+import { memoryStorage } from '../storage/drivers/memory';
+import { sqliteStorage } from '../storage/drivers/sqlite';
+import type { ChatRecord, StorageDriver, UserRecord } from '../storage/storage-driver';
+import { BotContext } from './bot-context';
+import { builtinCommandInfo, builtinCommandNames, builtinCommands } from './builtin-commands';
+import { resolveAdapters } from './resolve-adapters';
+import { skillCommands } from './skill-commands';
+
+/** Options for {@link createBot}. */
+export interface BotOptions {
+  config: BotConfig;
+  /** The folder relative paths of the config are resolved against. Default: the current directory. */
+  rootDir?: string;
+  /** The data directory. Default: `config.dataDir` or `./data` under rootDir. */
+  dataDir?: string;
+  /** Adapters to run instead of the config's (the CLI's `chat` runs only the console). */
+  adapters?: Adapter[];
+  log?: Logger;
+  redactor?: Redactor;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * A running bot: storage, skills, the middleware chain and the adapters that feed it.
+ *
+ * @example
+ * const bot = createBot({ config: defineConfig({ storage: 'memory', adapters: [consoleAdapter()] }) });
+ * await bot.start();
+ * await bot.finished; // until every adapter's input ends, or bot.stop()
+ */
+export class Bot {
+  readonly name: string;
+  readonly config: BotConfig;
+  readonly rootDir: string;
+  readonly dataDir: string;
+  readonly log: Logger;
+  readonly redactor: Redactor;
+  /** Resolves when every adapter has ended its input or the bot was stopped. */
+  readonly finished: Promise<void>;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly composer = new Composer<BotContext>();
+  private readonly adapterOverride: Adapter[] | undefined;
+  private storageDriver: StorageDriver | undefined;
+  private registry: SkillRegistry | undefined;
+  private adapters: Adapter[] = [];
+  private handler: Middleware<BotContext> | undefined;
+  private claim: ClaimCode | undefined;
+  private readonly chatQueues = new Map<string, Promise<void>>();
+  private readonly pendingOptions = new Map<string, Button[]>();
+  private readonly endedAdapters = new Set<Adapter>();
+  private resolveFinished!: () => void;
+  private state: 'new' | 'initialized' | 'running' | 'stopped' = 'new';
+  private initializing: Promise<void> | undefined;
+
+  constructor(options: BotOptions) {
+    this.config = options.config;
+    this.name = options.config.name ?? 'Botwire';
+    this.rootDir = options.rootDir ?? process.cwd();
+    this.env = options.env ?? process.env;
+    this.dataDir = options.dataDir ?? join(this.rootDir, this.env.BOTWIRE_DATA_DIR || options.config.dataDir || 'data');
+    this.redactor = options.redactor ?? new Redactor();
+    this.redactor.addFromEnvironment(this.env);
+    this.log = options.log ?? createLogger({ ...options.config.log, redactor: this.redactor });
+    this.adapterOverride = options.adapters;
+    this.finished = new Promise((resolve) => {
+      this.resolveFinished = resolve;
+    });
+  }
+
+  /** The storage driver; available after {@link init}. */
+  get storage(): StorageDriver {
+    if (!this.storageDriver) throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', { message: 'The bot is not initialized: call bot.init() or bot.start() first.' });
+    return this.storageDriver;
+  }
+
+  /** The loaded skills; available after {@link init}. */
+  get skills(): SkillRegistry {
+    if (!this.registry) throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', { message: 'The bot is not initialized: call bot.init() or bot.start() first.' });
+    return this.registry;
+  }
+
+  /** The claim code, while the bot has no owner. */
+  get claimCode(): string | undefined {
+    return this.claim?.active ? this.claim.value : undefined;
+  }
+
+  /** Adds middleware after access control and the config's middleware, before skill commands. */
+  use(...middleware: Middleware<BotContext>[]): this {
+    this.composer.use(...middleware);
+    return this;
+  }
+
+  /**
+   * Opens storage and loads and validates every skill. Throws BOTWIRE_SKILLS_INVALID listing
+   * every problem when a skill is broken, so a bad bot never starts half-way.
+   */
+  init(): Promise<void> {
+    this.initializing ??= this.initialize();
+    return this.initializing;
+  }
+
+  private async initialize(): Promise<void> {
+    const reservedCommands = [...builtinCommandNames, ...accessCommandNames];
+    // Skills first: a broken skill should fail before any file is created.
+    this.registry = await loadSkills(this.config.skills ?? [], { baseDir: this.rootDir, reservedCommands, env: this.env, log: this.log });
+    this.storageDriver = this.createStorage();
+    await this.storageDriver.open();
+    const owners = await this.storageDriver.users.list({ role: 'owner', limit: 1 });
+    if (owners.length === 0) this.claim = new ClaimCode();
+    this.handler = this.buildChain();
+    this.state = 'initialized';
+  }
+
+  private createStorage(): StorageDriver {
+    const storage = this.config.storage ?? 'sqlite';
+    if (storage === 'memory') return memoryStorage();
+    if (storage === 'sqlite') return sqliteStorage({ path: join(this.dataDir, 'botwire.db') });
+    return storage;
+  }
+
+  private buildChain(): Middleware<BotContext> {
+    const chain = new Composer<BotContext>();
+    chain.errorBoundary(
+      (error, context) => this.handleError(error, context),
+      accessControl({
+        mode: this.config.access ?? 'owner',
+        allow: this.config.allow ?? [],
+        claimCode: () => this.claim,
+        onClaimed: () => {
+          this.claim = undefined;
+        },
+      }),
+      builtinCommands().middleware(),
+      accessCommands().middleware(),
+      ...(this.config.middleware ?? []),
+      // Read lazily, so bot.use() works before and after start().
+      (context, next) => this.composer.middleware()(context, next),
+      skillCommands(),
+      (context) => {
+        const command = context.command;
+        if (command) return context.reply(context.t('command.unknown', { command: command.name }));
+        if (context.message.kind === 'message' && (context.text || context.message.attachments.length)) {
+          return context.reply(context.t('fallback.not_understood'));
+        }
+        return undefined;
+      },
+    );
+    return chain.middleware();
+  }
+
+  private async handleError(error: unknown, context: BotContext): Promise<void> {
+    const code = error instanceof BotwireError ? error.code : 'BOTWIRE_INTERNAL';
+    context.log.error('message-failed', { error, code });
+    try {
+      await context.reply(context.t('error.internal', { code }));
+    } catch (replyError) {
+      context.log.error('error-reply-failed', { error: replyError });
+    }
+  }
+
+  /** Initializes the bot and starts every adapter. Prints the claim code while there is no owner. */
+  async start(): Promise<void> {
+    await this.init();
+    this.adapters = this.adapterOverride ?? (await resolveAdapters(this.config.adapters ?? [], this.rootDir));
+    if (this.adapters.length === 0) {
+      this.log.warn('no-adapters', { hint: 'add adapters to the config (for example adapters: ["console"]) or use `botwire chat`' });
+    }
+    for (const adapter of this.adapters) {
+      await adapter.start(this.hostFor(adapter));
+      this.log.info('adapter-started', { adapter: adapter.name });
+    }
+    this.state = 'running';
+    if (this.claim?.active && this.adapters.some((adapter) => !adapter.capabilities.localOperator)) {
+      this.log.warn(`No owner yet. Send this claim code to the bot to become its owner: ${this.claim.value}`);
+    }
+    if (this.adapters.length === 0) this.resolveFinished();
+  }
+
+  /** Stops the adapters (waiting for replies in flight) and closes storage. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    for (const adapter of this.adapters) {
+      try {
+        await adapter.stop();
+      } catch (error) {
+        this.log.error('adapter-stop-failed', { adapter: adapter.name, error });
+      }
+    }
+    await Promise.allSettled([...this.chatQueues.values()]);
+    await this.storageDriver?.close();
+    this.resolveFinished();
+  }
+
+  private hostFor(adapter: Adapter): AdapterHost {
+    return {
+      receive: (message) => this.receive(adapter, message),
+      end: () => {
+        this.endedAdapters.add(adapter);
+        if (this.adapters.every((each) => this.endedAdapters.has(each))) this.resolveFinished();
+      },
+      commands: () => this.commands(),
+      dataDir: this.dataDir,
+      log: this.log.child({ adapter: adapter.name }),
+    };
+  }
+
+  /** Every command of the bot (built-in and from skills), for command menus. */
+  commands(): CommandInfo[] {
+    const fromSkills = (this.registry?.listCommands() ?? []).map(({ command }) => {
+      const description = typeof command.description === 'string' ? { en: command.description, ru: command.description } : { en: command.description.en, ru: command.description.ru ?? command.description.en };
+      return { name: command.name, description };
+    });
+    return [...builtinCommandInfo(), ...fromSkills];
+  }
+
+  /**
+   * Processes one incoming message. Messages of one chat run one after another, in the order
+   * they arrive; different chats run concurrently.
+   */
+  receive(adapter: Adapter, message: IncomingMessage): Promise<void> {
+    const key = `${adapter.name}:${message.chat.platformId}`;
+    const previous = this.chatQueues.get(key) ?? Promise.resolve();
+    const current = previous.then(() => this.process(adapter, message));
+    const settled = current.catch(() => {});
+    this.chatQueues.set(key, settled);
+    void settled.then(() => {
+      if (this.chatQueues.get(key) === settled) this.chatQueues.delete(key);
+    });
+    return current;
+  }
+
+  private async process(adapter: Adapter, incoming: IncomingMessage): Promise<void> {
+    if (!this.handler) throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', { message: 'The bot is not initialized: call bot.start() first.' });
+    const storage = this.storage;
+    const { sender } = incoming;
+    const user = await storage.users.resolve(
+      { platform: adapter.name, platformId: sender.platformId },
+      { ...(sender.name ? { name: sender.name } : {}), ...(sender.username ? { username: sender.username } : {}), ...(sender.locale ? { locale: sender.locale } : {}) },
+    );
+    const chat = await storage.chats.resolve(
+      { platform: adapter.name, platformId: incoming.chat.platformId },
+      { type: incoming.chat.type, ...(incoming.chat.title ? { title: incoming.chat.title } : {}) },
+    );
+    const message = this.applyNumberedOption(adapter, incoming);
+    await storage.messages.append({
+      chatId: chat.id,
+      userId: user.id,
+      direction: 'in',
+      text: message.kind === 'button' ? `[button] ${message.buttonData ?? ''}` : message.text,
+      platformMessageId: message.platformMessageId,
+    });
+    const locale = normalizeLocale(user.locale ?? sender.locale, this.config.locale ?? 'en');
+    const context = new BotContext(this, adapter, message, user, chat, locale);
+    const started = Date.now();
+    context.log.debug('message-received', { kind: message.kind, command: message.command?.name });
+    await this.handler(context, async () => {});
+    context.log.debug('message-handled', { ms: Date.now() - started, replies: context.replies.length });
+  }
+
+  /** On a messenger without buttons, a reply of `2` after numbered options acts as a press of option 2. */
+  private applyNumberedOption(adapter: Adapter, message: IncomingMessage): IncomingMessage {
+    const key = `${adapter.name}:${message.chat.platformId}`;
+    const options = this.pendingOptions.get(key);
+    if (!options || message.kind !== 'message') return message;
+    const match = /^\s*(\d{1,2})\s*$/.exec(message.text);
+    const option = match ? options[Number(match[1]) - 1] : undefined;
+    if (!option?.data) return message;
+    this.pendingOptions.delete(key);
+    const { command: _command, ...rest } = message;
+    return { ...rest, kind: 'button', buttonData: option.data, text: option.label };
+  }
+
+  /**
+   * Sends a message through an adapter, degrading what it cannot show (buttons become
+   * numbered options), and records it in the chat's history.
+   */
+  async deliver(adapter: Adapter, chat: ChatRef, message: OutgoingMessage, options: { chatId?: string } = {}): Promise<SentMessage> {
+    let outgoing = message;
+    if (!adapter.capabilities.buttons && message.buttons?.length) {
+      const numbered = buttonsToNumberedOptions(message);
+      outgoing = numbered.message;
+      this.pendingOptions.set(`${adapter.name}:${chat.platformId}`, numbered.options);
+    }
+    if (!adapter.capabilities.files && outgoing.artifacts?.length) {
+      const names = outgoing.artifacts.map((artifact) => `[${artifact.name}, ${artifact.data.byteLength} bytes]`).join('\n');
+      const { artifacts: _artifacts, ...rest } = outgoing;
+      outgoing = { ...rest, text: `${outgoing.text}\n${names}` };
+    }
+    const sent = await adapter.send(chat, outgoing);
+    if (options.chatId && this.storageDriver) {
+      await this.storageDriver.messages.append({
+        chatId: options.chatId,
+        direction: 'out',
+        text: outgoing.text,
+        ...(sent.platformMessageIds[0] ? { platformMessageId: sent.platformMessageIds[0] } : {}),
+        ...(outgoing.artifacts?.length ? { meta: { artifacts: outgoing.artifacts.map((artifact) => artifact.name) } } : {}),
+      });
+    }
+    return sent;
+  }
+
+  /** Runs one tool with the checks of the skill registry (permissions, arguments, timeout). */
+  callTool(name: string, args: unknown, options: Omit<CallToolOptions, 'storage' | 'log'> = {}): Promise<unknown> {
+    return this.skills.callTool(name, args, { ...options, storage: this.storage, log: this.log });
+  }
+
+  /** Finds or creates the user a CLI or API call acts as. */
+  async operator(): Promise<{ user: UserRecord; chat: ChatRecord }> {
+    const identity = { platform: 'cli', platformId: 'operator' };
+    let user = await this.storage.users.resolve(identity, { name: 'operator' });
+    if (user.role !== 'owner') user = await this.storage.users.update(user.id, { role: 'owner' });
+    const chat = await this.storage.chats.resolve(identity, { type: 'private' });
+    return { user, chat };
+  }
+}
+
+/** Creates a bot from a config. Call `start()` to run it, or `init()` to use its tools only. */
+export function createBot(options: BotOptions): Bot {
+  return new Bot(options);
+}

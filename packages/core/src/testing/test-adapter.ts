@@ -1,0 +1,108 @@
+import type { Adapter, AdapterCapabilities, AdapterHost } from '../adapters/adapter';
+import { splitText } from '../adapters/split-text';
+import { BotwireError } from '../errors/botwire-error';
+import { type IncomingMessage, parseCommand } from '../messages/incoming-message';
+import type { OutgoingMessage } from '../messages/outgoing-message';
+
+/** A message the test adapter "delivered" to a chat. */
+export interface DeliveredMessage extends OutgoingMessage {
+  chatId: string;
+  platformMessageId: string;
+}
+
+/** Who a simulated message comes from. */
+export interface TestSender {
+  userId?: string;
+  chatId?: string;
+  name?: string;
+  locale?: string;
+  /** Act as the local operator (only honoured when the adapter has `localOperator`). */
+  operator?: boolean;
+}
+
+/** The adapter plus the handles a test uses to act as users. */
+export interface TestAdapter {
+  adapter: Adapter;
+  /** Sends a text as a user and resolves with the replies it produced. */
+  say(text: string, from?: TestSender): Promise<DeliveredMessage[]>;
+  /** Presses a button as a user and resolves with the replies. */
+  press(data: string, from?: TestSender): Promise<DeliveredMessage[]>;
+  /** Every message delivered so far, to every chat. */
+  delivered: DeliveredMessage[];
+}
+
+/**
+ * An in-memory messenger for testing bots and middleware without a platform.
+ *
+ * @example
+ * const test = testAdapter();
+ * const bot = createBot({ config: { storage: 'memory', access: 'open' }, adapters: [test.adapter] });
+ * await bot.start();
+ * const [reply] = await test.say('/help');
+ */
+export function testAdapter(capabilities: Partial<AdapterCapabilities> = {}, name = 'test'): TestAdapter {
+  const delivered: DeliveredMessage[] = [];
+  const full: AdapterCapabilities = { buttons: true, markdown: true, files: true, maxTextLength: 4096, ...capabilities };
+  let host: AdapterHost | undefined;
+  let counter = 0;
+
+  const deliver = async (message: IncomingMessage) => {
+    if (!host) throw new BotwireError('BOTWIRE_ADAPTER_NOT_STARTED', { message: 'Start the bot before sending to the test adapter.' });
+    const before = delivered.length;
+    await host.receive(message);
+    return delivered.slice(before).filter((item) => item.chatId === message.chat.platformId);
+  };
+
+  const base = (from: TestSender = {}) => {
+    counter += 1;
+    return {
+      platform: name,
+      platformMessageId: `in-${counter}`,
+      sender: {
+        platformId: from.userId ?? 'user-1',
+        ...(from.name ? { name: from.name } : {}),
+        ...(from.locale ? { locale: from.locale } : {}),
+        ...(from.operator ? { isLocalOperator: true } : {}),
+      },
+      chat: { platformId: from.chatId ?? `chat-${from.userId ?? 'user-1'}`, type: 'private' as const },
+      attachments: [],
+      sentAt: new Date(),
+    };
+  };
+
+  const adapter: Adapter = {
+    name,
+    capabilities: full,
+    async start(runtimeHost) {
+      host = runtimeHost;
+    },
+    async stop() {
+      host = undefined;
+    },
+    async send(chat, message) {
+      if (!host) throw new BotwireError('BOTWIRE_ADAPTER_NOT_STARTED', { message: 'The test adapter is not running.' });
+      const ids: string[] = [];
+      const parts = splitText(message.text, full.maxTextLength);
+      parts.forEach((text, index) => {
+        counter += 1;
+        const id = `out-${counter}`;
+        ids.push(id);
+        const last = index === parts.length - 1;
+        delivered.push({ ...message, ...(last ? {} : { buttons: undefined, artifacts: undefined }), text, chatId: chat.platformId, platformMessageId: id });
+      });
+      return { platformMessageIds: ids };
+    },
+  };
+
+  return {
+    adapter,
+    delivered,
+    say(text, from) {
+      const command = parseCommand(text);
+      return deliver({ ...base(from), kind: 'message', text, ...(command ? { command } : {}) });
+    },
+    press(data, from) {
+      return deliver({ ...base(from), kind: 'button', text: '', buttonData: data });
+    },
+  };
+}
