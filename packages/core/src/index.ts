@@ -10,21 +10,69 @@ export { hasRole, isRole } from './access/roles';
 export type { Adapter, AdapterCapabilities, AdapterHost, CommandInfo } from './adapters/adapter';
 export { buttonsToNumberedOptions } from './adapters/numbered-options';
 export { splitText } from './adapters/split-text';
-export { type AdapterEntry, type BotConfig, defineConfig, type SkillEntry } from './config/define-config';
+export {
+  type AdapterEntry,
+  type BotConfig,
+  defineConfig,
+  type SkillEntry,
+} from './config/define-config';
 export { loadEnvFile } from './config/env-file';
-export { configFileNames, findConfigFile, type LoadConfigOptions, type LoadedConfig, loadConfig, resolveDataDir } from './config/load-config';
+export {
+  configFileNames,
+  findConfigFile,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+  resolveDataDir,
+} from './config/load-config';
 export { validateConfig } from './config/validate-config';
-export { BotwireError, type BotwireErrorOptions, isBotwireError, type Problem } from './errors/botwire-error';
-export { type BotwireErrorCode, errorCatalog, type ProblemCode, problemCatalog } from './errors/error-catalog';
+export {
+  BotwireError,
+  type BotwireErrorOptions,
+  isBotwireError,
+  type Problem,
+} from './errors/botwire-error';
+export {
+  type BotwireErrorCode,
+  errorCatalog,
+  type ProblemCode,
+  problemCatalog,
+} from './errors/error-catalog';
 export { coreStrings } from './i18n/core-strings';
-export { interpolate, type Locale, normalizeLocale, type StringTable, translate } from './i18n/translate';
-export { createLogger, type Logger, type LoggerOptions, type LogLevel, silentLogger } from './logging/logger';
+export {
+  interpolate,
+  type Locale,
+  normalizeLocale,
+  type StringTable,
+  translate,
+} from './i18n/translate';
+export {
+  createLogger,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  silentLogger,
+} from './logging/logger';
 export { Redactor } from './logging/redact';
-export type { Attachment, ChatRef, CommandCall, IncomingMessage, PlatformName, Sender } from './messages/incoming-message';
+export type {
+  Attachment,
+  ChatRef,
+  CommandCall,
+  IncomingMessage,
+  PlatformName,
+  Sender,
+} from './messages/incoming-message';
 export { parseCommand } from './messages/incoming-message';
 export type { Artifact, Button, OutgoingMessage, SentMessage } from './messages/outgoing-message';
 export { toOutgoing } from './messages/outgoing-message';
-export { Composer, type ComposerContext, compose, type MessageFilter, type Middleware, type NextFunction } from './middleware/composer';
+export {
+  Composer,
+  type ComposerContext,
+  compose,
+  type MessageFilter,
+  type Middleware,
+  type NextFunction,
+} from './middleware/composer';
 export { Bot, type BotOptions, createBot } from './runtime/bot';
 export { BotContext } from './runtime/bot-context';
 export { builtinCommandNames, helpText } from './runtime/builtin-commands';
@@ -47,7 +95,24 @@ export {
   type SkillManifest,
   type ToolManifest,
 } from './skills/skill-manifest';
+export {
+  type CallToolOptions,
+  type LoadedSkill,
+  type LoadSkillsOptions,
+  loadSkills,
+  type SkillCommand,
+  SkillRegistry,
+  type SkillSource,
+  type SkillTool,
+} from './skills/skill-registry';
+export {
+  parseManifestText,
+  skillManifestSchema,
+  validateManifest,
+} from './skills/validate-manifest';
+export { type SkillPathValidation, validateSkillPath } from './skills/validate-skill-path';
 export { type MemoryStorageOptions, memoryStorage } from './storage/drivers/memory';
+export { type IdPrefix, newId } from './storage/ids';
 export { type SqliteStorageOptions, sqliteStorage } from './storage/drivers/sqlite';
 export {
   type ChatRecord,
@@ -68,15 +133,3 @@ export {
   type UserRecord,
   type UserStore,
 } from './storage/storage-driver';
-export {
-  type CallToolOptions,
-  type LoadedSkill,
-  type LoadSkillsOptions,
-  loadSkills,
-  type SkillCommand,
-  SkillRegistry,
-  type SkillSource,
-  type SkillTool,
-} from './skills/skill-registry';
-export { parseManifestText, skillManifestSchema, validateManifest } from './skills/validate-manifest';
-export { type SkillPathValidation, validateSkillPath } from './skills/validate-skill-path';

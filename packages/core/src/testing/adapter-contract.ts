@@ -35,7 +35,11 @@ export interface AdapterContractOptions {
   timeoutMs?: number;
 }
 
-async function waitFor<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+async function waitFor<T>(
+  read: () => Promise<T> | T,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await read();
   while (!done(value)) {
@@ -54,7 +58,11 @@ async function waitFor<T>(read: () => Promise<T> | T, done: (value: T) => boolea
  * @example
  * runAdapterContract('console', async () => createConsoleHarness());
  */
-export function runAdapterContract(name: string, createHarness: () => Promise<AdapterHarness>, options: AdapterContractOptions = {}): void {
+export function runAdapterContract(
+  name: string,
+  createHarness: () => Promise<AdapterHarness>,
+  options: AdapterContractOptions = {},
+): void {
   const timeoutMs = options.timeoutMs ?? 5000;
   describe(`adapter contract: ${name}`, () => {
     let harness: AdapterHarness;
@@ -69,7 +77,9 @@ export function runAdapterContract(name: string, createHarness: () => Promise<Ad
           received.push(message);
         },
         end: () => {},
-        commands: () => [{ name: 'help', description: { en: 'list what I can do', ru: 'показать, что я умею' } }],
+        commands: () => [
+          { name: 'help', description: { en: 'list what I can do', ru: 'показать, что я умею' } },
+        ],
         dataDir: '/nonexistent/botwire-contract',
         log: silentLogger,
       };
@@ -81,7 +91,12 @@ export function runAdapterContract(name: string, createHarness: () => Promise<Ad
       await harness.close?.();
     });
 
-    const next = async (count = 1) => waitFor(() => received, (list) => list.length >= count, timeoutMs);
+    const next = async (count = 1) =>
+      waitFor(
+        () => received,
+        (list) => list.length >= count,
+        timeoutMs,
+      );
 
     it('declares its name and capabilities', () => {
       const { capabilities } = harness.adapter;
@@ -128,7 +143,11 @@ export function runAdapterContract(name: string, createHarness: () => Promise<Ad
       const [message] = await next();
       const sent = await harness.adapter.send(message!.chat, { text: 'pong' });
       expect(sent.platformMessageIds.length).toBe(1);
-      const seen = await waitFor(() => harness.seenTexts(), (texts) => texts.length >= 1, timeoutMs);
+      const seen = await waitFor(
+        () => harness.seenTexts(),
+        (texts) => texts.length >= 1,
+        timeoutMs,
+      );
       expect(seen.join('\n')).toContain('pong');
     });
 
@@ -136,26 +155,50 @@ export function runAdapterContract(name: string, createHarness: () => Promise<Ad
       await harness.userSends('long please');
       const [message] = await next();
       const limit = harness.adapter.capabilities.maxTextLength;
-      const sentence = (index: number) => `Sentence number ${String(index).padStart(6, '0')} is here, plain.`;
-      const sentences = Array.from({ length: Math.ceil((limit * 2.5) / (sentence(0).length + 1)) + 1 }, (_, index) => sentence(index));
+      const sentence = (index: number) =>
+        `Sentence number ${String(index).padStart(6, '0')} is here, plain.`;
+      const sentences = Array.from(
+        { length: Math.ceil((limit * 2.5) / (sentence(0).length + 1)) + 1 },
+        (_, index) => sentence(index),
+      );
       const text = sentences.join(' ');
       const sent = await harness.adapter.send(message!.chat, { text });
       expect(sent.platformMessageIds.length).toBeGreaterThanOrEqual(3);
-      const seen = await waitFor(() => harness.seenTexts(), (texts) => texts.length >= sent.platformMessageIds.length, timeoutMs);
+      const seen = await waitFor(
+        () => harness.seenTexts(),
+        (texts) => texts.length >= sent.platformMessageIds.length,
+        timeoutMs,
+      );
       for (const part of seen) expect(part.length).toBeLessThanOrEqual(limit);
       const joined = seen.join(' ').replace(/\s+/g, ' ');
       expect(joined).toContain(sentences[0]);
       expect(joined).toContain(sentences.at(-1));
       const order = sentences.map((sentence) => joined.indexOf(sentence));
-      expect(order.every((position, index) => position >= 0 && (index === 0 || position > order[index - 1]!))).toBe(true);
+      expect(
+        order.every(
+          (position, index) => position >= 0 && (index === 0 || position > order[index - 1]!),
+        ),
+      ).toBe(true);
     });
 
     it('delivers button presses when it has buttons', async () => {
       await harness.userSends('choose');
       const [message] = await next();
       const chat: ChatRef = message!.chat;
-      await harness.adapter.send(chat, { text: 'Pick one', buttons: [[{ label: 'Yes', data: 'answer:yes' }, { label: 'No', data: 'answer:no' }]] });
-      const seen = await waitFor(() => harness.seenTexts(), (texts) => texts.length >= 1, timeoutMs);
+      await harness.adapter.send(chat, {
+        text: 'Pick one',
+        buttons: [
+          [
+            { label: 'Yes', data: 'answer:yes' },
+            { label: 'No', data: 'answer:no' },
+          ],
+        ],
+      });
+      const seen = await waitFor(
+        () => harness.seenTexts(),
+        (texts) => texts.length >= 1,
+        timeoutMs,
+      );
       expect(seen.join('\n')).toContain('Pick one');
       if (!harness.adapter.capabilities.buttons) {
         expect(harness.userPresses).toBeUndefined();
@@ -175,9 +218,15 @@ export function runAdapterContract(name: string, createHarness: () => Promise<Ad
         await harness.userSends('from second', second);
         const list = await next(2);
         const byText = Object.fromEntries(list.map((message) => [message.text, message]));
-        expect(byText['from first']?.sender.platformId).not.toBe(byText['from second']?.sender.platformId);
+        expect(byText['from first']?.sender.platformId).not.toBe(
+          byText['from second']?.sender.platformId,
+        );
         await harness.adapter.send(byText['from second']!.chat, { text: 'only for second' });
-        const seenBySecond = await waitFor(() => harness.seenTexts(second), (texts) => texts.length >= 1, timeoutMs);
+        const seenBySecond = await waitFor(
+          () => harness.seenTexts(second),
+          (texts) => texts.length >= 1,
+          timeoutMs,
+        );
         expect(seenBySecond.join('\n')).toContain('only for second');
         expect((await harness.seenTexts(first)).join('\n')).not.toContain('only for second');
       });

@@ -2,5 +2,16 @@
  * @botwire/core/testing — contract suites for adapter and storage driver authors, and an
  * in-memory test adapter for testing bots (Vitest).
  */
-export { type AdapterContractOptions, type AdapterHarness, type HarnessUser, runAdapterContract } from './adapter-contract';
-export { type DeliveredMessage, type TestAdapter, type TestSender, testAdapter } from './test-adapter';
+export {
+  type AdapterContractOptions,
+  type AdapterHarness,
+  type HarnessUser,
+  runAdapterContract,
+} from './adapter-contract';
+export {
+  type DeliveredMessage,
+  type TestAdapter,
+  type TestSender,
+  testAdapter,
+} from './test-adapter';
+export { runStorageContract, type StorageContractOptions } from './storage-contract';

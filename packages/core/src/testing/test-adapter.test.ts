@@ -6,7 +6,8 @@ runAdapterContract(
   'test adapter',
   async () => {
     const test = testAdapter({ maxTextLength: 500 });
-    const textsFor = (chatId: string) => test.delivered.filter((item) => item.chatId === chatId).map((item) => item.text);
+    const textsFor = (chatId: string) =>
+      test.delivered.filter((item) => item.chatId === chatId).map((item) => item.text);
     return {
       adapter: test.adapter,
       userSends: async (text, from) => {
@@ -18,5 +19,10 @@ runAdapterContract(
       seenTexts: async (from) => textsFor(from?.chatId ?? 'chat-user-1'),
     };
   },
-  { users: [{ userId: 'ann', chatId: 'chat-ann' }, { userId: 'bob', chatId: 'chat-bob' }] },
+  {
+    users: [
+      { userId: 'ann', chatId: 'chat-ann' },
+      { userId: 'bob', chatId: 'chat-bob' },
+    ],
+  },
 );

@@ -40,14 +40,26 @@ export interface TestAdapter {
  * await bot.start();
  * const [reply] = await test.say('/help');
  */
-export function testAdapter(capabilities: Partial<AdapterCapabilities> = {}, name = 'test'): TestAdapter {
+export function testAdapter(
+  capabilities: Partial<AdapterCapabilities> = {},
+  name = 'test',
+): TestAdapter {
   const delivered: DeliveredMessage[] = [];
-  const full: AdapterCapabilities = { buttons: true, markdown: true, files: true, maxTextLength: 4096, ...capabilities };
+  const full: AdapterCapabilities = {
+    buttons: true,
+    markdown: true,
+    files: true,
+    maxTextLength: 4096,
+    ...capabilities,
+  };
   let host: AdapterHost | undefined;
   let counter = 0;
 
   const deliver = async (message: IncomingMessage) => {
-    if (!host) throw new BotwireError('BOTWIRE_ADAPTER_NOT_STARTED', { message: 'Start the bot before sending to the test adapter.' });
+    if (!host)
+      throw new BotwireError('BOTWIRE_ADAPTER_NOT_STARTED', {
+        message: 'Start the bot before sending to the test adapter.',
+      });
     const before = delivered.length;
     await host.receive(message);
     return delivered.slice(before).filter((item) => item.chatId === message.chat.platformId);
@@ -64,7 +76,10 @@ export function testAdapter(capabilities: Partial<AdapterCapabilities> = {}, nam
         ...(from.locale ? { locale: from.locale } : {}),
         ...(from.operator ? { isLocalOperator: true } : {}),
       },
-      chat: { platformId: from.chatId ?? `chat-${from.userId ?? 'user-1'}`, type: 'private' as const },
+      chat: {
+        platformId: from.chatId ?? `chat-${from.userId ?? 'user-1'}`,
+        type: 'private' as const,
+      },
       attachments: [],
       sentAt: new Date(),
     };
@@ -80,7 +95,10 @@ export function testAdapter(capabilities: Partial<AdapterCapabilities> = {}, nam
       host = undefined;
     },
     async send(chat, message) {
-      if (!host) throw new BotwireError('BOTWIRE_ADAPTER_NOT_STARTED', { message: 'The test adapter is not running.' });
+      if (!host)
+        throw new BotwireError('BOTWIRE_ADAPTER_NOT_STARTED', {
+          message: 'The test adapter is not running.',
+        });
       const ids: string[] = [];
       const parts = splitText(message.text, full.maxTextLength);
       parts.forEach((text, index) => {
@@ -88,7 +106,13 @@ export function testAdapter(capabilities: Partial<AdapterCapabilities> = {}, nam
         const id = `out-${counter}`;
         ids.push(id);
         const last = index === parts.length - 1;
-        delivered.push({ ...message, ...(last ? {} : { buttons: undefined, artifacts: undefined }), text, chatId: chat.platformId, platformMessageId: id });
+        delivered.push({
+          ...message,
+          ...(last ? {} : { buttons: undefined, artifacts: undefined }),
+          text,
+          chatId: chat.platformId,
+          platformMessageId: id,
+        });
       });
       return { platformMessageIds: ids };
     },

@@ -1,0 +1,202 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runStorageContract } from '../../testing/storage-contract';
+import { sqliteStorage } from './sqlite';
+
+const directories: string[] = [];
+const freshPath = () => {
+  const directory = mkdtempSync(join(tmpdir(), 'botwire-sqlite-'));
+  directories.push(directory);
+  return join(directory, 'nested', 'bot.db');
+};
+const removeDirectories = () => {
+  for (const directory of directories.splice(0))
+    rmSync(directory, { recursive: true, force: true });
+};
+
+runStorageContract('sqlite', () => sqliteStorage({ path: freshPath() }), {
+  cleanup: removeDirectories,
+});
+
+describe('sqliteStorage', () => {
+  let path: string;
+  const opened: Array<{ close(): Promise<void> | unknown }> = [];
+  const open = async (options: { synchronous?: 'full' | 'normal' } = {}) => {
+    const storage = sqliteStorage({ path, ...options });
+    opened.push(storage);
+    await storage.open();
+    return storage;
+  };
+  const raw = () => {
+    const database = new Database(path, { readonly: true });
+    opened.push(database);
+    return database;
+  };
+
+  beforeEach(() => {
+    path = freshPath();
+  });
+
+  afterEach(async () => {
+    for (const handle of opened.splice(0)) await handle.close();
+    removeDirectories();
+  });
+
+  it('keeps the data across close and reopen', async () => {
+    const first = await open();
+    const user = await first.users.resolve(
+      { platform: 'telegram', platformId: '1' },
+      { name: 'Ann' },
+    );
+    await first.users.update(user.id, { role: 'owner', data: { onboarded: true } });
+    const chat = await first.chats.resolve(
+      { platform: 'telegram', platformId: '1' },
+      { type: 'private' },
+    );
+    const message = await first.messages.append({
+      chatId: chat.id,
+      userId: user.id,
+      direction: 'in',
+      text: 'hi',
+    });
+    await first.kv.set('test', 'key', { nested: [1] });
+    await first.close();
+
+    const second = await open();
+    expect(await second.users.get(user.id)).toMatchObject({
+      name: 'Ann',
+      role: 'owner',
+      data: { onboarded: true },
+    });
+    expect(await second.chats.get(chat.id)).toMatchObject({ type: 'private' });
+    expect(await second.messages.list(chat.id)).toEqual([message]);
+    expect(await second.kv.get('test', 'key')).toEqual({ nested: [1] });
+    const next = await second.messages.append({ chatId: chat.id, direction: 'out', text: 'hello' });
+    expect(next.id).toBeGreaterThan(message.id);
+  });
+
+  it('close() releases the file: the WAL is checkpointed and removed', async () => {
+    const storage = await open();
+    await storage.kv.set('test', 'key', 1);
+    expect(existsSync(`${path}-wal`)).toBe(true);
+    await storage.close();
+    expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+
+  it('can be reopened after close() on the same instance', async () => {
+    const storage = await open();
+    await storage.kv.set('test', 'key', 1);
+    await storage.close();
+    await storage.open();
+    expect(await storage.kv.get('test', 'key')).toBe(1);
+  });
+
+  it('uses the WAL journal, the chosen synchronous level, a busy timeout and foreign keys', async () => {
+    const connections: Database.Database[] = [];
+    class Capturing extends Database {
+      constructor(...args: ConstructorParameters<typeof Database>) {
+        super(...args);
+        connections.push(this);
+      }
+    }
+    for (const [synchronous, level] of [
+      ['full', 2],
+      ['normal', 1],
+    ] as const) {
+      const storage = sqliteStorage({
+        path,
+        synchronous,
+        Database: Capturing as unknown as typeof Database,
+      });
+      opened.push(storage);
+      await storage.open();
+      const connection = connections.at(-1)!;
+      expect(connection.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(connection.pragma('synchronous', { simple: true })).toBe(level);
+      expect(connection.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(connection.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
+    }
+    expect(raw().pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('records the schema version in user_version and does not migrate twice', async () => {
+    const storage = await open();
+    await storage.close();
+    const database = raw();
+    const version = database.pragma('user_version', { simple: true });
+    expect(version).toBeGreaterThanOrEqual(1);
+    const tables = database
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all();
+    expect(tables).toEqual(
+      expect.arrayContaining(['chats', 'kv', 'messages', 'user_identities', 'users']),
+    );
+    const reopened = await open();
+    await reopened.kv.set('test', 'key', 1);
+    expect(raw().pragma('user_version', { simple: true })).toBe(version);
+  });
+
+  it('refuses a database from a newer schema version', async () => {
+    const storage = await open();
+    await storage.close();
+    const database = new Database(path);
+    database.pragma('user_version = 999');
+    database.close();
+    await expect(sqliteStorage({ path }).open()).rejects.toMatchObject({
+      code: 'BOTWIRE_STORAGE_FAILED',
+      message: expect.stringContaining('999'),
+    });
+  });
+
+  it('lets two instances on one file see each other’s writes, and resolve one user', async () => {
+    const first = await open();
+    const second = await open();
+    const identity = { platform: 'telegram', platformId: '42' };
+    const fromFirst = await first.users.resolve(identity);
+    const fromSecond = await second.users.resolve(identity);
+    expect(fromSecond.id).toBe(fromFirst.id);
+    await first.kv.set('test', 'key', 'from first');
+    expect(await second.kv.get('test', 'key')).toBe('from first');
+    expect(await second.kv.add('test', 'key', 'from second')).toBe(false);
+    await second.users.update(fromFirst.id, { role: 'admin' });
+    expect((await first.users.get(fromFirst.id))?.role).toBe('admin');
+  });
+
+  it('stores expired kv rows until they are touched, then removes them', async () => {
+    const storage = await open();
+    await storage.kv.set('test', 'key', 1, { ttlMs: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const count = () => raw().prepare('SELECT count(*) FROM kv').pluck().get();
+    expect(count()).toBe(1);
+    expect(await storage.kv.get('test', 'key')).toBeUndefined();
+    expect(count()).toBe(0);
+  });
+
+  it('uses a Database constructor passed in', async () => {
+    let made = 0;
+    class Counting extends Database {
+      constructor(...args: ConstructorParameters<typeof Database>) {
+        super(...args);
+        made++;
+      }
+    }
+    const storage = sqliteStorage({ path, Database: Counting as unknown as typeof Database });
+    opened.push(storage);
+    await storage.open();
+    await storage.open();
+    expect(made).toBe(1);
+  });
+
+  it('rejects bad options when created', () => {
+    expect(() => sqliteStorage({ path: '' })).toThrow(
+      expect.objectContaining({ code: 'BOTWIRE_INVALID_ARGUMENT' }),
+    );
+    expect(() => sqliteStorage({ path, synchronous: 'off' as 'full' })).toThrow(
+      expect.objectContaining({ code: 'BOTWIRE_INVALID_ARGUMENT' }),
+    );
+  });
+});
