@@ -6,7 +6,10 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^@botwire\/core\/testing$/, replacement: here('./packages/core/src/testing/index.ts') },
+      {
+        find: /^@botwire\/core\/testing$/,
+        replacement: here('./packages/core/src/testing/index.ts'),
+      },
       { find: /^@botwire\/core$/, replacement: here('./packages/core/src/index.ts') },
       {
         find: /^@botwire\/adapter-console$/,
@@ -15,7 +18,12 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/**/*.test.ts', 'examples/**/*.test.ts', 'docs/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: [
+      'packages/**/*.test.ts',
+      'examples/**/*.test.ts',
+      'docs/**/*.test.ts',
+      'scripts/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**', '**/.tmp/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -2,6 +2,7 @@
  * botwire — the command-line tool. Programs can run its commands too:
  * `await run(['node', 'botwire', 'skills', 'validate', './skills/notes'])`.
  */
-export { createProgram, run } from './program';
+
 export { type InitOptions, initProject } from './commands/init';
 export { type NewSkillOptions, newSkill } from './commands/skill-new';
+export { createProgram, run } from './program';

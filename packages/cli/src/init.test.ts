@@ -11,14 +11,20 @@ const projectDir = join(mkdtempSync(join(tmpdir(), 'botwire-init-')), 'my-bot');
 /** The pnpm that runs these tests (pnpm sets npm_execpath), else the one on PATH. */
 function pnpm(args: string[], cwd: string): string {
   const execPath = process.env.npm_execpath;
-  const [command, prefix] = execPath && /pnpm/.test(execPath) ? [process.execPath, [execPath]] : ['pnpm', []];
-  return execFileSync(command, [...prefix, ...args], { cwd, encoding: 'utf8', timeout: 240_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, prefix] =
+    execPath && /pnpm/.test(execPath) ? [process.execPath, [execPath]] : ['pnpm', []];
+  return execFileSync(command, [...prefix, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 240_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 afterAll(() => rmSync(join(projectDir, '..'), { recursive: true, force: true }));
 
 describe('botwire init', () => {
-  it('makes a project that answers `botwire chat` with piped input, on this repo\'s packages', () => {
+  it("makes a project that answers `botwire chat` with piped input, on this repo's packages", () => {
     execFileSync(process.execPath, [bin, 'init', projectDir, '--local'], { encoding: 'utf8' });
     const manifest = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8'));
     expect(manifest.dependencies['@botwire/core']).toMatch(/^link:.*packages\/core$/);
@@ -39,7 +45,11 @@ describe('botwire init', () => {
     // The sample skill's state went to the SQLite file in the project's data folder.
     expect(existsSync(join(projectDir, 'data/botwire.db'))).toBe(true);
 
-    const validate = spawnSync(join(projectDir, 'node_modules/.bin/botwire'), ['skills', 'validate', 'skills/hello'], { cwd: projectDir, encoding: 'utf8' });
+    const validate = spawnSync(
+      join(projectDir, 'node_modules/.bin/botwire'),
+      ['skills', 'validate', 'skills/hello'],
+      { cwd: projectDir, encoding: 'utf8' },
+    );
     expect(validate.stdout).toMatch(/hello 0\.1\.0 is valid/);
     expect(validate.status).toBe(0);
   }, 300_000);

@@ -10,10 +10,15 @@ export function printError(text: string): void {
   process.stderr.write(`${text}\n`);
 }
 
-/** Prints an error the way a person can act on it: code, message, every problem, hint. */
+/** An error the way a person can act on it: code, message, every problem, hint. */
+export function describeError(error: unknown): string {
+  if (isBotwireError(error)) return error.describe();
+  return `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+}
+
+/** Prints an error to standard error, described by {@link describeError}. */
 export function reportError(error: unknown): void {
-  if (isBotwireError(error)) printError(error.describe());
-  else printError(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  printError(describeError(error));
 }
 
 /** JSON with bytes shown as their size, so artifacts do not flood the terminal. */

@@ -88,6 +88,20 @@ export {
   type ToolReply,
 } from './skills/define-skill';
 export {
+  checkJsonSchema,
+  compileJsonSchema,
+  type SchemaDialect,
+  type SchemaIssue,
+  type SchemaMode,
+} from './skills/json-schema';
+export {
+  type LoadSkillOptions,
+  loadSkill,
+  type ResolvedSkill,
+  resolveSkill,
+  type SkillLoadResult,
+} from './skills/load-skill';
+export {
   type CommandManifest,
   type JsonSchema,
   type Permission,
@@ -112,8 +126,8 @@ export {
 } from './skills/validate-manifest';
 export { type SkillPathValidation, validateSkillPath } from './skills/validate-skill-path';
 export { type MemoryStorageOptions, memoryStorage } from './storage/drivers/memory';
-export { type IdPrefix, newId } from './storage/ids';
 export { type SqliteStorageOptions, sqliteStorage } from './storage/drivers/sqlite';
+export { type IdPrefix, newId } from './storage/ids';
 export {
   type ChatRecord,
   type ChatStore,

@@ -21,7 +21,13 @@ function streams() {
 
 runAdapterContract('console', async () => {
   const { input, output, chunks } = streams();
-  const adapter = consoleAdapter({ input, output, interactive: false, userName: 'ann', locale: 'en' });
+  const adapter = consoleAdapter({
+    input,
+    output,
+    interactive: false,
+    userName: 'ann',
+    locale: 'en',
+  });
   return {
     adapter,
     userSends: async (text) => {
@@ -36,7 +42,9 @@ describe('console adapter with a bot', () => {
     const { input, output, chunks } = streams();
     const bot = createBot({
       config: { storage: 'memory', name: 'Ada' },
-      adapters: [consoleAdapter({ input, output, interactive: false, userName: 'ann', locale: 'en' })],
+      adapters: [
+        consoleAdapter({ input, output, interactive: false, userName: 'ann', locale: 'en' }),
+      ],
       log: silentLogger,
     });
     await bot.start();
@@ -68,8 +76,26 @@ describe('console adapter with a bot', () => {
     const directory = mkdtempSync(join(tmpdir(), 'botwire-console-'));
     try {
       const adapter = consoleAdapter({ input, output, interactive: false, artifactDir: directory });
-      await adapter.start({ receive: async () => {}, end: () => {}, commands: () => [], dataDir: directory, log: silentLogger });
-      await adapter.send({ platformId: 'console', type: 'private' }, { text: 'Here it is', artifacts: [{ name: 'note.txt', mimeType: 'text/plain', data: new TextEncoder().encode('hi there') }] });
+      await adapter.start({
+        receive: async () => {},
+        end: () => {},
+        commands: () => [],
+        dataDir: directory,
+        log: silentLogger,
+      });
+      await adapter.send(
+        { platformId: 'console', type: 'private' },
+        {
+          text: 'Here it is',
+          artifacts: [
+            {
+              name: 'note.txt',
+              mimeType: 'text/plain',
+              data: new TextEncoder().encode('hi there'),
+            },
+          ],
+        },
+      );
       await adapter.stop();
       const line = chunks.find((chunk) => chunk.startsWith('[file] note.txt'));
       expect(line).toBeDefined();

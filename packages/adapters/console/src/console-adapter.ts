@@ -70,7 +70,12 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): Adapter {
     return {
       platform: 'console',
       platformMessageId: `${Date.now()}-${counter}`,
-      sender: { platformId: userName, name: userName, ...(locale ? { locale } : {}), isLocalOperator: true },
+      sender: {
+        platformId: userName,
+        name: userName,
+        ...(locale ? { locale } : {}),
+        isLocalOperator: true,
+      },
       chat,
       kind: 'message',
       text,
@@ -104,7 +109,11 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): Adapter {
       host = runtimeHost;
       artifactDir ??= join(runtimeHost.dataDir, 'artifacts');
       started = true;
-      lines = createInterface({ input, ...(interactive ? { output, prompt: 'you › ' } : {}), terminal: interactive });
+      lines = createInterface({
+        input,
+        ...(interactive ? { output, prompt: 'you › ' } : {}),
+        terminal: interactive,
+      });
       lines.on('line', handleLine);
       lines.on('close', () => {
         void queue.then(() => {
@@ -123,7 +132,10 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): Adapter {
       await queue;
     },
     async send(_chat, message: OutgoingMessage): Promise<SentMessage> {
-      if (!started) throw new BotwireError('BOTWIRE_ADAPTER_NOT_STARTED', { message: 'The console adapter is not running.' });
+      if (!started)
+        throw new BotwireError('BOTWIRE_ADAPTER_NOT_STARTED', {
+          message: 'The console adapter is not running.',
+        });
       const ids: string[] = [];
       for (const part of splitText(message.text, capabilities.maxTextLength)) {
         if (interactive) output.write('\r\x1b[K');
@@ -134,7 +146,10 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): Adapter {
       for (const artifact of message.artifacts ?? []) {
         const directory = artifactDir ?? join(process.cwd(), 'artifacts');
         mkdirSync(directory, { recursive: true });
-        const path = join(directory, `${Date.now()}-${artifact.name.replace(/[^\w.\-а-яА-ЯёЁ]+/g, '_')}`);
+        const path = join(
+          directory,
+          `${Date.now()}-${artifact.name.replace(/[^\w.\-а-яА-ЯёЁ]+/g, '_')}`,
+        );
         writeFileSync(path, artifact.data);
         write(`[file] ${artifact.name} (${artifact.data.byteLength} bytes) saved to ${path}`);
       }

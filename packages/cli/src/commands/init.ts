@@ -19,7 +19,11 @@ export interface InitOptions {
 /** Scaffolds a bot project that `botwire chat` runs at once. Returns the paths written. */
 export function initProject(directory: string, options: InitOptions = {}): string[] {
   const root = resolve(directory);
-  const name = (options.name ?? basename(root)).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'my-bot';
+  const name =
+    (options.name ?? basename(root))
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'my-bot';
   const sources = options.local
     ? {
         core: `link:${packageFolder('@botwire/core')}`,
@@ -35,7 +39,7 @@ export function initCommand(): Command {
   return new Command('init')
     .description('scaffold a bot project with a sample skill')
     .argument('<dir>', 'the folder to create')
-    .option('--name <name>', 'the bot\'s name (default: the folder name)')
+    .option('--name <name>', "the bot's name (default: the folder name)")
     .option('--local', 'depend on the Botwire packages of this checkout (link:) instead of npm')
     .option('--force', 'write into a folder that is not empty')
     .action((directory: string, options: InitOptions) => {

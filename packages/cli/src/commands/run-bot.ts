@@ -1,9 +1,23 @@
-import { type Adapter, type Bot, createBot, loadConfig } from '@botwire/core';
+import { type Adapter, type Bot, createBot, loadConfig, Redactor } from '@botwire/core';
 
-/** Loads the config and creates a bot from it, optionally with other adapters. */
-export async function botFromConfig(configPath: string | undefined, adapters?: Adapter[]): Promise<Bot> {
+/**
+ * Loads the config and creates a bot from it, optionally with other adapters.
+ * Every value that `.env` set is treated as a secret: it is redacted from all logs.
+ */
+export async function botFromConfig(
+  configPath: string | undefined,
+  adapters?: Adapter[],
+): Promise<Bot> {
   const loaded = await loadConfig(configPath);
-  return createBot({ config: loaded.config, rootDir: loaded.rootDir, dataDir: loaded.dataDir, ...(adapters ? { adapters } : {}) });
+  const redactor = new Redactor();
+  redactor.add(...loaded.envNames.map((name) => process.env[name]));
+  return createBot({
+    config: loaded.config,
+    rootDir: loaded.rootDir,
+    dataDir: loaded.dataDir,
+    redactor,
+    ...(adapters ? { adapters } : {}),
+  });
 }
 
 /**

@@ -15,7 +15,10 @@ export interface NewSkillOptions {
 }
 
 /** Scaffolds a skill package (manifest, handler, test). Returns the skill's folder. */
-export function newSkill(name: string, options: NewSkillOptions = {}): { root: string; files: string[] } {
+export function newSkill(
+  name: string,
+  options: NewSkillOptions = {},
+): { root: string; files: string[] } {
   if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) || name.length > 64) {
     throw new BotwireError('BOTWIRE_SCAFFOLD_FAILED', {
       message: `"${name}" is not a valid skill name.`,
@@ -23,7 +26,11 @@ export function newSkill(name: string, options: NewSkillOptions = {}): { root: s
     });
   }
   const cwd = process.cwd();
-  const parent = options.dir ? resolve(options.dir) : findConfigFile(cwd) || existsSync(join(cwd, 'skills')) ? join(cwd, 'skills') : cwd;
+  const parent = options.dir
+    ? resolve(options.dir)
+    : findConfigFile(cwd) || existsSync(join(cwd, 'skills'))
+      ? join(cwd, 'skills')
+      : cwd;
   const root = join(parent, name);
   const files = writeFiles(root, skillPackageFiles(name, `^${cliVersion}`), options.force);
   return { root, files };
@@ -35,7 +42,7 @@ export function skillNewCommand(): Command {
   skill
     .command('new')
     .description('scaffold a skill package with manifest, handler and a test')
-    .argument('<name>', 'the skill\'s name, in kebab-case')
+    .argument('<name>', "the skill's name, in kebab-case")
     .option('--dir <dir>', 'the folder to create it in (default: ./skills in a bot project)')
     .option('--force', 'write into a folder that is not empty')
     .action((name: string, options: NewSkillOptions) => {
@@ -43,7 +50,9 @@ export function skillNewCommand(): Command {
       for (const path of files) print(`  created ${relative(process.cwd(), path)}`);
       print('');
       print(`Check it:   npx botwire skills validate ${relative(process.cwd(), root) || '.'}`);
-      print(`Use it:     skills: [{ use: './${relative(process.cwd(), root)}', permissions: [] }] in botwire.config.ts`);
+      print(
+        `Use it:     skills: [{ use: './${relative(process.cwd(), root)}', permissions: [] }] in botwire.config.ts`,
+      );
     });
   return skill;
 }

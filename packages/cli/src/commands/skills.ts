@@ -1,16 +1,25 @@
 import { resolve } from 'node:path';
-import { accessCommandNames, builtinCommandNames, loadConfig, loadSkills, validateSkillPath } from '@botwire/core';
+import {
+  accessCommandNames,
+  builtinCommandNames,
+  loadConfig,
+  loadSkills,
+  validateSkillPath,
+} from '@botwire/core';
 import { Command } from 'commander';
 import { print, printError, toJson } from '../output';
 
 /** `botwire skills list` and `botwire skills validate <dir|skill.json>`. */
 export function skillsCommand(): Command {
-  const skills = new Command('skills').description('list the bot\'s skills, or validate a skill');
+  const skills = new Command('skills').description("list the bot's skills, or validate a skill");
 
   skills
     .command('list')
     .description('list the skills the bot config loads, with their tools and commands')
-    .option('-c, --config <file>', 'the bot config (default: botwire.config.ts|js|json in this folder)')
+    .option(
+      '-c, --config <file>',
+      'the bot config (default: botwire.config.ts|js|json in this folder)',
+    )
     .option('--json', 'print JSON')
     .action(async (options: { config?: string; json?: boolean }) => {
       const loaded = await loadConfig(options.config);
@@ -19,44 +28,76 @@ export function skillsCommand(): Command {
         reservedCommands: [...builtinCommandNames, ...accessCommandNames],
       });
       if (options.json) {
-        print(toJson(registry.skills.map((skill) => ({ ...skill.manifest, granted: skill.grantedPermissions, root: skill.root }))));
+        print(
+          toJson(
+            registry.skills.map((skill) => ({
+              ...skill.manifest,
+              granted: skill.grantedPermissions,
+              root: skill.root,
+            })),
+          ),
+        );
         return;
       }
-      if (registry.skills.length === 0) print('No skills. Add some to the config: skills: ["./skills/my-skill"]');
+      if (registry.skills.length === 0)
+        print('No skills. Add some to the config: skills: ["./skills/my-skill"]');
       for (const skill of registry.skills) {
         print(`${skill.manifest.name} ${skill.manifest.version} — ${skill.manifest.description}`);
         for (const tool of skill.manifest.tools) {
-          const missing = tool.permissions.filter((permission) => !skill.grantedPermissions.includes(permission));
-          const needs = tool.permissions.length ? ` [needs ${tool.permissions.join(', ')}${missing.length ? `; NOT GRANTED: ${missing.join(', ')}` : ''}]` : '';
-          print(`  tool ${tool.name}${tool.side_effects ? ' (side effects)' : ''}${needs}: ${tool.description}`);
+          const missing = tool.permissions.filter(
+            (permission) => !skill.grantedPermissions.includes(permission),
+          );
+          const needs = tool.permissions.length
+            ? ` [needs ${tool.permissions.join(', ')}${missing.length ? `; NOT GRANTED: ${missing.join(', ')}` : ''}]`
+            : '';
+          print(
+            `  tool ${tool.name}${tool.side_effects ? ' (side effects)' : ''}${needs}: ${tool.description}`,
+          );
         }
         for (const command of skill.manifest.commands ?? []) {
-          const description = typeof command.description === 'string' ? command.description : command.description.en;
-          print(`  /${command.name}${command.argument ? ` <${command.argument}>` : ''} → ${command.tool}: ${description}`);
+          const description =
+            typeof command.description === 'string' ? command.description : command.description.en;
+          print(
+            `  /${command.name}${command.argument ? ` <${command.argument}>` : ''} → ${command.tool}: ${description}`,
+          );
         }
       }
     });
 
   skills
     .command('validate')
-    .description('check a skill\'s skill.json (and that its module has every handler); exit 1 on any problem')
-    .argument('<path>', 'the skill\'s folder or its skill.json')
-    .option('--no-handlers', 'check only skill.json, without loading the skill\'s module')
+    .description(
+      "check a skill's skill.json (and that its module has every handler); exit 1 on any problem",
+    )
+    .argument('<path>', "the skill's folder or its skill.json")
+    .option('--no-handlers', "check only skill.json, without loading the skill's module")
     .option('--json', 'print JSON')
     .action(async (path: string, options: { handlers: boolean; json?: boolean }) => {
       const result = await validateSkillPath(resolve(path), { checkHandlers: options.handlers });
-      if (options.json) print(toJson({ valid: result.problems.length === 0, manifestPath: result.manifestPath, problems: result.problems }));
+      if (options.json)
+        print(
+          toJson({
+            valid: result.problems.length === 0,
+            manifestPath: result.manifestPath,
+            problems: result.problems,
+          }),
+        );
       if (result.problems.length > 0) {
         if (!options.json) {
-          printError(`${result.manifestPath}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`);
-          for (const problem of result.problems) printError(`  - ${problem.path || '/'}: ${problem.message} [${problem.code}]`);
+          printError(
+            `${result.manifestPath}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`,
+          );
+          for (const problem of result.problems)
+            printError(`  - ${problem.path || '/'}: ${problem.message} [${problem.code}]`);
         }
         process.exitCode = 1;
         return;
       }
       if (!options.json) {
         const manifest = result.manifest!;
-        print(`✓ ${manifest.name} ${manifest.version} is valid: ${manifest.tools.length} tool(s), ${(manifest.commands ?? []).length} command(s)`);
+        print(
+          `✓ ${manifest.name} ${manifest.version} is valid: ${manifest.tools.length} tool(s), ${(manifest.commands ?? []).length} command(s)`,
+        );
       }
     });
 

@@ -56,7 +56,9 @@ export default defineConfig({
             description: 'Greets a person by name.',
             input_schema: {
               type: 'object',
-              properties: { name: { type: 'string', minLength: 1, maxLength: 100, description: 'who to greet' } },
+              properties: {
+                name: { type: 'string', minLength: 1, maxLength: 100, description: 'who to greet' },
+              },
               required: ['name'],
               additionalProperties: false,
             },
@@ -65,7 +67,14 @@ export default defineConfig({
             timeout_ms: 5000,
           },
         ],
-        commands: [{ name: 'hello', tool: 'hello', argument: 'name', description: { en: 'greet someone', ru: 'поприветствовать' } }],
+        commands: [
+          {
+            name: 'hello',
+            tool: 'hello',
+            argument: 'name',
+            description: { en: 'greet someone', ru: 'поприветствовать' },
+          },
+        ],
       },
       null,
       2,

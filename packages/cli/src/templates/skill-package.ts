@@ -8,7 +8,11 @@ export function skillPackageFiles(name: string, coreSource: string): Record<stri
         version: '0.1.0',
         description: `The ${name} skill for Botwire bots.`,
         type: 'module',
-        exports: { '.': './src/index.ts', './skill.json': './skill.json', './package.json': './package.json' },
+        exports: {
+          '.': './src/index.ts',
+          './skill.json': './skill.json',
+          './package.json': './package.json',
+        },
         files: ['src', 'skill.json'],
         scripts: { test: 'vitest run', validate: 'botwire skills validate .' },
         peerDependencies: { '@botwire/core': coreSource },
@@ -38,7 +42,14 @@ export function skillPackageFiles(name: string, coreSource: string): Record<stri
             timeout_ms: 10000,
           },
         ],
-        commands: [{ name: tool.slice(0, 32), tool, argument: 'text', description: { en: `run ${tool}`, ru: `запустить ${tool}` } }],
+        commands: [
+          {
+            name: tool.slice(0, 32),
+            tool,
+            argument: 'text',
+            description: { en: `run ${tool}`, ru: `запустить ${tool}` },
+          },
+        ],
       },
       null,
       2,

@@ -9,7 +9,10 @@ async function findUser(context: BotContext, reference: string): Promise<UserRec
   if (reference.startsWith('usr_')) return users.get(reference);
   const separator = reference.indexOf(':');
   if (separator <= 0) return undefined;
-  return users.findByIdentity({ platform: reference.slice(0, separator), platformId: reference.slice(separator + 1) });
+  return users.findByIdentity({
+    platform: reference.slice(0, separator),
+    platformId: reference.slice(separator + 1),
+  });
 }
 
 /** May `actor` give `target` the role `role` (or take theirs with undefined)? */
@@ -29,22 +32,41 @@ export function accessCommands(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
   composer.command('whoami', (context) =>
-    context.reply(context.t('access.whoami', { userId: context.user.id, role: context.role ?? context.t('role.none') })),
+    context.reply(
+      context.t('access.whoami', {
+        userId: context.user.id,
+        role: context.role ?? context.t('role.none'),
+      }),
+    ),
   );
 
-  const change = async (context: BotContext, reference: string, role: Role | undefined, done: string) => {
-    if (!hasRole(context.role, 'admin')) return context.reply(context.t('access.forbidden', { role: 'admin' }));
+  const change = async (
+    context: BotContext,
+    reference: string,
+    role: Role | undefined,
+    done: string,
+  ) => {
+    if (!hasRole(context.role, 'admin'))
+      return context.reply(context.t('access.forbidden', { role: 'admin' }));
     const target = reference ? await findUser(context, reference) : undefined;
-    if (!target) return context.reply(context.t('access.unknown_user', { userId: reference || '?' }));
+    if (!target)
+      return context.reply(context.t('access.unknown_user', { userId: reference || '?' }));
     if (target.id === context.user.id) return context.reply(context.t('access.cannot_change_self'));
-    if (!maySetRole(context.role, target, role)) return context.reply(context.t('access.forbidden', { role: 'owner' }));
+    if (!maySetRole(context.role, target, role))
+      return context.reply(context.t('access.forbidden', { role: 'owner' }));
     await context.bot.storage.users.update(target.id, { role: role ?? null });
     context.log.warn('role-changed', { target: target.id, role: role ?? null });
-    return context.reply(context.t(done, { userId: target.id, role: role ?? context.t('role.none') }));
+    return context.reply(
+      context.t(done, { userId: target.id, role: role ?? context.t('role.none') }),
+    );
   };
 
-  composer.command('admit', (context) => change(context, context.command?.argument.split(/\s+/)[0] ?? '', 'user', 'access.admitted'));
-  composer.command('revoke', (context) => change(context, context.command?.argument.split(/\s+/)[0] ?? '', undefined, 'access.revoked'));
+  composer.command('admit', (context) =>
+    change(context, context.command?.argument.split(/\s+/)[0] ?? '', 'user', 'access.admitted'),
+  );
+  composer.command('revoke', (context) =>
+    change(context, context.command?.argument.split(/\s+/)[0] ?? '', undefined, 'access.revoked'),
+  );
   composer.command('role', async (context) => {
     const [reference = '', role = ''] = context.command?.argument.split(/\s+/) ?? [];
     if (!isRole(role)) return context.reply(context.t('access.bad_role', { role }));
@@ -52,7 +74,8 @@ export function accessCommands(): Composer<BotContext> {
   });
 
   composer.command('users', async (context) => {
-    if (!hasRole(context.role, 'admin')) return context.reply(context.t('access.forbidden', { role: 'admin' }));
+    if (!hasRole(context.role, 'admin'))
+      return context.reply(context.t('access.forbidden', { role: 'admin' }));
     const all = await context.bot.storage.users.list({ limit: 200 });
     const lines = all
       .filter((user) => user.role)

@@ -18,7 +18,9 @@ export interface AccessControlOptions {
 /** True when the user is on the config's allow list, by id or by any of their identities. */
 export function isOnAllowList(user: UserRecord, allow: readonly string[]): boolean {
   if (allow.includes(user.id)) return true;
-  return user.identities.some((identity) => allow.includes(`${identity.platform}:${identity.platformId}`));
+  return user.identities.some((identity) =>
+    allow.includes(`${identity.platform}:${identity.platformId}`),
+  );
 }
 
 /**
@@ -31,7 +33,8 @@ export function accessControl(options: AccessControlOptions): Middleware<BotCont
   return async (context, next) => {
     const { users } = context.bot.storage;
     if (context.adapter.capabilities.localOperator && context.message.sender.isLocalOperator) {
-      if (context.user.role !== 'owner') context.user = await users.update(context.user.id, { role: 'owner' });
+      if (context.user.role !== 'owner')
+        context.user = await users.update(context.user.id, { role: 'owner' });
       return next();
     }
     const claim = options.claimCode();

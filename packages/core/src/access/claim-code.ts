@@ -22,7 +22,8 @@ export class ClaimCode {
   tryClaim(userId: string, text: string): 'claimed' | 'wrong' | 'not-a-claim' | 'locked' {
     if (this.spent) return 'not-a-claim';
     const candidate = text.trim().replace(/^\/claim(@\S+)?\s*/i, '');
-    const looksLikeClaim = /^\/claim\b/i.test(text.trim()) || /^\d{3}-?\d{3}-?\d{3}$/.test(candidate);
+    const looksLikeClaim =
+      /^\/claim\b/i.test(text.trim()) || /^\d{3}-?\d{3}-?\d{3}$/.test(candidate);
     if (!looksLikeClaim) return 'not-a-claim';
     const attempts = this.wrongAttempts.get(userId) ?? 0;
     if (attempts >= 5) return 'locked';

@@ -46,6 +46,9 @@ describe('buttonsToNumberedOptions', () => {
     });
     expect(message.text).toBe('Pick\n\n1. Yes\n2. Docs: https://example.org');
     expect(message.buttons).toBeUndefined();
-    expect(options.map((option) => option.data ?? option.url)).toEqual(['y', 'https://example.org']);
+    expect(options.map((option) => option.data ?? option.url)).toEqual([
+      'y',
+      'https://example.org',
+    ]);
   });
 });

@@ -2,8 +2,8 @@ import type { Adapter } from '../adapters/adapter';
 import type { LogLevel } from '../logging/logger';
 import type { Middleware } from '../middleware/composer';
 import type { BotContext } from '../runtime/bot-context';
-import type { Permission } from '../skills/skill-manifest';
 import type { InlineSkill } from '../skills/define-skill';
+import type { Permission } from '../skills/skill-manifest';
 import type { StorageDriver } from '../storage/storage-driver';
 
 /** A skill the bot loads: a package name or a path, with the permissions and options the bot gives it. */

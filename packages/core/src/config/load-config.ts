@@ -48,7 +48,10 @@ export function findConfigFile(cwd: string): string | undefined {
  * Loads `botwire.config.ts`/`.js`/`.json`: reads `.env` beside it first (without overriding
  * the real environment), evaluates the file, and validates it. Errors name every bad field.
  */
-export async function loadConfig(path?: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+export async function loadConfig(
+  path?: string,
+  options: LoadConfigOptions = {},
+): Promise<LoadedConfig> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const file = path ? (isAbsolute(path) ? path : resolve(cwd, path)) : findConfigFile(cwd);
@@ -67,7 +70,11 @@ export async function loadConfig(path?: string, options: LoadConfigOptions = {})
 }
 
 /** The data directory for a config: BOTWIRE_DATA_DIR, else `dataDir`, else `./data`, relative to the config. */
-export function resolveDataDir(config: BotConfig, rootDir: string, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveDataDir(
+  config: BotConfig,
+  rootDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const chosen = env.BOTWIRE_DATA_DIR || config.dataDir || './data';
   return resolve(rootDir, chosen);
 }

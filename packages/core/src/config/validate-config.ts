@@ -1,7 +1,19 @@
 import type { Problem } from '../errors/botwire-error';
 import { permissions } from '../skills/skill-manifest';
 
-const knownFields = ['name', 'dataDir', 'locale', 'access', 'allow', 'storage', 'adapters', 'skills', 'middleware', 'persona', 'log'];
+const knownFields = [
+  'name',
+  'dataDir',
+  'locale',
+  'access',
+  'allow',
+  'storage',
+  'adapters',
+  'skills',
+  'middleware',
+  'persona',
+  'log',
+];
 const logLevels = ['debug', 'info', 'warn', 'error', 'silent'];
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -13,7 +25,8 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  */
 export function validateConfig(config: unknown): Problem[] {
   const problems: Problem[] = [];
-  const problem = (path: string, message: string) => problems.push({ path, code: 'BOTWIRE_CONFIG_FIELD_INVALID', message });
+  const problem = (path: string, message: string) =>
+    problems.push({ path, code: 'BOTWIRE_CONFIG_FIELD_INVALID', message });
   if (!isObject(config)) {
     problem('', 'the config must be an object: export default defineConfig({ ... })');
     return problems;
@@ -21,61 +34,106 @@ export function validateConfig(config: unknown): Problem[] {
   for (const field of Object.keys(config)) {
     if (!knownFields.includes(field)) {
       const near = knownFields.find((known) => known.toLowerCase() === field.toLowerCase());
-      problem(field, `unknown field "${field}"${near ? `; did you mean "${near}"?` : `; known fields: ${knownFields.join(', ')}`}`);
+      problem(
+        field,
+        `unknown field "${field}"${near ? `; did you mean "${near}"?` : `; known fields: ${knownFields.join(', ')}`}`,
+      );
     }
   }
   const optionalString = (field: string) => {
-    if (config[field] !== undefined && (typeof config[field] !== 'string' || config[field] === '')) problem(field, `${field} must be a non-empty string`);
+    if (config[field] !== undefined && (typeof config[field] !== 'string' || config[field] === ''))
+      problem(field, `${field} must be a non-empty string`);
   };
   optionalString('name');
   optionalString('dataDir');
   optionalString('persona');
-  if (config.locale !== undefined && config.locale !== 'en' && config.locale !== 'ru') problem('locale', 'locale must be "en" or "ru"');
+  if (config.locale !== undefined && config.locale !== 'en' && config.locale !== 'ru')
+    problem('locale', 'locale must be "en" or "ru"');
   if (config.access !== undefined && config.access !== 'owner' && config.access !== 'open') {
-    problem('access', 'access must be "owner" (only the owner and admitted users) or "open" (everyone)');
+    problem(
+      'access',
+      'access must be "owner" (only the owner and admitted users) or "open" (everyone)',
+    );
   }
   if (config.allow !== undefined) {
-    if (!Array.isArray(config.allow)) problem('allow', 'allow must be a list such as ["telegram:123456"]');
+    if (!Array.isArray(config.allow))
+      problem('allow', 'allow must be a list such as ["telegram:123456"]');
     else
       config.allow.forEach((entry, index) => {
         if (typeof entry !== 'string' || !/^(usr_[0-9A-Za-z]+|[a-z][a-z0-9-]*:.+)$/.test(entry)) {
-          problem(`allow[${index}]`, `"${String(entry)}" is neither a platform identity such as "telegram:123456" nor a user id such as "usr_01J..."`);
+          problem(
+            `allow[${index}]`,
+            `"${String(entry)}" is neither a platform identity such as "telegram:123456" nor a user id such as "usr_01J..."`,
+          );
         }
       });
   }
   const storage = config.storage;
-  if (storage !== undefined && storage !== 'sqlite' && storage !== 'memory' && !(isObject(storage) && typeof storage.open === 'function')) {
+  if (
+    storage !== undefined &&
+    storage !== 'sqlite' &&
+    storage !== 'memory' &&
+    !(isObject(storage) && typeof storage.open === 'function')
+  ) {
     problem('storage', 'storage must be "sqlite", "memory" or a storage driver object');
   }
   if (config.adapters !== undefined) {
-    if (!Array.isArray(config.adapters)) problem('adapters', 'adapters must be a list such as ["console"]');
+    if (!Array.isArray(config.adapters))
+      problem('adapters', 'adapters must be a list such as ["console"]');
     else
       config.adapters.forEach((entry, index) => {
         const ok =
           (typeof entry === 'string' && entry.length > 0) ||
-          (isObject(entry) && typeof entry.start === 'function' && typeof entry.send === 'function') ||
+          (isObject(entry) &&
+            typeof entry.start === 'function' &&
+            typeof entry.send === 'function') ||
           (isObject(entry) && typeof entry.use === 'string');
-        if (!ok) problem(`adapters[${index}]`, 'an adapter is a name ("console"), { use: "name", options: {...} } or an adapter object');
+        if (!ok)
+          problem(
+            `adapters[${index}]`,
+            'an adapter is a name ("console"), { use: "name", options: {...} } or an adapter object',
+          );
       });
   }
   if (config.skills !== undefined) {
-    if (!Array.isArray(config.skills)) problem('skills', 'skills must be a list such as ["@botwire/skill-pdf", { use: "./skills/notes", permissions: ["storage"] }]');
-    else config.skills.forEach((entry, index) => validateSkillEntry(entry, `skills[${index}]`, problem));
+    if (!Array.isArray(config.skills))
+      problem(
+        'skills',
+        'skills must be a list such as ["@botwire/skill-pdf", { use: "./skills/notes", permissions: ["storage"] }]',
+      );
+    else
+      config.skills.forEach((entry, index) => {
+        validateSkillEntry(entry, `skills[${index}]`, problem);
+      });
   }
-  if (config.middleware !== undefined && (!Array.isArray(config.middleware) || config.middleware.some((item) => typeof item !== 'function'))) {
+  if (
+    config.middleware !== undefined &&
+    (!Array.isArray(config.middleware) ||
+      config.middleware.some((item) => typeof item !== 'function'))
+  ) {
     problem('middleware', 'middleware must be a list of functions (context, next) => ...');
   }
   if (config.log !== undefined) {
     if (!isObject(config.log)) problem('log', 'log must be an object such as { level: "info" }');
     else {
-      if (config.log.level !== undefined && !logLevels.includes(String(config.log.level))) problem('log.level', `log.level must be one of ${logLevels.join(', ')}`);
-      if (config.log.format !== undefined && config.log.format !== 'pretty' && config.log.format !== 'json') problem('log.format', 'log.format must be "pretty" or "json"');
+      if (config.log.level !== undefined && !logLevels.includes(String(config.log.level)))
+        problem('log.level', `log.level must be one of ${logLevels.join(', ')}`);
+      if (
+        config.log.format !== undefined &&
+        config.log.format !== 'pretty' &&
+        config.log.format !== 'json'
+      )
+        problem('log.format', 'log.format must be "pretty" or "json"');
     }
   }
   return problems;
 }
 
-function validateSkillEntry(entry: unknown, path: string, problem: (path: string, message: string) => void): void {
+function validateSkillEntry(
+  entry: unknown,
+  path: string,
+  problem: (path: string, message: string) => void,
+): void {
   if (typeof entry === 'string') {
     if (entry.length === 0) problem(path, 'a skill entry must not be empty');
     return;
@@ -85,18 +143,37 @@ function validateSkillEntry(entry: unknown, path: string, problem: (path: string
     return;
   }
   const use = entry.use;
-  if (!(typeof use === 'string' && use.length > 0) && !(isObject(use) && isObject(use.manifest) && isObject(use.definition))) {
-    problem(`${path}.use`, 'use must be a package name, a path such as "./skills/notes", or an inline skill { manifest, definition }');
+  if (
+    !(typeof use === 'string' && use.length > 0) &&
+    !(isObject(use) && isObject(use.manifest) && isObject(use.definition))
+  ) {
+    problem(
+      `${path}.use`,
+      'use must be a package name, a path such as "./skills/notes", or an inline skill { manifest, definition }',
+    );
   }
   if (entry.permissions !== undefined) {
-    if (!Array.isArray(entry.permissions)) problem(`${path}.permissions`, `permissions must be a list drawn from ${permissions.join(', ')}`);
+    if (!Array.isArray(entry.permissions))
+      problem(
+        `${path}.permissions`,
+        `permissions must be a list drawn from ${permissions.join(', ')}`,
+      );
     else
       entry.permissions.forEach((permission, index) => {
-        if (!permissions.includes(permission)) problem(`${path}.permissions[${index}]`, `unknown permission "${String(permission)}"; use one of ${permissions.join(', ')}`);
+        if (!permissions.includes(permission))
+          problem(
+            `${path}.permissions[${index}]`,
+            `unknown permission "${String(permission)}"; use one of ${permissions.join(', ')}`,
+          );
       });
   }
-  if (entry.config !== undefined && !isObject(entry.config)) problem(`${path}.config`, 'config must be an object of the skill\'s options');
+  if (entry.config !== undefined && !isObject(entry.config))
+    problem(`${path}.config`, "config must be an object of the skill's options");
   for (const field of Object.keys(entry)) {
-    if (!['use', 'permissions', 'config'].includes(field)) problem(`${path}.${field}`, `unknown field "${field}"; a skill entry has use, permissions and config`);
+    if (!['use', 'permissions', 'config'].includes(field))
+      problem(
+        `${path}.${field}`,
+        `unknown field "${field}"; a skill entry has use, permissions and config`,
+      );
   }
 }

@@ -38,7 +38,10 @@ export class BotwireError extends Error {
   readonly details: Record<string, unknown>;
 
   constructor(code: BotwireErrorCode, options: BotwireErrorOptions = {}) {
-    super(options.message ?? errorCatalog[code], options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      options.message ?? errorCatalog[code],
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'BotwireError';
     this.code = code;
     this.hint = options.hint;

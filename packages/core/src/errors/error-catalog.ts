@@ -3,26 +3,37 @@
  * Codes are stable: code may branch on them, docs link to them, and they never change meaning.
  */
 export const errorCatalog = {
-  BOTWIRE_CONFIG_NOT_FOUND: 'No bot config was found. Pass --config <file> or create botwire.config.ts.',
+  BOTWIRE_CONFIG_NOT_FOUND:
+    'No bot config was found. Pass --config <file> or create botwire.config.ts.',
   BOTWIRE_CONFIG_INVALID: 'The bot config is invalid. Fix the fields listed below.',
-  BOTWIRE_CONFIG_LOAD_FAILED: 'The bot config could not be loaded. Check the file for syntax errors.',
-  BOTWIRE_SKILL_MANIFEST_INVALID: "A skill's skill.json is invalid. Fix every problem listed below.",
-  BOTWIRE_SKILL_NOT_FOUND: 'A skill named in the config could not be found. Install the package or fix the path.',
-  BOTWIRE_SKILL_HANDLER_MISSING: 'A tool declared in skill.json has no handler. Export one from the skill module.',
+  BOTWIRE_CONFIG_LOAD_FAILED:
+    'The bot config could not be loaded. Check the file for syntax errors.',
+  BOTWIRE_SKILL_MANIFEST_INVALID:
+    "A skill's skill.json is invalid. Fix every problem listed below.",
+  BOTWIRE_SKILL_NOT_FOUND:
+    'A skill named in the config could not be found. Install the package or fix the path.',
+  BOTWIRE_SKILL_HANDLER_MISSING:
+    'A tool declared in skill.json has no handler. Export one from the skill module.',
   BOTWIRE_SKILL_LOAD_FAILED: "A skill's module could not be loaded. Check the module for errors.",
-  BOTWIRE_SKILLS_INVALID: 'The bot cannot start: its skills have problems. Fix every problem listed below.',
-  BOTWIRE_TOOL_NOT_FOUND: 'No loaded skill provides this tool. Run `botwire skills list` to see the tools.',
-  BOTWIRE_TOOL_ARGUMENTS_INVALID: "The tool's arguments do not match its input_schema. Fix the fields listed below.",
+  BOTWIRE_SKILLS_INVALID:
+    'The bot cannot start: its skills have problems. Fix every problem listed below.',
+  BOTWIRE_TOOL_NOT_FOUND:
+    'No loaded skill provides this tool. Run `botwire skills list` to see the tools.',
+  BOTWIRE_TOOL_ARGUMENTS_INVALID:
+    "The tool's arguments do not match its input_schema. Fix the fields listed below.",
   BOTWIRE_TOOL_OUTPUT_INVALID: "The tool's result does not match its output_schema.",
   BOTWIRE_TOOL_PERMISSION_DENIED: 'The tool needs a permission the bot config does not grant.',
   BOTWIRE_TOOL_TIMEOUT: 'The tool did not finish within its timeout_ms.',
   BOTWIRE_TOOL_FAILED: 'The tool failed while running.',
-  BOTWIRE_CAPABILITY_NOT_DECLARED: 'The skill used a runtime capability its manifest does not declare.',
+  BOTWIRE_CAPABILITY_NOT_DECLARED:
+    'The skill used a runtime capability its manifest does not declare.',
   BOTWIRE_STORAGE_FAILED: 'The storage driver failed.',
   BOTWIRE_STORAGE_CLOSED: 'The storage was used after it was closed.',
-  BOTWIRE_ADAPTER_NOT_FOUND: 'An adapter named in the config could not be found. Install its package.',
+  BOTWIRE_ADAPTER_NOT_FOUND:
+    'An adapter named in the config could not be found. Install its package.',
   BOTWIRE_ADAPTER_FAILED: 'A messenger adapter failed.',
-  BOTWIRE_ADAPTER_NOT_STARTED: 'The adapter was asked to send before it started or after it stopped.',
+  BOTWIRE_ADAPTER_NOT_STARTED:
+    'The adapter was asked to send before it started or after it stopped.',
   BOTWIRE_ACCESS_DENIED: 'The user may not do this.',
   BOTWIRE_MIDDLEWARE_NEXT_TWICE: 'A middleware called next() more than once.',
   BOTWIRE_INVALID_ARGUMENT: 'A function was called with an invalid argument.',
@@ -47,16 +58,21 @@ export const problemCatalog = {
   BOTWIRE_MANIFEST_DUPLICATE_TOOL: 'Two tools have the same name.',
   BOTWIRE_MANIFEST_DUPLICATE_COMMAND: 'Two commands have the same name.',
   BOTWIRE_MANIFEST_COMMAND_TOOL_UNKNOWN: 'A command names a tool the manifest does not declare.',
-  BOTWIRE_MANIFEST_COMMAND_ARGUMENT_UNKNOWN: "A command's argument is not a property of its tool's input_schema.",
-  BOTWIRE_MANIFEST_INPUT_SCHEMA_INVALID: 'An input_schema is not a valid JSON Schema of type object.',
+  BOTWIRE_MANIFEST_COMMAND_ARGUMENT_UNKNOWN:
+    "A command's argument is not a property of its tool's input_schema.",
+  BOTWIRE_MANIFEST_INPUT_SCHEMA_INVALID:
+    'An input_schema is not a valid JSON Schema of type object.',
   BOTWIRE_MANIFEST_OUTPUT_SCHEMA_INVALID: 'An output_schema is not a valid JSON Schema.',
   BOTWIRE_MANIFEST_CONFIG_SCHEMA_INVALID: 'config_schema is not a valid JSON Schema.',
   BOTWIRE_SKILL_DUPLICATE_NAME: 'Two skills of the bot have the same name.',
   BOTWIRE_SKILL_TOOL_NAME_TAKEN: 'Another skill of the bot already has a tool with this name.',
-  BOTWIRE_SKILL_COMMAND_TAKEN: 'Another skill, or the runtime, already has a command with this name.',
+  BOTWIRE_SKILL_COMMAND_TAKEN:
+    'Another skill, or the runtime, already has a command with this name.',
   BOTWIRE_SKILL_HANDLER_MISSING: 'A declared tool has no handler in the skill module.',
-  BOTWIRE_SKILL_HANDLER_EXTRA: 'The skill module has a handler for a tool the manifest does not declare.',
-  BOTWIRE_SKILL_CONFIG_INVALID: "The skill's options in the bot config do not match its config_schema.",
+  BOTWIRE_SKILL_HANDLER_EXTRA:
+    'The skill module has a handler for a tool the manifest does not declare.',
+  BOTWIRE_SKILL_CONFIG_INVALID:
+    "The skill's options in the bot config do not match its config_schema.",
   BOTWIRE_SKILL_ENV_MISSING: 'An environment variable the skill requires is not set.',
   BOTWIRE_SKILL_NOT_FOUND: 'The skill could not be found.',
   BOTWIRE_SKILL_LOAD_FAILED: "The skill's module could not be loaded.",

@@ -8,7 +8,8 @@ describe('core strings', () => {
   });
 
   it('uses the same placeholders in both languages', () => {
-    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
+    const placeholders = (text: string) =>
+      [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
     for (const key of Object.keys(coreStrings.en) as Array<keyof typeof coreStrings.en>) {
       expect(placeholders(coreStrings.ru[key]), key).toEqual(placeholders(coreStrings.en[key]));
     }

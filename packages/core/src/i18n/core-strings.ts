@@ -19,7 +19,8 @@ export const coreStrings = {
     'fallback.not_understood': "I don't understand that yet. Send /help to see what I can do.",
     'command.unknown': 'There is no command /{command}. Send /help to see the commands.',
     'command.usage': 'Usage: /{command} {usage}',
-    'access.private': 'This bot is private. Ask its owner to let you in: they can send /admit {userId}',
+    'access.private':
+      'This bot is private. Ask its owner to let you in: they can send /admit {userId}',
     'access.claimed': 'You are now the owner of {bot}. Send /help to see what I can do.',
     'access.claim_wrong': 'That claim code is not right.',
     'access.claim_taken': 'This bot already has an owner.',
@@ -27,7 +28,8 @@ export const coreStrings = {
     'access.admitted': 'User {userId} can use the bot now (role: {role}).',
     'access.revoked': 'User {userId} no longer has access.',
     'access.role_set': 'User {userId} is now {role}.',
-    'access.unknown_user': 'I know no user {userId}. They must write to the bot first; then use the id it tells them.',
+    'access.unknown_user':
+      'I know no user {userId}. They must write to the bot first; then use the id it tells them.',
     'access.bad_role': 'Unknown role "{role}". Use owner, admin, moderator or user.',
     'access.cannot_change_self': 'You cannot change your own role.',
     'access.users_title': 'Users with access:',
@@ -54,10 +56,12 @@ export const coreStrings = {
     'help.command.users': 'список пользователей с доступом',
     'help.command.claim': 'стать владельцем бота по коду, напечатанному при запуске',
     'start.greeting': 'Здравствуйте, {name}! Я {bot}. Отправьте /help, чтобы узнать, что я умею.',
-    'fallback.not_understood': 'Я пока этого не понимаю. Отправьте /help, чтобы узнать, что я умею.',
+    'fallback.not_understood':
+      'Я пока этого не понимаю. Отправьте /help, чтобы узнать, что я умею.',
     'command.unknown': 'Команды /{command} нет. Отправьте /help, чтобы увидеть список команд.',
     'command.usage': 'Как использовать: /{command} {usage}',
-    'access.private': 'Это личный бот. Попросите владельца дать вам доступ: он может отправить /admit {userId}',
+    'access.private':
+      'Это личный бот. Попросите владельца дать вам доступ: он может отправить /admit {userId}',
     'access.claimed': 'Теперь вы владелец бота {bot}. Отправьте /help, чтобы узнать, что я умею.',
     'access.claim_wrong': 'Код владельца неверный.',
     'access.claim_taken': 'У этого бота уже есть владелец.',
@@ -65,7 +69,8 @@ export const coreStrings = {
     'access.admitted': 'Пользователь {userId} теперь может пользоваться ботом (роль: {role}).',
     'access.revoked': 'У пользователя {userId} больше нет доступа.',
     'access.role_set': 'Пользователь {userId} теперь {role}.',
-    'access.unknown_user': 'Пользователя {userId} я не знаю. Пусть он сначала напишет боту и пришлёт вам id, который бот ему назовёт.',
+    'access.unknown_user':
+      'Пользователя {userId} я не знаю. Пусть он сначала напишет боту и пришлёт вам id, который бот ему назовёт.',
     'access.bad_role': 'Неизвестная роль «{role}». Возможны owner, admin, moderator или user.',
     'access.cannot_change_self': 'Свою роль изменить нельзя.',
     'access.users_title': 'Пользователи с доступом:',

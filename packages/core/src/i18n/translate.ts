@@ -13,7 +13,10 @@ export function normalizeLocale(tag: string | undefined, fallback: Locale = 'en'
 }
 
 /** Replaces `{name}` placeholders with parameters. Unknown placeholders stay as written. */
-export function interpolate(template: string, params: Record<string, string | number> = {}): string {
+export function interpolate(
+  template: string,
+  params: Record<string, string | number> = {},
+): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     Object.hasOwn(params, name) ? String(params[name]) : whole,
   );

@@ -3,7 +3,13 @@ import { Redactor } from './redact';
 /** Log levels, quietest last. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+const levelRank: Record<LogLevel, number> = {
+  debug: 10,
+  info: 20,
+  warn: 30,
+  error: 40,
+  silent: 99,
+};
 
 /** A structured logger. Every field passes through the redactor before it is written. */
 export interface Logger {
@@ -40,12 +46,23 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const threshold = levelRank[level] ?? levelRank.info;
 
   const make = (bound: Record<string, unknown>): Logger => {
-    const emit = (lineLevel: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>) => {
+    const emit = (
+      lineLevel: Exclude<LogLevel, 'silent'>,
+      message: string,
+      fields?: Record<string, unknown>,
+    ) => {
       if (levelRank[lineLevel] < threshold) return;
       const all = redactor.redact({ ...bound, ...fields }) as Record<string, unknown>;
       const text = redactor.redactText(message);
       if (format === 'json') {
-        write(JSON.stringify({ time: new Date().toISOString(), level: lineLevel, message: text, ...all }));
+        write(
+          JSON.stringify({
+            time: new Date().toISOString(),
+            level: lineLevel,
+            message: text,
+            ...all,
+          }),
+        );
       } else {
         const extra = Object.keys(all).length ? ` ${JSON.stringify(all)}` : '';
         write(`${new Date().toISOString().slice(11, 19)} ${lineLevel.padEnd(5)} ${text}${extra}`);

@@ -1,4 +1,5 @@
-const secretKeyPattern = /(token|secret|password|passwd|api[_-]?key|authorization|cookie|credential|private[_-]?key)/i;
+const secretKeyPattern =
+  /(token|secret|password|passwd|api[_-]?key|authorization|cookie|credential|private[_-]?key)/i;
 
 /**
  * Remembers secret values and removes them from anything before it is logged.
@@ -14,13 +15,15 @@ export class Redactor {
 
   /** Adds the values of environment variables whose names look secret. */
   addFromEnvironment(env: NodeJS.ProcessEnv = process.env): void {
-    for (const [name, value] of Object.entries(env)) if (secretKeyPattern.test(name)) this.add(value);
+    for (const [name, value] of Object.entries(env))
+      if (secretKeyPattern.test(name)) this.add(value);
   }
 
   /** Hides every known secret inside a string. */
   redactText(text: string): string {
     let result = text;
-    for (const value of this.values) if (result.includes(value)) result = result.split(value).join('[redacted]');
+    for (const value of this.values)
+      if (result.includes(value)) result = result.split(value).join('[redacted]');
     return result;
   }
 
@@ -30,7 +33,11 @@ export class Redactor {
     if (value === null || typeof value !== 'object') return value;
     if (depth > 8) return '[deep]';
     if (value instanceof Error) {
-      return { name: value.name, message: this.redactText(value.message), ...this.redactObject(value, depth) };
+      return {
+        name: value.name,
+        message: this.redactText(value.message),
+        ...this.redactObject(value, depth),
+      };
     }
     if (Array.isArray(value)) return value.map((item) => this.redact(item, depth + 1));
     if (value instanceof Date) return value.toISOString();
@@ -42,7 +49,8 @@ export class Redactor {
     const result: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       if (key === 'raw') continue;
-      result[key] = secretKeyPattern.test(key) && item != null ? '[redacted]' : this.redact(item, depth + 1);
+      result[key] =
+        secretKeyPattern.test(key) && item != null ? '[redacted]' : this.redact(item, depth + 1);
     }
     return result;
   }

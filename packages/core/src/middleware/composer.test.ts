@@ -67,17 +67,23 @@ describe('Composer', () => {
         await next();
       },
     ]);
-    const error: unknown = await Promise.resolve(middleware(contextFor('x'), async () => {})).catch((caught: unknown) => caught);
+    const error: unknown = await Promise.resolve(middleware(contextFor('x'), async () => {})).catch(
+      (caught: unknown) => caught,
+    );
     expect(isBotwireError(error, 'BOTWIRE_MIDDLEWARE_NEXT_TWICE')).toBe(true);
   });
 
   it('routes commands by name, case-insensitively, ignoring other messages', async () => {
     const composer = new Composer<TestContext>();
     composer.command(['ping', '/Echo'], (context) => {
-      context.log.push(`command:${context.message.command?.name}:${context.message.command?.argument}`);
+      context.log.push(
+        `command:${context.message.command?.name}:${context.message.command?.argument}`,
+      );
     });
     expect(await run(composer, contextFor('/PING'))).toEqual(['command:ping:']);
-    expect(await run(composer, contextFor('/echo@MyBot hello  world'))).toEqual(['command:echo:hello  world']);
+    expect(await run(composer, contextFor('/echo@MyBot hello  world'))).toEqual([
+      'command:echo:hello  world',
+    ]);
     expect(await run(composer, contextFor('/other'))).toEqual(['end']);
     expect(await run(composer, contextFor('ping'))).toEqual(['end']);
   });
@@ -85,12 +91,19 @@ describe('Composer', () => {
   it('filters by message kind with on()', async () => {
     const composer = new Composer<TestContext>();
     composer.on('text', (context) => void context.log.push('text'));
-    composer.on('button', (context) => void context.log.push(`button:${context.message.buttonData}`));
+    composer.on(
+      'button',
+      (context) => void context.log.push(`button:${context.message.buttonData}`),
+    );
     composer.on('attachment', (context) => void context.log.push('file'));
     expect(await run(composer, contextFor('hello'))).toEqual(['text']);
     expect(await run(composer, contextFor('/cmd'))).toEqual(['end']);
-    expect(await run(composer, contextFor('', { kind: 'button', buttonData: 'yes' }))).toEqual(['button:yes']);
-    expect(await run(composer, contextFor('', { attachments: [{ kind: 'photo' }] }))).toEqual(['file']);
+    expect(await run(composer, contextFor('', { kind: 'button', buttonData: 'yes' }))).toEqual([
+      'button:yes',
+    ]);
+    expect(await run(composer, contextFor('', { attachments: [{ kind: 'photo' }] }))).toEqual([
+      'file',
+    ]);
   });
 
   it('rejects an unknown filter name with a clear error', () => {
@@ -135,7 +148,10 @@ describe('Composer', () => {
 describe('parseCommand', () => {
   it('parses commands, bot suffixes and multi-line arguments', () => {
     expect(parseCommand('/start')).toEqual({ name: 'start', argument: '' });
-    expect(parseCommand('/note@my_bot buy milk\nand bread')).toEqual({ name: 'note', argument: 'buy milk\nand bread' });
+    expect(parseCommand('/note@my_bot buy milk\nand bread')).toEqual({
+      name: 'note',
+      argument: 'buy milk\nand bread',
+    });
     expect(parseCommand('hello /start')).toBeUndefined();
     expect(parseCommand('/')).toBeUndefined();
     expect(parseCommand('/with-dash')).toBeUndefined();

@@ -63,7 +63,10 @@ export class Composer<C extends ComposerContext> {
   }
 
   /** Adds middleware that runs only when `predicate` holds; other messages pass by. */
-  filter(predicate: (context: C) => boolean | Promise<boolean>, ...middleware: Middleware<C>[]): this {
+  filter(
+    predicate: (context: C) => boolean | Promise<boolean>,
+    ...middleware: Middleware<C>[]
+  ): this {
     const inner = compose(middleware);
     return this.use(async (context, next) => {
       if (await predicate(context)) await inner(context, next);
@@ -75,7 +78,10 @@ export class Composer<C extends ComposerContext> {
   on(filter: MessageFilter | MessageFilter[], ...middleware: Middleware<C>[]): this {
     const wanted = (Array.isArray(filter) ? filter : [filter]).map((name) => {
       const test = filters[name];
-      if (!test) throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', { message: `Unknown filter "${name}". Use one of ${Object.keys(filters).join(', ')}.` });
+      if (!test)
+        throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+          message: `Unknown filter "${name}". Use one of ${Object.keys(filters).join(', ')}.`,
+        });
       return test;
     });
     return this.filter((context) => wanted.some((test) => test(context.message)), ...middleware);
@@ -83,7 +89,9 @@ export class Composer<C extends ComposerContext> {
 
   /** Adds middleware for slash commands, by name without `/` (case-insensitive). */
   command(names: string | string[], ...middleware: Middleware<C>[]): this {
-    const wanted = new Set((Array.isArray(names) ? names : [names]).map((name) => name.replace(/^\//, '').toLowerCase()));
+    const wanted = new Set(
+      (Array.isArray(names) ? names : [names]).map((name) => name.replace(/^\//, '').toLowerCase()),
+    );
     return this.filter((context) => wanted.has(context.message.command?.name ?? ''), ...middleware);
   }
 
@@ -91,7 +99,10 @@ export class Composer<C extends ComposerContext> {
    * Runs `middleware` and catches what it throws, so one failing step does not break the chain.
    * After `onError`, the chain goes on with the middleware after the boundary.
    */
-  errorBoundary(onError: (error: unknown, context: C) => unknown, ...middleware: Middleware<C>[]): this {
+  errorBoundary(
+    onError: (error: unknown, context: C) => unknown,
+    ...middleware: Middleware<C>[]
+  ): this {
     const inner = compose(middleware);
     return this.use(async (context, next) => {
       let passedThrough = false;

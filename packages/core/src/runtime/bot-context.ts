@@ -45,7 +45,10 @@ export class BotContext {
   }
 
   /** A runtime string in the user's language: `context.t('help.title', { bot: 'Ada' })`. */
-  t(key: keyof (typeof coreStrings)['en'] | string, params?: Record<string, string | number>): string {
+  t(
+    key: keyof (typeof coreStrings)['en'] | string,
+    params?: Record<string, string | number>,
+  ): string {
     return translate(coreStrings, this.locale, key, params);
   }
 
@@ -58,6 +61,11 @@ export class BotContext {
 
   /** Runs a tool of a loaded skill for this user, with the same checks as everywhere. */
   callTool(name: string, args: unknown, options: { signal?: AbortSignal } = {}): Promise<unknown> {
-    return this.bot.callTool(name, args, { user: this.user, chat: this.chat, locale: this.locale, ...options });
+    return this.bot.callTool(name, args, {
+      user: this.user,
+      chat: this.chat,
+      locale: this.locale,
+      ...options,
+    });
   }
 }

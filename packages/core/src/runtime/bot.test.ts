@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { BotConfig } from '../config/define-config';
+import { silentLogger } from '../logging/logger';
 import type { InlineSkill } from '../skills/define-skill';
 import { testAdapter } from '../testing/test-adapter';
 import { type Bot, createBot } from './bot';
-import type { BotConfig } from '../config/define-config';
-import { silentLogger } from '../logging/logger';
 
 const notesSkill: InlineSkill = {
   manifest: {
@@ -14,7 +14,12 @@ const notesSkill: InlineSkill = {
       {
         name: 'note_add',
         description: 'Saves a note.',
-        input_schema: { type: 'object', properties: { text: { type: 'string', minLength: 3 } }, required: ['text'], additionalProperties: false },
+        input_schema: {
+          type: 'object',
+          properties: { text: { type: 'string', minLength: 3 } },
+          required: ['text'],
+          additionalProperties: false,
+        },
         permissions: ['storage'],
         side_effects: true,
         timeout_ms: 2000,
@@ -29,7 +34,12 @@ const notesSkill: InlineSkill = {
       },
     ],
     commands: [
-      { name: 'note', tool: 'note_add', argument: 'text', description: { en: 'save a note', ru: 'сохранить заметку' } },
+      {
+        name: 'note',
+        tool: 'note_add',
+        argument: 'text',
+        description: { en: 'save a note', ru: 'сохранить заметку' },
+      },
       { name: 'choose', tool: 'note_choice', description: 'offer a choice' },
     ],
   },
@@ -40,9 +50,20 @@ const notesSkill: InlineSkill = {
         await context.storage.set('count', count);
         return { text: context.t('saved', { count, text }) };
       },
-      note_choice: async () => ({ text: 'Which one?', buttons: [[{ label: 'Red', data: 'pick:red' }, { label: 'Blue', data: 'pick:blue' }]] }),
+      note_choice: async () => ({
+        text: 'Which one?',
+        buttons: [
+          [
+            { label: 'Red', data: 'pick:red' },
+            { label: 'Blue', data: 'pick:blue' },
+          ],
+        ],
+      }),
     },
-    strings: { en: { saved: 'Saved note #{count}: {text}' }, ru: { saved: 'Заметка №{count} сохранена: {text}' } },
+    strings: {
+      en: { saved: 'Saved note #{count}: {text}' },
+      ru: { saved: 'Заметка №{count} сохранена: {text}' },
+    },
   },
 };
 
@@ -53,7 +74,11 @@ afterEach(async () => {
 
 async function startBot(config: BotConfig, capabilities = {}) {
   const test = testAdapter(capabilities);
-  const bot = createBot({ config: { storage: 'memory', ...config }, adapters: [test.adapter], log: silentLogger });
+  const bot = createBot({
+    config: { storage: 'memory', ...config },
+    adapters: [test.adapter],
+    log: silentLogger,
+  });
   bots.push(bot);
   await bot.start();
   return { bot, test };
@@ -73,7 +98,9 @@ describe('bot runtime: access control', () => {
     const code = bot.claimCode;
     expect(code).toMatch(/^\d{3}-\d{3}-\d{3}$/);
     expect((await test.say('000-000-000', { userId: 'guess' }))[0]?.text).toMatch(/not right/);
-    expect((await test.say(`/claim ${code}`, { userId: 'ann' }))[0]?.text).toMatch(/You are now the owner/);
+    expect((await test.say(`/claim ${code}`, { userId: 'ann' }))[0]?.text).toMatch(
+      /You are now the owner/,
+    );
     expect(bot.claimCode).toBeUndefined();
     expect((await test.say(code!, { userId: 'bob' }))[0]?.text).toMatch(/private/);
     expect((await test.say('/whoami', { userId: 'ann' }))[0]?.text).toMatch(/Role: owner/);
@@ -85,10 +112,16 @@ describe('bot runtime: access control', () => {
     const [denied] = await test.say('hi', { userId: 'friend' });
     const friendId = /\/admit (usr_\w+)/.exec(denied!.text)?.[1];
     expect(friendId).toBeDefined();
-    expect((await test.say(`/admit ${friendId}`, { userId: 'owner' }))[0]?.text).toMatch(/can use the bot now/);
+    expect((await test.say(`/admit ${friendId}`, { userId: 'owner' }))[0]?.text).toMatch(
+      /can use the bot now/,
+    );
     expect((await test.say('/whoami', { userId: 'friend' }))[0]?.text).toMatch(/Role: user/);
-    expect((await test.say(`/admit ${friendId}`, { userId: 'friend' }))[0]?.text).toMatch(/Only admin/);
-    expect((await test.say(`/revoke ${friendId}`, { userId: 'owner' }))[0]?.text).toMatch(/no longer has access/);
+    expect((await test.say(`/admit ${friendId}`, { userId: 'friend' }))[0]?.text).toMatch(
+      /Only admin/,
+    );
+    expect((await test.say(`/revoke ${friendId}`, { userId: 'owner' }))[0]?.text).toMatch(
+      /no longer has access/,
+    );
     expect((await test.say('/help', { userId: 'friend' }))[0]?.text).toMatch(/private/);
   });
 
@@ -109,7 +142,10 @@ describe('bot runtime: access control', () => {
 
 describe('bot runtime: commands and skills', () => {
   it('lists the loaded skills and their commands in /help', async () => {
-    const { test } = await startBot({ access: 'open', skills: [{ use: notesSkill, permissions: ['storage'] }] });
+    const { test } = await startBot({
+      access: 'open',
+      skills: [{ use: notesSkill, permissions: ['storage'] }],
+    });
     const [help] = await test.say('/help');
     expect(help?.text).toContain('notes 1.0.0: Keeps notes.');
     expect(help?.text).toContain('/note <text> — save a note');
@@ -118,7 +154,10 @@ describe('bot runtime: commands and skills', () => {
   });
 
   it('answers in Russian for a Russian-speaking user', async () => {
-    const { test } = await startBot({ access: 'open', skills: [{ use: notesSkill, permissions: ['storage'] }] });
+    const { test } = await startBot({
+      access: 'open',
+      skills: [{ use: notesSkill, permissions: ['storage'] }],
+    });
     const [help] = await test.say('/help', { locale: 'ru-RU' });
     expect(help?.text).toContain('что я умею');
     expect(help?.text).toContain('/note <text> — сохранить заметку');
@@ -126,18 +165,26 @@ describe('bot runtime: commands and skills', () => {
     expect(saved?.text).toBe('Заметка №1 сохранена: купить молоко');
   });
 
-  it('runs a skill command through its tool, with the skill\'s own storage', async () => {
-    const { test } = await startBot({ access: 'open', skills: [{ use: notesSkill, permissions: ['storage'] }] });
+  it("runs a skill command through its tool, with the skill's own storage", async () => {
+    const { test } = await startBot({
+      access: 'open',
+      skills: [{ use: notesSkill, permissions: ['storage'] }],
+    });
     expect((await test.say('/note buy milk'))[0]?.text).toBe('Saved note #1: buy milk');
     expect((await test.say('/note buy bread'))[0]?.text).toBe('Saved note #2: buy bread');
   });
 
   it('explains invalid arguments without running the tool', async () => {
-    const { test } = await startBot({ access: 'open', skills: [{ use: notesSkill, permissions: ['storage'] }] });
+    const { test } = await startBot({
+      access: 'open',
+      skills: [{ use: notesSkill, permissions: ['storage'] }],
+    });
     const [reply] = await test.say('/note hi');
     expect(reply?.text).toMatch(/That does not fit \/note/);
     expect(reply?.text).toMatch(/Usage: \/note <text>/);
-    expect((await test.say('/note first real note'))[0]?.text).toBe('Saved note #1: first real note');
+    expect((await test.say('/note first real note'))[0]?.text).toBe(
+      'Saved note #1: first real note',
+    );
   });
 
   it('refuses a tool whose permission the config does not grant, and says how to grant it', async () => {
@@ -154,7 +201,10 @@ describe('bot runtime: commands and skills', () => {
   });
 
   it('turns buttons into numbered options where the messenger has none, and maps the number back', async () => {
-    const { bot, test } = await startBot({ access: 'open', skills: [{ use: notesSkill, permissions: ['storage'] }] }, { buttons: false });
+    const { bot, test } = await startBot(
+      { access: 'open', skills: [{ use: notesSkill, permissions: ['storage'] }] },
+      { buttons: false },
+    );
     const pressed: string[] = [];
     bot.use(async (context, next) => {
       if (context.message.kind === 'button') pressed.push(context.message.buttonData ?? '');
@@ -171,7 +221,10 @@ describe('bot runtime: commands and skills', () => {
     const { bot, test } = await startBot({ access: 'open' });
     await test.say('/start', { name: 'Ann' });
     const user = await bot.storage.users.findByIdentity({ platform: 'test', platformId: 'user-1' });
-    const chat = await bot.storage.chats.resolve({ platform: 'test', platformId: 'chat-user-1' }, { type: 'private' });
+    const chat = await bot.storage.chats.resolve(
+      { platform: 'test', platformId: 'chat-user-1' },
+      { type: 'private' },
+    );
     const history = await bot.storage.messages.list(chat.id);
     expect(history.map((message) => [message.direction, message.text])).toEqual([
       ['in', '/start'],
@@ -185,7 +238,9 @@ describe('bot runtime: commands and skills', () => {
     bot.use((context) => {
       if (context.text === 'crash') throw new Error('kaboom');
     });
-    expect((await test.say('crash'))[0]?.text).toMatch(/Something went wrong on my side \(BOTWIRE_INTERNAL\)/);
+    expect((await test.say('crash'))[0]?.text).toMatch(
+      /Something went wrong on my side \(BOTWIRE_INTERNAL\)/,
+    );
     expect((await test.say('/whoami'))[0]?.text).toMatch(/Your id/);
   });
 
@@ -196,7 +251,11 @@ describe('bot runtime: commands and skills', () => {
       if (context.text === 'slow') await new Promise((resolve) => setTimeout(resolve, 80));
       order.push(context.text);
     });
-    await Promise.all([test.say('slow'), test.say('fast'), test.say('other chat', { userId: 'bob' })]);
+    await Promise.all([
+      test.say('slow'),
+      test.say('fast'),
+      test.say('other chat', { userId: 'bob' }),
+    ]);
     expect(order.indexOf('slow')).toBeLessThan(order.indexOf('fast'));
     expect(order.indexOf('other chat')).toBeLessThan(order.indexOf('slow'));
   });

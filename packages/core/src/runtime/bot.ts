@@ -72,7 +72,9 @@ export class Bot {
     this.name = options.config.name ?? 'Botwire';
     this.rootDir = options.rootDir ?? process.cwd();
     this.env = options.env ?? process.env;
-    this.dataDir = options.dataDir ?? join(this.rootDir, this.env.BOTWIRE_DATA_DIR || options.config.dataDir || 'data');
+    this.dataDir =
+      options.dataDir ??
+      join(this.rootDir, this.env.BOTWIRE_DATA_DIR || options.config.dataDir || 'data');
     this.redactor = options.redactor ?? new Redactor();
     this.redactor.addFromEnvironment(this.env);
     this.log = options.log ?? createLogger({ ...options.config.log, redactor: this.redactor });
@@ -84,13 +86,19 @@ export class Bot {
 
   /** The storage driver; available after {@link init}. */
   get storage(): StorageDriver {
-    if (!this.storageDriver) throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', { message: 'The bot is not initialized: call bot.init() or bot.start() first.' });
+    if (!this.storageDriver)
+      throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+        message: 'The bot is not initialized: call bot.init() or bot.start() first.',
+      });
     return this.storageDriver;
   }
 
   /** The loaded skills; available after {@link init}. */
   get skills(): SkillRegistry {
-    if (!this.registry) throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', { message: 'The bot is not initialized: call bot.init() or bot.start() first.' });
+    if (!this.registry)
+      throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+        message: 'The bot is not initialized: call bot.init() or bot.start() first.',
+      });
     return this.registry;
   }
 
@@ -117,7 +125,12 @@ export class Bot {
   private async initialize(): Promise<void> {
     const reservedCommands = [...builtinCommandNames, ...accessCommandNames];
     // Skills first: a broken skill should fail before any file is created.
-    this.registry = await loadSkills(this.config.skills ?? [], { baseDir: this.rootDir, reservedCommands, env: this.env, log: this.log });
+    this.registry = await loadSkills(this.config.skills ?? [], {
+      baseDir: this.rootDir,
+      reservedCommands,
+      env: this.env,
+      log: this.log,
+    });
     this.storageDriver = this.createStorage();
     await this.storageDriver.open();
     const owners = await this.storageDriver.users.list({ role: 'owner', limit: 1 });
@@ -154,7 +167,10 @@ export class Bot {
       (context) => {
         const command = context.command;
         if (command) return context.reply(context.t('command.unknown', { command: command.name }));
-        if (context.message.kind === 'message' && (context.text || context.message.attachments.length)) {
+        if (
+          context.message.kind === 'message' &&
+          (context.text || context.message.attachments.length)
+        ) {
           return context.reply(context.t('fallback.not_understood'));
         }
         return undefined;
@@ -176,17 +192,25 @@ export class Bot {
   /** Initializes the bot and starts every adapter. Prints the claim code while there is no owner. */
   async start(): Promise<void> {
     await this.init();
-    this.adapters = this.adapterOverride ?? (await resolveAdapters(this.config.adapters ?? [], this.rootDir));
+    this.adapters =
+      this.adapterOverride ?? (await resolveAdapters(this.config.adapters ?? [], this.rootDir));
     if (this.adapters.length === 0) {
-      this.log.warn('no-adapters', { hint: 'add adapters to the config (for example adapters: ["console"]) or use `botwire chat`' });
+      this.log.warn('no-adapters', {
+        hint: 'add adapters to the config (for example adapters: ["console"]) or use `botwire chat`',
+      });
     }
     for (const adapter of this.adapters) {
       await adapter.start(this.hostFor(adapter));
       this.log.info('adapter-started', { adapter: adapter.name });
     }
     this.state = 'running';
-    if (this.claim?.active && this.adapters.some((adapter) => !adapter.capabilities.localOperator)) {
-      this.log.warn(`No owner yet. Send this claim code to the bot to become its owner: ${this.claim.value}`);
+    if (
+      this.claim?.active &&
+      this.adapters.some((adapter) => !adapter.capabilities.localOperator)
+    ) {
+      this.log.warn(
+        `No owner yet. Send this claim code to the bot to become its owner: ${this.claim.value}`,
+      );
     }
     if (this.adapters.length === 0) this.resolveFinished();
   }
@@ -223,7 +247,10 @@ export class Bot {
   /** Every command of the bot (built-in and from skills), for command menus. */
   commands(): CommandInfo[] {
     const fromSkills = (this.registry?.listCommands() ?? []).map(({ command }) => {
-      const description = typeof command.description === 'string' ? { en: command.description, ru: command.description } : { en: command.description.en, ru: command.description.ru ?? command.description.en };
+      const description =
+        typeof command.description === 'string'
+          ? { en: command.description, ru: command.description }
+          : { en: command.description.en, ru: command.description.ru ?? command.description.en };
       return { name: command.name, description };
     });
     return [...builtinCommandInfo(), ...fromSkills];
@@ -246,12 +273,19 @@ export class Bot {
   }
 
   private async process(adapter: Adapter, incoming: IncomingMessage): Promise<void> {
-    if (!this.handler) throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', { message: 'The bot is not initialized: call bot.start() first.' });
+    if (!this.handler)
+      throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+        message: 'The bot is not initialized: call bot.start() first.',
+      });
     const storage = this.storage;
     const { sender } = incoming;
     const user = await storage.users.resolve(
       { platform: adapter.name, platformId: sender.platformId },
-      { ...(sender.name ? { name: sender.name } : {}), ...(sender.username ? { username: sender.username } : {}), ...(sender.locale ? { locale: sender.locale } : {}) },
+      {
+        ...(sender.name ? { name: sender.name } : {}),
+        ...(sender.username ? { username: sender.username } : {}),
+        ...(sender.locale ? { locale: sender.locale } : {}),
+      },
     );
     const chat = await storage.chats.resolve(
       { platform: adapter.name, platformId: incoming.chat.platformId },
@@ -270,7 +304,10 @@ export class Bot {
     const started = Date.now();
     context.log.debug('message-received', { kind: message.kind, command: message.command?.name });
     await this.handler(context, async () => {});
-    context.log.debug('message-handled', { ms: Date.now() - started, replies: context.replies.length });
+    context.log.debug('message-handled', {
+      ms: Date.now() - started,
+      replies: context.replies.length,
+    });
   }
 
   /** On a messenger without buttons, a reply of `2` after numbered options acts as a press of option 2. */
@@ -290,7 +327,12 @@ export class Bot {
    * Sends a message through an adapter, degrading what it cannot show (buttons become
    * numbered options), and records it in the chat's history.
    */
-  async deliver(adapter: Adapter, chat: ChatRef, message: OutgoingMessage, options: { chatId?: string } = {}): Promise<SentMessage> {
+  async deliver(
+    adapter: Adapter,
+    chat: ChatRef,
+    message: OutgoingMessage,
+    options: { chatId?: string } = {},
+  ): Promise<SentMessage> {
     let outgoing = message;
     if (!adapter.capabilities.buttons && message.buttons?.length) {
       const numbered = buttonsToNumberedOptions(message);
@@ -298,7 +340,9 @@ export class Bot {
       this.pendingOptions.set(`${adapter.name}:${chat.platformId}`, numbered.options);
     }
     if (!adapter.capabilities.files && outgoing.artifacts?.length) {
-      const names = outgoing.artifacts.map((artifact) => `[${artifact.name}, ${artifact.data.byteLength} bytes]`).join('\n');
+      const names = outgoing.artifacts
+        .map((artifact) => `[${artifact.name}, ${artifact.data.byteLength} bytes]`)
+        .join('\n');
       const { artifacts: _artifacts, ...rest } = outgoing;
       outgoing = { ...rest, text: `${outgoing.text}\n${names}` };
     }
@@ -309,14 +353,20 @@ export class Bot {
         direction: 'out',
         text: outgoing.text,
         ...(sent.platformMessageIds[0] ? { platformMessageId: sent.platformMessageIds[0] } : {}),
-        ...(outgoing.artifacts?.length ? { meta: { artifacts: outgoing.artifacts.map((artifact) => artifact.name) } } : {}),
+        ...(outgoing.artifacts?.length
+          ? { meta: { artifacts: outgoing.artifacts.map((artifact) => artifact.name) } }
+          : {}),
       });
     }
     return sent;
   }
 
   /** Runs one tool with the checks of the skill registry (permissions, arguments, timeout). */
-  callTool(name: string, args: unknown, options: Omit<CallToolOptions, 'storage' | 'log'> = {}): Promise<unknown> {
+  callTool(
+    name: string,
+    args: unknown,
+    options: Omit<CallToolOptions, 'storage' | 'log'> = {},
+  ): Promise<unknown> {
     return this.skills.callTool(name, args, { ...options, storage: this.storage, log: this.log });
   }
 

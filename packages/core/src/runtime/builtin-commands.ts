@@ -1,5 +1,5 @@
-import type { CommandInfo } from '../adapters/adapter';
 import { hasRole } from '../access/roles';
+import type { CommandInfo } from '../adapters/adapter';
 import { coreStrings } from '../i18n/core-strings';
 import { Composer } from '../middleware/composer';
 import type { BotContext } from './bot-context';
@@ -21,13 +21,20 @@ export function builtinCommandInfo(): CommandInfo[] {
     .filter((command) => !command.role)
     .map(({ name }) => ({
       name,
-      description: { en: coreStrings.en[`help.command.${name}` as 'help.command.help'], ru: coreStrings.ru[`help.command.${name}` as 'help.command.help'] },
+      description: {
+        en: coreStrings.en[`help.command.${name}` as 'help.command.help'],
+        ru: coreStrings.ru[`help.command.${name}` as 'help.command.help'],
+      },
     }));
 }
 
 /** The text of /help for this user: the built-in commands they may use, then each skill and its commands. */
 export function helpText(context: BotContext): string {
-  const lines = [context.t('help.title', { bot: context.bot.name }), '', `${context.t('help.builtins')}:`];
+  const lines = [
+    context.t('help.title', { bot: context.bot.name }),
+    '',
+    `${context.t('help.builtins')}:`,
+  ];
   for (const command of builtins) {
     if (command.role && !hasRole(context.role, command.role)) continue;
     lines.push(`/${command.name} — ${context.t(`help.command.${command.name}`)}`);
@@ -38,8 +45,14 @@ export function helpText(context: BotContext): string {
   for (const skill of skills) {
     lines.push(`• ${skill.manifest.name} ${skill.manifest.version}: ${skill.manifest.description}`);
     for (const command of skill.manifest.commands ?? []) {
-      const description = typeof command.description === 'string' ? command.description : (context.locale === 'ru' ? command.description.ru : undefined) ?? command.description.en;
-      lines.push(`  /${command.name}${command.argument ? ` <${command.argument}>` : ''} — ${description}`);
+      const description =
+        typeof command.description === 'string'
+          ? command.description
+          : ((context.locale === 'ru' ? command.description.ru : undefined) ??
+            command.description.en);
+      lines.push(
+        `  /${command.name}${command.argument ? ` <${command.argument}>` : ''} — ${description}`,
+      );
     }
   }
   return lines.join('\n');
@@ -50,7 +63,9 @@ export function builtinCommands(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.command('help', (context) => context.reply(helpText(context)));
   composer.command('start', (context) =>
-    context.reply(`${context.t('start.greeting', { name: context.user.name ?? context.message.sender.name ?? '', bot: context.bot.name })}`),
+    context.reply(
+      `${context.t('start.greeting', { name: context.user.name ?? context.message.sender.name ?? '', bot: context.bot.name })}`,
+    ),
   );
   return composer;
 }

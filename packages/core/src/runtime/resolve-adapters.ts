@@ -7,14 +7,19 @@ import { BotwireError } from '../errors/botwire-error';
 
 /** `console` → `@botwire/adapter-console`; full package names and paths stay as written. */
 export function adapterPackageName(name: string): string {
-  return name.startsWith('@') || name.startsWith('.') || name.includes('/') ? name : `@botwire/adapter-${name}`;
+  return name.startsWith('@') || name.startsWith('.') || name.includes('/')
+    ? name
+    : `@botwire/adapter-${name}`;
 }
 
 /**
  * Turns the config's adapter entries into adapter objects. A name is imported from the
  * config's folder, and its default export (a factory) is called with the entry's options.
  */
-export async function resolveAdapters(entries: readonly AdapterEntry[], rootDir: string): Promise<Adapter[]> {
+export async function resolveAdapters(
+  entries: readonly AdapterEntry[],
+  rootDir: string,
+): Promise<Adapter[]> {
   const adapters: Adapter[] = [];
   for (const entry of entries) {
     if (typeof entry === 'object' && 'start' in entry) {
@@ -37,7 +42,9 @@ export async function resolveAdapters(entries: readonly AdapterEntry[], rootDir:
       });
     }
     if (typeof factory !== 'function') {
-      throw new BotwireError('BOTWIRE_ADAPTER_NOT_FOUND', { message: `The package ${packageName} has no default export that creates an adapter.` });
+      throw new BotwireError('BOTWIRE_ADAPTER_NOT_FOUND', {
+        message: `The package ${packageName} has no default export that creates an adapter.`,
+      });
     }
     adapters.push((factory as (options: Record<string, unknown>) => Adapter)(options));
   }

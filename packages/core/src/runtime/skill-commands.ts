@@ -30,11 +30,15 @@ export function skillCommands(): Middleware<BotContext> {
     } catch (error) {
       if (!isBotwireError(error)) throw error;
       context.log.warn('tool-call-failed', { tool: tool.manifest.name, error: error.toJSON() });
-      const message = error.problems.length ? error.problems.map((problem) => problem.message).join('; ') : error.message;
+      const message = error.problems.length
+        ? error.problems.map((problem) => problem.message).join('; ')
+        : error.message;
       switch (error.code) {
         case 'BOTWIRE_TOOL_ARGUMENTS_INVALID': {
           const usage = command.argument ? `<${command.argument}>` : '';
-          await context.reply(`${context.t('error.arguments_invalid', { command: call.name, message })}\n${context.t('command.usage', { command: call.name, usage })}`);
+          await context.reply(
+            `${context.t('error.arguments_invalid', { command: call.name, message })}\n${context.t('command.usage', { command: call.name, usage })}`,
+          );
           return;
         }
         case 'BOTWIRE_TOOL_PERMISSION_DENIED':
@@ -45,7 +49,9 @@ export function skillCommands(): Middleware<BotContext> {
           return;
         default: {
           const cause = error.cause instanceof Error ? error.cause.message : error.message;
-          await context.reply(context.t('error.tool_failed', { tool: tool.manifest.name, message: cause }));
+          await context.reply(
+            context.t('error.tool_failed', { tool: tool.manifest.name, message: cause }),
+          );
         }
       }
     }

@@ -10,9 +10,16 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  */
 export function toolResultToReply(result: unknown): OutgoingMessage {
   if (typeof result === 'string') return { text: result };
-  if (isObject(result) && (typeof result.text === 'string' || Array.isArray(result.artifacts) || Array.isArray(result.buttons))) {
+  if (
+    isObject(result) &&
+    (typeof result.text === 'string' ||
+      Array.isArray(result.artifacts) ||
+      Array.isArray(result.buttons))
+  ) {
     const reply = result as ToolReply;
-    const text = reply.text ?? (reply.artifacts?.length ? reply.artifacts.map((artifact) => artifact.name).join(', ') : '');
+    const text =
+      reply.text ??
+      (reply.artifacts?.length ? reply.artifacts.map((artifact) => artifact.name).join(', ') : '');
     return {
       text,
       ...(reply.buttons ? { buttons: reply.buttons } : {}),

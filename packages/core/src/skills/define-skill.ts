@@ -36,7 +36,10 @@ export interface ToolReply {
 
 /** A tool's implementation: arguments already validated against its input_schema. */
 // biome-ignore lint/suspicious/noExplicitAny: handler inputs are typed by the skill author.
-export type ToolHandler<Input = any, Output = unknown> = (input: Input, context: ToolContext) => Output | Promise<Output>;
+export type ToolHandler<Input = any, Output = unknown> = (
+  input: Input,
+  context: ToolContext,
+) => Output | Promise<Output>;
 
 /** Strings a skill ships, by locale: `{ en: { saved: 'Saved {name}' }, ru: { saved: 'Сохранил {name}' } }`. */
 export type SkillStrings = Partial<Record<'en' | 'ru', Record<string, string>>>;
@@ -59,4 +62,10 @@ export interface SkillDefinition {
  */
 export function defineSkill<T extends SkillDefinition>(definition: T): T {
   return definition;
+}
+
+/** A skill defined in code instead of in a package: its manifest object and its handlers. */
+export interface InlineSkill {
+  manifest: import('./skill-manifest').SkillManifest;
+  definition: SkillDefinition;
 }

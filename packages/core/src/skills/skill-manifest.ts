@@ -1,5 +1,12 @@
 /** What a tool may do. A tool gets a permission only when its manifest declares it and the bot's config grants it. */
-export type Permission = 'network' | 'browser' | 'execute-code' | 'storage' | 'schedule' | 'messaging' | 'secrets';
+export type Permission =
+  | 'network'
+  | 'browser'
+  | 'execute-code'
+  | 'storage'
+  | 'schedule'
+  | 'messaging'
+  | 'secrets';
 
 /** Every permission, in the order the docs list them. */
 export const permissions: readonly Permission[] = [

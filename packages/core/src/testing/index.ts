@@ -8,10 +8,10 @@ export {
   type HarnessUser,
   runAdapterContract,
 } from './adapter-contract';
+export { runStorageContract, type StorageContractOptions } from './storage-contract';
 export {
   type DeliveredMessage,
   type TestAdapter,
   type TestSender,
   testAdapter,
 } from './test-adapter';
-export { runStorageContract, type StorageContractOptions } from './storage-contract';
