@@ -40,6 +40,7 @@ export {
 } from './errors/error-catalog';
 export { coreStrings } from './i18n/core-strings';
 export {
+  guessLocale,
   interpolate,
   type Locale,
   normalizeLocale,

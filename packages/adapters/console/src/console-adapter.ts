@@ -50,7 +50,7 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): Adapter {
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const interactive = options.interactive ?? Boolean(input.isTTY);
-  const locale = options.locale ?? (process.env.LC_ALL || process.env.LANG || 'en').split('.')[0];
+  const locale = options.locale ?? terminalLocale();
   const userName = options.userName ?? safeUserName();
   const chat: ChatRef = { platformId: 'console', type: 'private' };
   let host: AdapterHost | undefined;
@@ -164,4 +164,12 @@ function safeUserName(): string {
   } catch {
     return 'operator';
   }
+}
+
+/** The terminal's language from LC_ALL, LC_MESSAGES or LANG (`ru_RU.UTF-8` → `ru_RU`); none for C/POSIX. */
+function terminalLocale(): string | undefined {
+  const tag = (process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '').split(
+    '.',
+  )[0];
+  return tag && tag !== 'C' && tag !== 'POSIX' ? tag : undefined;
 }

@@ -2,21 +2,11 @@ import type { Adapter } from '../adapters/adapter';
 import type { LogLevel } from '../logging/logger';
 import type { Middleware } from '../middleware/composer';
 import type { BotContext } from '../runtime/bot-context';
-import type { InlineSkill } from '../skills/define-skill';
-import type { Permission } from '../skills/skill-manifest';
+import type { SkillSource } from '../skills/skill-registry';
 import type { StorageDriver } from '../storage/storage-driver';
 
 /** A skill the bot loads: a package name or a path, with the permissions and options the bot gives it. */
-export type SkillEntry =
-  | string
-  | {
-      /** A package name (`@botwire/skill-pdf`), a path relative to the config (`./skills/notes`), or an inline skill. */
-      use: string | InlineSkill;
-      /** What the bot allows the skill's tools to do. Nothing is allowed unless it is listed here. */
-      permissions?: Permission[];
-      /** The skill's options, checked against its `config_schema`. */
-      config?: Record<string, unknown>;
-    };
+export type SkillEntry = SkillSource;
 
 /** An adapter the bot runs: an adapter object, a short name (`console` → `@botwire/adapter-console`), or a name with options. */
 export type AdapterEntry = Adapter | string | { use: string; options?: Record<string, unknown> };

@@ -33,3 +33,13 @@ describe('translate', () => {
     expect(normalizeLocale(undefined)).toBe('en');
   });
 });
+
+describe('guessLocale', () => {
+  it('reads Russian off Cyrillic text and nothing off the rest', async () => {
+    const { guessLocale } = await import('./translate');
+    expect(guessLocale('привет, как дела?')).toBe('ru');
+    expect(guessLocale('напомни про meeting завтра')).toBe('ru');
+    expect(guessLocale('hello there')).toBeUndefined();
+    expect(guessLocale('12:30 !!')).toBeUndefined();
+  });
+});

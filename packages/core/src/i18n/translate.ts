@@ -35,3 +35,11 @@ export function translate(
   const template = table[locale]?.[key] ?? table.en?.[key] ?? key;
   return interpolate(template, params);
 }
+
+/** A locale read off the text itself, for users whose platform reports none: Cyrillic → `ru`. */
+export function guessLocale(text: string): Locale | undefined {
+  const letters = text.match(/\p{L}/gu) ?? [];
+  if (letters.length === 0) return undefined;
+  const cyrillic = letters.filter((letter) => /\p{Script=Cyrillic}/u.test(letter)).length;
+  return cyrillic * 2 >= letters.length ? 'ru' : undefined;
+}

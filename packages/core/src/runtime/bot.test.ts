@@ -260,3 +260,16 @@ describe('bot runtime: commands and skills', () => {
     expect(order.indexOf('other chat')).toBeLessThan(order.indexOf('slow'));
   });
 });
+
+describe('bot runtime: language', () => {
+  it('answers Cyrillic text in Russian when the platform reports no language', async () => {
+    const { test } = await startBot({ access: 'open' });
+    expect((await test.say('привет'))[0]?.text).toMatch(/Я пока этого не понимаю/);
+    expect((await test.say('hello'))[0]?.text).toMatch(/I don't understand/);
+  });
+
+  it('keeps the language the platform reports over a guess', async () => {
+    const { test } = await startBot({ access: 'open' });
+    expect((await test.say('привет', { locale: 'en' }))[0]?.text).toMatch(/I don't understand/);
+  });
+});

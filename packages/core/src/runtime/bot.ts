@@ -5,8 +5,9 @@ import { ClaimCode } from '../access/claim-code';
 import type { Adapter, AdapterHost, CommandInfo } from '../adapters/adapter';
 import { buttonsToNumberedOptions } from '../adapters/numbered-options';
 import type { BotConfig } from '../config/define-config';
+import { resolveDataDir } from '../config/load-config';
 import { BotwireError } from '../errors/botwire-error';
-import { normalizeLocale } from '../i18n/translate';
+import { guessLocale, normalizeLocale } from '../i18n/translate';
 import { createLogger, type Logger } from '../logging/logger';
 import { Redactor } from '../logging/redact';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
@@ -72,9 +73,7 @@ export class Bot {
     this.name = options.config.name ?? 'Botwire';
     this.rootDir = options.rootDir ?? process.cwd();
     this.env = options.env ?? process.env;
-    this.dataDir =
-      options.dataDir ??
-      join(this.rootDir, this.env.BOTWIRE_DATA_DIR || options.config.dataDir || 'data');
+    this.dataDir = options.dataDir ?? resolveDataDir(options.config, this.rootDir, this.env);
     this.redactor = options.redactor ?? new Redactor();
     this.redactor.addFromEnvironment(this.env);
     this.log = options.log ?? createLogger({ ...options.config.log, redactor: this.redactor });
@@ -199,9 +198,15 @@ export class Bot {
         hint: 'add adapters to the config (for example adapters: ["console"]) or use `botwire chat`',
       });
     }
+    this.log.info('bot-starting', {
+      bot: this.name,
+      adapters: this.adapters.map((adapter) => adapter.name),
+      skills: this.skills.skills.map((skill) => skill.manifest.name),
+      dataDir: this.dataDir,
+    });
     for (const adapter of this.adapters) {
       await adapter.start(this.hostFor(adapter));
-      this.log.info('adapter-started', { adapter: adapter.name });
+      this.log.debug('adapter-started', { adapter: adapter.name });
     }
     this.state = 'running';
     if (
@@ -299,7 +304,10 @@ export class Bot {
       text: message.kind === 'button' ? `[button] ${message.buttonData ?? ''}` : message.text,
       platformMessageId: message.platformMessageId,
     });
-    const locale = normalizeLocale(user.locale ?? sender.locale, this.config.locale ?? 'en');
+    const locale = normalizeLocale(
+      user.locale ?? sender.locale,
+      guessLocale(message.text) ?? this.config.locale ?? 'en',
+    );
     const context = new BotContext(this, adapter, message, user, chat, locale);
     const started = Date.now();
     context.log.debug('message-received', { kind: message.kind, command: message.command?.name });

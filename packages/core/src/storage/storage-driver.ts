@@ -93,7 +93,10 @@ export interface UserStore {
 
 /** Chats, found or created by their platform identity. */
 export interface ChatStore {
-  resolve(identity: Identity, info: { type: 'private' | 'group'; title?: string }): Promise<ChatRecord>;
+  resolve(
+    identity: Identity,
+    info: { type: 'private' | 'group'; title?: string },
+  ): Promise<ChatRecord>;
   get(id: string): Promise<ChatRecord | undefined>;
 }
 
@@ -148,7 +151,10 @@ export interface ScopedKeyValueStore {
   set(key: string, value: unknown, options?: SetOptions): Promise<void>;
   add(key: string, value: unknown, options?: SetOptions): Promise<boolean>;
   delete(key: string): Promise<boolean>;
-  list<T = unknown>(options?: { prefix?: string; limit?: number }): Promise<Array<{ key: string; value: T }>>;
+  list<T = unknown>(options?: {
+    prefix?: string;
+    limit?: number;
+  }): Promise<Array<{ key: string; value: T }>>;
 }
 
 /** Binds a key-value store to one namespace. */

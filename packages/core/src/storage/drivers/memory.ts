@@ -1,17 +1,30 @@
 import { BotwireError } from '../../errors/botwire-error';
-import { newId } from '../ids';
 import {
-  type ChatRecord,
-  type Identity,
-  type MessageRecord,
-  type NewMessage,
-  type Role,
-  roles,
-  type SetOptions,
-  type StorageDriver,
-  type UserPatch,
-  type UserProfile,
-  type UserRecord,
+  checkChatInfo,
+  checkCount,
+  checkIdentity,
+  checkKey,
+  checkMessageFields,
+  checkObject,
+  checkProfile,
+  checkString,
+  checkTtlMs,
+  checkUserPatch,
+  encodeJson,
+  invalidArgument,
+} from '../check-storage-arguments';
+import { newId } from '../ids';
+import type {
+  ChatRecord,
+  Identity,
+  MessageRecord,
+  NewMessage,
+  Role,
+  SetOptions,
+  StorageDriver,
+  UserPatch,
+  UserProfile,
+  UserRecord,
 } from '../storage-driver';
 
 /** Options for {@link memoryStorage}. */
@@ -27,73 +40,8 @@ interface StoredValue {
 
 const sweepIntervalMs = 60_000;
 
-function invalid(message: string): BotwireError {
-  return new BotwireError('BOTWIRE_INVALID_ARGUMENT', { message });
-}
-
-function checkString(value: unknown, what: string): asserts value is string {
-  if (typeof value !== 'string' || value === '')
-    throw invalid(`${what} must be a non-empty string.`);
-}
-
-function checkKey(namespace: string, key: string): void {
-  checkString(namespace, 'namespace');
-  checkString(key, 'key');
-}
-
-function checkIdentity(identity: Identity): void {
-  if (typeof identity !== 'object' || identity === null)
-    throw invalid('An identity must be { platform, platformId }.');
-  checkString(identity.platform, 'identity.platform');
-  checkString(identity.platformId, 'identity.platformId');
-}
-
-function checkProfile(profile: UserProfile): void {
-  if (typeof profile !== 'object' || profile === null)
-    throw invalid('A profile must be an object.');
-  for (const field of ['name', 'username', 'locale'] as const) {
-    const value = profile[field];
-    if (value !== undefined && typeof value !== 'string')
-      throw invalid(`${field} must be a string.`);
-  }
-}
-
-function checkCount(value: number | undefined, what: string): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
-    throw invalid(`${what} must be a non-negative integer; got ${String(value)}.`);
-  }
-}
-
-function encodeJson(value: unknown, what: string): string {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch (error) {
-    throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
-      message: `${what} is not JSON-serializable.`,
-      cause: error,
-    });
-  }
-  if (json === undefined) throw invalid(`${what} is not JSON-serializable (got ${typeof value}).`);
-  return json;
-}
-
 function copyJson<T>(value: T, what: string): T {
   return JSON.parse(encodeJson(value, what)) as T;
-}
-
-function checkObject(value: unknown, what: string): asserts value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw invalid(`${what} must be an object.`);
-}
-
-function expiryOf(options: SetOptions | undefined, now: number): number | null {
-  const ttlMs = options?.ttlMs;
-  if (ttlMs === undefined) return null;
-  if (typeof ttlMs !== 'number' || !(ttlMs > 0) || !Number.isFinite(ttlMs)) {
-    throw invalid(`ttlMs must be a positive number of milliseconds; got ${String(ttlMs)}.`);
-  }
-  return now + ttlMs;
 }
 
 /** Compares strings by code point, which is how SQLite orders UTF-8 text. */
@@ -146,7 +94,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageDriver
 
   const requireUser = (id: string): UserRecord => {
     const user = users.get(id);
-    if (!user) throw invalid(`No user with id ${JSON.stringify(id)}.`);
+    if (!user) throw invalidArgument(`No user with id ${JSON.stringify(id)}.`);
     return user;
   };
 
@@ -169,10 +117,9 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageDriver
   ) => {
     checkKey(namespace, key);
     const at = now();
-    const stored = {
-      json: encodeJson(value, `The value of ${key}`),
-      expiresAt: expiryOf(setOptions, at),
-    };
+    const json = encodeJson(value, `The value of ${key}`);
+    const ttlMs = checkTtlMs(setOptions);
+    const stored: StoredValue = { json, expiresAt: ttlMs === undefined ? null : at + ttlMs };
     sweep(at);
     let entries = kv.get(namespace);
     if (!entries) {
@@ -245,13 +192,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageDriver
       async update(id: string, patch: UserPatch) {
         ready();
         const user = requireUser(id);
-        checkProfile(patch);
-        if (patch.role !== undefined && patch.role !== null && !roles.includes(patch.role)) {
-          throw invalid(
-            `role must be one of ${roles.join(', ')} or null; got ${JSON.stringify(patch.role)}.`,
-          );
-        }
-        if (patch.data !== undefined) checkObject(patch.data, 'data');
+        checkUserPatch(patch);
         const data = patch.data === undefined ? undefined : copyJson(patch.data, 'data');
         for (const field of ['name', 'username', 'locale'] as const) {
           const value = patch[field];
@@ -271,7 +212,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageDriver
         const owner = userByIdentity.get(identityKey(identity));
         if (owner === id) return structuredClone(user);
         if (owner !== undefined) {
-          throw invalid(
+          throw invalidArgument(
             `The identity ${identity.platform}:${identity.platformId} belongs to another user.`,
           );
         }
@@ -303,8 +244,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageDriver
       async resolve(identity: Identity, info: { type: 'private' | 'group'; title?: string }) {
         ready();
         checkIdentity(identity);
-        if (info?.type !== 'private' && info?.type !== 'group')
-          throw invalid("A chat's type must be private or group.");
+        checkChatInfo(info);
         const id = chatByIdentity.get(identityKey(identity));
         const existing = id === undefined ? undefined : chats.get(id);
         if (existing) {
@@ -336,18 +276,9 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageDriver
         ready();
         checkObject(message, 'A message');
         if (!chats.has(message.chatId))
-          throw invalid(`No chat with id ${JSON.stringify(message.chatId)}.`);
+          throw invalidArgument(`No chat with id ${JSON.stringify(message.chatId)}.`);
         if (message.userId !== undefined) requireUser(message.userId);
-        if (message.direction !== 'in' && message.direction !== 'out')
-          throw invalid('direction must be in or out.');
-        if (typeof message.text !== 'string') throw invalid("A message's text must be a string.");
-        if (
-          message.at !== undefined &&
-          !(message.at instanceof Date && !Number.isNaN(message.at.getTime()))
-        ) {
-          throw invalid("A message's at must be a valid Date.");
-        }
-        if (message.meta !== undefined) checkObject(message.meta, 'meta');
+        checkMessageFields(message);
         const record: MessageRecord = {
           id: ++lastMessageId,
           chatId: message.chatId,
