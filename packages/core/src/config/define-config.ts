@@ -4,12 +4,27 @@ import type { Middleware } from '../middleware/composer';
 import type { BotContext } from '../runtime/bot-context';
 import type { SkillSource } from '../skills/skill-registry';
 import type { StorageDriver } from '../storage/storage-driver';
+import type { UsageLimits } from '../usage/usage-limits';
 
 /** A skill the bot loads: a package name or a path, with the permissions and options the bot gives it. */
 export type SkillEntry = SkillSource;
 
 /** An adapter the bot runs: an adapter object, a short name (`console` → `@botwire/adapter-console`), or a name with options. */
 export type AdapterEntry = Adapter | string | { use: string; options?: Record<string, unknown> };
+
+/** A chat model with the settings of its calls. */
+export interface ModelEntry {
+  /** `openai:<model>` or `ollama:<model>`. */
+  use: string;
+  /** Per attempt. Default 30000. */
+  timeoutMs?: number;
+  /** Retries after a 429 or 5xx. Default 2. */
+  retries?: number;
+  /** Consecutive failed calls that open the circuit breaker. Default 5. */
+  failureThreshold?: number;
+  /** How long the open circuit refuses calls before it tries one. Default 30000. */
+  coolDownMs?: number;
+}
 
 /** The bot's configuration, as written in `botwire.config.ts`, `.js` or `.json`. */
 export interface BotConfig {
@@ -26,6 +41,12 @@ export interface BotConfig {
   access?: 'owner' | 'open';
   /** Users admitted from the start: platform identities such as `telegram:123456`, or Botwire user ids. */
   allow?: string[];
+  /**
+   * Daily limits per role, such as `{ user: { messagesPerDay: 50 }, guest: { messagesPerDay: 10 } }`.
+   * A role without an entry is unlimited (the owner, unless given one); `guest` is a user with no
+   * role on an open bot. See docs/reference/usage-and-limits.md.
+   */
+  limits?: UsageLimits;
   /** Storage: `sqlite` (default, a file in dataDir), `memory` (lost on exit), or a driver object. */
   storage?: 'sqlite' | 'memory' | StorageDriver;
   /** Messenger adapters to run with `botwire start`. */
@@ -34,8 +55,20 @@ export interface BotConfig {
   skills?: SkillEntry[];
   /** Middleware that runs after access control and before skill commands. */
   middleware?: Middleware<BotContext>[];
-  /** A short description of the bot's character; later issues feed it to the model. */
+  /** The bot's character, given to the model with every message. */
   persona?: string;
+  /**
+   * The chat model: `openai:<model>`, `ollama:<model>` or `none` (commands and patterns only),
+   * or `{ use, timeoutMs, retries, ... }`. `BOTWIRE_MODEL` overrides it. Default: none.
+   */
+  model?: string | ModelEntry;
+  /** How the planner works. */
+  planner?: {
+    /** `auto` (default): the model picks plan-then-execute or step-by-step; or force one. */
+    mode?: 'auto' | 'plan' | 'step-by-step';
+    /** How much chat history the model sees, in tokens. Default 1500. */
+    historyTokens?: number;
+  };
   log?: { level?: LogLevel; format?: 'pretty' | 'json' };
 }
 

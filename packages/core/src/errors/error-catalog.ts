@@ -37,6 +37,17 @@ export const errorCatalog = {
   BOTWIRE_ACCESS_DENIED: 'The user may not do this.',
   BOTWIRE_MIDDLEWARE_NEXT_TWICE: 'A middleware called next() more than once.',
   BOTWIRE_INVALID_ARGUMENT: 'A function was called with an invalid argument.',
+  BOTWIRE_MODEL_NOT_CONFIGURED:
+    'No chat model is configured. Set BOTWIRE_MODEL (openai:<model> or ollama:<model>) or model in the config.',
+  BOTWIRE_MODEL_UNAVAILABLE: 'The model endpoint could not be reached. Check its URL and that it is running.',
+  BOTWIRE_MODEL_TIMEOUT: 'The model did not answer within the timeout.',
+  BOTWIRE_MODEL_RATE_LIMITED: 'The model endpoint refused the call for now (rate limit). Try again later.',
+  BOTWIRE_MODEL_CIRCUIT_OPEN:
+    'The model failed repeatedly, so calls are paused until the cool-down ends.',
+  BOTWIRE_MODEL_FAILED: 'The model endpoint answered with an error.',
+  BOTWIRE_MODEL_BAD_RESPONSE: 'The model answered with something that is not a valid response.',
+  BOTWIRE_PLAN_INVALID: 'The planner produced a plan that cannot run. Fix the problems listed below.',
+  BOTWIRE_LIMIT_REACHED: 'A usage limit was reached.',
   BOTWIRE_SCAFFOLD_FAILED: 'The project could not be scaffolded.',
 } as const;
 
@@ -60,6 +71,9 @@ export const problemCatalog = {
   BOTWIRE_MANIFEST_COMMAND_TOOL_UNKNOWN: 'A command names a tool the manifest does not declare.',
   BOTWIRE_MANIFEST_COMMAND_ARGUMENT_UNKNOWN:
     "A command's argument is not a property of its tool's input_schema.",
+  BOTWIRE_MANIFEST_PATTERN_INVALID:
+    'A pattern is not a valid regular expression, or names a group its tool does not take.',
+  BOTWIRE_MANIFEST_PATTERN_TOOL_UNKNOWN: 'A pattern names a tool the manifest does not declare.',
   BOTWIRE_MANIFEST_INPUT_SCHEMA_INVALID:
     'An input_schema is not a valid JSON Schema of type object.',
   BOTWIRE_MANIFEST_OUTPUT_SCHEMA_INVALID: 'An output_schema is not a valid JSON Schema.',

@@ -13,14 +13,18 @@ import { Redactor } from '../logging/redact';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
 import type { Button, OutgoingMessage, SentMessage } from '../messages/outgoing-message';
 import { Composer, type Middleware } from '../middleware/composer';
+import type { ChatModel } from '../models/chat-model';
+import { type ContextProvider, plannerMiddleware } from '../planner/planner-middleware';
+import { type CompiledPattern, compilePatterns } from '../planner/rules-planner';
 import { type CallToolOptions, loadSkills, type SkillRegistry } from '../skills/skill-registry';
 import { memoryStorage } from '../storage/drivers/memory';
 import { sqliteStorage } from '../storage/drivers/sqlite';
 import type { ChatRecord, StorageDriver, UserRecord } from '../storage/storage-driver';
+import { budgetMiddleware } from '../usage/budget-middleware';
+import { UsageTracker } from '../usage/usage-tracker';
 import { BotContext } from './bot-context';
 import { builtinCommandInfo, builtinCommandNames, builtinCommands } from './builtin-commands';
 import { resolveAdapters } from './resolve-adapters';
-import { skillCommands } from './skill-commands';
 
 /** Options for {@link createBot}. */
 export interface BotOptions {
@@ -31,6 +35,8 @@ export interface BotOptions {
   dataDir?: string;
   /** Adapters to run instead of the config's (the CLI's `chat` runs only the console). */
   adapters?: Adapter[];
+  /** A chat model to use instead of the one the config or BOTWIRE_MODEL names. */
+  model?: ChatModel;
   log?: Logger;
   redactor?: Redactor;
   env?: NodeJS.ProcessEnv;
@@ -56,8 +62,12 @@ export class Bot {
   private readonly env: NodeJS.ProcessEnv;
   private readonly composer = new Composer<BotContext>();
   private readonly adapterOverride: Adapter[] | undefined;
+  private model: ChatModel | undefined;
+  private patterns: CompiledPattern[] = [];
+  private readonly contextProviders: ContextProvider[] = [];
   private storageDriver: StorageDriver | undefined;
   private registry: SkillRegistry | undefined;
+  private usageTracker: UsageTracker | undefined;
   private adapters: Adapter[] = [];
   private handler: Middleware<BotContext> | undefined;
   private claim: ClaimCode | undefined;
@@ -78,6 +88,7 @@ export class Bot {
     this.redactor.addFromEnvironment(this.env);
     this.log = options.log ?? createLogger({ ...options.config.log, redactor: this.redactor });
     this.adapterOverride = options.adapters;
+    this.model = options.model;
     this.finished = new Promise((resolve) => {
       this.resolveFinished = resolve;
     });
@@ -99,6 +110,26 @@ export class Bot {
         message: 'The bot is not initialized: call bot.init() or bot.start() first.',
       });
     return this.registry;
+  }
+
+  /** Usage counts per user, skill and day, and the process metrics; available after {@link init}. */
+  get usage(): UsageTracker {
+    if (!this.usageTracker)
+      throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+        message: 'The bot is not initialized: call bot.init() or bot.start() first.',
+      });
+    return this.usageTracker;
+  }
+
+  /** The chat model the planner uses; undefined when the bot runs on commands and patterns alone. */
+  get chatModel(): ChatModel | undefined {
+    return this.model;
+  }
+
+  /** Adds facts to what the model sees for each message (long-term memory plugs in here). */
+  provideContext(provider: ContextProvider): this {
+    this.contextProviders.push(provider);
+    return this;
   }
 
   /** The claim code, while the bot has no owner. */
@@ -130,8 +161,10 @@ export class Bot {
       env: this.env,
       log: this.log,
     });
+    this.patterns = compilePatterns(this.registry);
     this.storageDriver = this.createStorage();
     await this.storageDriver.open();
+    this.usageTracker = new UsageTracker(this.storageDriver.kv);
     const owners = await this.storageDriver.users.list({ role: 'owner', limit: 1 });
     if (owners.length === 0) this.claim = new ClaimCode();
     this.handler = this.buildChain();
@@ -159,10 +192,17 @@ export class Bot {
       }),
       builtinCommands().middleware(),
       accessCommands().middleware(),
+      budgetMiddleware(this.usage, this.config.limits),
       ...(this.config.middleware ?? []),
       // Read lazily, so bot.use() works before and after start().
       (context, next) => this.composer.middleware()(context, next),
-      skillCommands(),
+      plannerMiddleware({
+        model: () => this.model,
+        patterns: () => this.patterns,
+        contextProviders: () => this.contextProviders,
+        ...(this.config.planner?.mode ? { mode: this.config.planner.mode } : {}),
+        ...(this.config.planner?.historyTokens ? { historyTokens: this.config.planner.historyTokens } : {}),
+      }),
       (context) => {
         const command = context.command;
         if (command) return context.reply(context.t('command.unknown', { command: command.name }));
@@ -375,7 +415,14 @@ export class Bot {
     args: unknown,
     options: Omit<CallToolOptions, 'storage' | 'log'> = {},
   ): Promise<unknown> {
-    return this.skills.callTool(name, args, { ...options, storage: this.storage, log: this.log });
+    const run = () =>
+      this.skills.callTool(name, args, { ...options, storage: this.storage, log: this.log });
+    const skill = this.skills.getTool(name)?.skill.manifest.name;
+    if (!skill) return run();
+    const call = { skill, tool: name, ...(options.user ? { userId: options.user.id } : {}) };
+    return this.usage.trackToolCall(call, run, (error) =>
+      this.log.warn('usage-record-failed', { tool: name, error }),
+    );
   }
 
   /** Finds or creates the user a CLI or API call acts as. */

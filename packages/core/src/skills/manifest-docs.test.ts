@@ -35,6 +35,7 @@ function documentedObjects(): Array<{ prefix: string; node: SchemaNode }> {
     { prefix: '', node: root },
     { prefix: 'tools[].', node: deref(properties.tools!.items!) },
     { prefix: 'commands[].', node: deref(properties.commands!.items!) },
+    { prefix: 'patterns[].', node: deref(properties.patterns!.items!) },
     { prefix: 'requires.', node: properties.requires! },
   ];
 }

@@ -51,6 +51,18 @@ export interface CommandManifest {
   argument?: string;
 }
 
+/** A plain-language pattern that runs a tool with no model: named groups become arguments. */
+export interface PatternManifest {
+  /** The tool the pattern runs; must be declared in the same manifest. */
+  tool: string;
+  /** A JavaScript regular expression, matched case-insensitively against the whole message. */
+  match: string;
+  /** Only for users writing in this language; absent: for everyone. */
+  locale?: 'en' | 'ru';
+  /** Fixed arguments added to the named groups. */
+  arguments?: Record<string, unknown>;
+}
+
 /** The parsed content of a skill's `skill.json`. */
 export interface SkillManifest {
   $schema?: string;
@@ -61,6 +73,8 @@ export interface SkillManifest {
   description: string;
   tools: ToolManifest[];
   commands?: CommandManifest[];
+  /** Plain-language patterns that run tools with no model. */
+  patterns?: PatternManifest[];
   /** A JSON Schema for the skill's options in the bot's config. */
   config_schema?: JsonSchema;
   /** The module that exports the handlers, relative to `skill.json`; defaults to the package entry. */

@@ -4,7 +4,7 @@ import { type Logger, silentLogger } from '../logging/logger';
 import type { InlineSkill, SkillDefinition, ToolHandler } from './define-skill';
 import { compileJsonSchema, describeErrors } from './json-schema';
 import { loadSkill } from './load-skill';
-import { type CallToolOptions, type RunnableTool, runTool } from './run-tool';
+import { type CallToolOptions, checkArguments, type RunnableTool, runTool } from './run-tool';
 import { closestNames, pointerToLabel } from './schema-errors';
 import {
   type CommandManifest,
@@ -162,6 +162,21 @@ export class SkillRegistry {
    * const result = await registry.callTool('web_search', { query: 'cats' }, { locale: 'en', storage });
    */
   async callTool(name: string, args: unknown, options: CallToolOptions = {}): Promise<unknown> {
+    const tool = this.requireTool(name);
+    if (tool.missingPermissions.length) throw permissionDenied(tool);
+    return runTool(tool.runnable, args, options, options.log ?? this.log);
+  }
+
+  /**
+   * Checks arguments against a tool's input_schema without running it (planners check every
+   * step before anything runs). Returns the arguments with schema defaults filled in; throws
+   * BOTWIRE_TOOL_NOT_FOUND or BOTWIRE_TOOL_ARGUMENTS_INVALID.
+   */
+  checkArguments(name: string, args: unknown): Record<string, unknown> {
+    return checkArguments(this.requireTool(name).runnable, args);
+  }
+
+  private requireTool(name: string): SkillTool & { runnable: RunnableTool } {
     const tool = this.tools.get(name);
     if (!tool) {
       const suggestions = closestNames(name, this.tools.keys());
@@ -174,8 +189,7 @@ export class SkillRegistry {
         details: { tool: name, suggestions },
       });
     }
-    if (tool.missingPermissions.length) throw permissionDenied(tool);
-    return runTool(tool.runnable, args, options, options.log ?? this.log);
+    return tool;
   }
 }
 

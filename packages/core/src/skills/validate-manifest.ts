@@ -232,6 +232,43 @@ function semanticProblems(manifest: Record<string, unknown>): Problem[] {
     }
   });
 
+  const patterns = Array.isArray(manifest.patterns) ? manifest.patterns : [];
+  patterns.forEach((pattern, index) => {
+    if (!isRecord(pattern) || typeof pattern.match !== 'string' || typeof pattern.tool !== 'string') return;
+    let expression: RegExp;
+    try {
+      expression = new RegExp(pattern.match, 'iu');
+    } catch (error) {
+      problems.push({
+        path: `/patterns/${index}/match`,
+        code: 'BOTWIRE_MANIFEST_PATTERN_INVALID',
+        message: `patterns[${index}].match is not a valid regular expression: ${(error as Error).message}`,
+      });
+      return;
+    }
+    const target = toolsByName.get(pattern.tool);
+    if (!target) {
+      problems.push({
+        path: `/patterns/${index}/tool`,
+        code: 'BOTWIRE_MANIFEST_PATTERN_TOOL_UNKNOWN',
+        message: `patterns[${index}] runs tool "${pattern.tool}", which this skill.json does not declare`,
+      });
+      return;
+    }
+    const inputSchema = target.tool.input_schema;
+    const properties = isRecord(inputSchema) && isRecord(inputSchema.properties) ? inputSchema.properties : {};
+    const groups = [...expression.source.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)].map((match) => match[1]!);
+    for (const group of groups) {
+      if (!Object.hasOwn(properties, group)) {
+        problems.push({
+          path: `/patterns/${index}/match`,
+          code: 'BOTWIRE_MANIFEST_PATTERN_INVALID',
+          message: `patterns[${index}] has the group "${group}", but the input_schema of tool "${pattern.tool}" has no such property`,
+        });
+      }
+    }
+  });
+
   problems.push(
     ...schemaProblems(
       manifest.config_schema,

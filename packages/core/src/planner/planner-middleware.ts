@@ -1,0 +1,240 @@
+import { BotwireError, isBotwireError } from '../errors/botwire-error';
+import type { Artifact, OutgoingMessage } from '../messages/outgoing-message';
+import type { ChatModel, ChatRequest, ChatResponse } from '../models/chat-model';
+import type { Middleware } from '../middleware/composer';
+import type { BotContext } from '../runtime/bot-context';
+import { toolResultToReply } from '../runtime/tool-reply';
+import { composeAnswer } from './answer-composer';
+import { ConfirmationStore, type PendingConfirmation, readConfirmation } from './confirmations';
+import { historyWindow } from './conversation';
+import { type ExecutionResult, executePlan, type StepOutcome } from './executor';
+import { type ModelCaller, planWithModel } from './llm-planner';
+import type { Plan } from './plan';
+import type { ConversationInput } from './planner-prompts';
+import { type CompiledPattern, planForCommand, planForPattern } from './rules-planner';
+import { runStepByStep } from './step-by-step';
+import { toolErrorReply } from './tool-errors';
+
+/** Adds facts to the model's context for a message (long-term memory plugs in here). */
+export type ContextProvider = (context: BotContext) => Promise<string[]> | string[];
+
+/** What {@link plannerMiddleware} needs from the bot. */
+export interface PlannerOptions {
+  /** The chat model; without one the bot runs on commands and patterns alone. */
+  model(): ChatModel | undefined;
+  patterns(): readonly CompiledPattern[];
+  contextProviders(): readonly ContextProvider[];
+  /** Runs before every model call; throws (for example BOTWIRE_LIMIT_REACHED) to stop it. */
+  beforeModelCall?(context: BotContext): Promise<void>;
+  /** How much history the model sees, in tokens. Default 1500. */
+  historyTokens?: number;
+  /** Force a mode (benchmarks, tests); by default the model picks. */
+  mode?: 'auto' | 'plan' | 'step-by-step';
+}
+
+/**
+ * The planner as middleware: a pending confirmation first, then slash commands and
+ * plain-language patterns (no model call), then, with a model, one planning call that returns
+ * the whole plan; the plan runs and one more call composes the answer. Without a model, or when
+ * the model fails, the user gets a clear reply instead of an error.
+ */
+export function plannerMiddleware(options: PlannerOptions): Middleware<BotContext> {
+  const confirmations = new ConfirmationStore();
+
+  return async (context, next) => {
+    const model = options.model();
+    const callModel = model ? modelCaller(context, model, options) : undefined;
+    try {
+      await plan(context, next, callModel);
+    } catch (error) {
+      if (!isBotwireError(error) || !(error.code.startsWith('BOTWIRE_MODEL_') || error.code === 'BOTWIRE_LIMIT_REACHED')) throw error;
+      context.log.warn('model-failed', { code: error.code, message: error.message });
+      await context.reply(error.code === 'BOTWIRE_LIMIT_REACHED' ? error.message : context.t('model.unavailable'));
+    }
+  };
+
+  async function plan(context: BotContext, next: () => Promise<void>, callModel: ModelCaller | undefined): Promise<void> {
+    const chatKey = `${context.adapter.name}:${context.message.chat.platformId}`;
+    const pending = confirmations.get(chatKey);
+    if (pending) {
+      const answer = readConfirmation(context.message.kind, context.text, context.message.buttonData, pending.id);
+      if (answer) {
+        confirmations.delete(chatKey);
+        await resumeConfirmation(context, pending, answer, { confirmations, chatKey, callModel });
+        return;
+      }
+    }
+
+    const call = context.command;
+    if (call) {
+      const commandPlan = planForCommand(context.bot.skills, call);
+      if (!commandPlan) return next();
+      const command = context.bot.skills.getCommand(call.name)!.command;
+      await runRulePlan(context, commandPlan, { name: call.name, ...(command.argument ? { argument: command.argument } : {}) });
+      return;
+    }
+    if (context.message.kind !== 'message' || !context.text) return next();
+
+    const patternPlan = planForPattern(options.patterns(), context.text, context.locale);
+    if (patternPlan) {
+      await runRulePlan(context, patternPlan);
+      return;
+    }
+
+    if (!callModel) return next();
+    const conversation = await conversationFor(context, options);
+    await answerWithModel(context, conversation, callModel, options, { confirmations, chatKey, callModel });
+  }
+}
+
+/** Where confirmations are kept and how a resumed plan calls the model. */
+interface Session {
+  confirmations: ConfirmationStore;
+  chatKey: string;
+  callModel: ModelCaller | undefined;
+}
+
+function modelCaller(context: BotContext, model: ChatModel, options: PlannerOptions): ModelCaller {
+  return async (request: ChatRequest): Promise<ChatResponse> => {
+    await options.beforeModelCall?.(context);
+    context.state.modelCalls = ((context.state.modelCalls as number | undefined) ?? 0) + 1;
+    return model.chat(request);
+  };
+}
+
+async function conversationFor(context: BotContext, options: PlannerOptions): Promise<ConversationInput> {
+  const records = await context.bot.storage.messages.list(context.chat.id, { limit: 60 });
+  const facts = (await Promise.all(options.contextProviders().map((provide) => provide(context)))).flat();
+  return {
+    botName: context.bot.name,
+    ...(context.bot.config.persona ? { persona: context.bot.config.persona } : {}),
+    locale: context.locale,
+    history: historyWindow(records, options.historyTokens ?? 1500, context.message.platformMessageId),
+    facts,
+    text: context.text,
+  };
+}
+
+function runPlan(context: BotContext, plan: Plan, extra: { confirmed?: Set<string>; previous?: StepOutcome[] } = {}): Promise<ExecutionResult> {
+  return executePlan(plan, {
+    registry: context.bot.skills,
+    callTool: (name, args, signal) => context.callTool(name, args, { signal }),
+    ...(extra.confirmed ? { confirmed: extra.confirmed } : {}),
+    ...(extra.previous ? { previous: extra.previous } : {}),
+  });
+}
+
+/** Runs a command's or pattern's one-step plan; the tool's own output is the reply. */
+async function runRulePlan(context: BotContext, plan: Plan, command?: { name: string; argument?: string }): Promise<void> {
+  const execution = await runPlan(context, plan);
+  const [outcome] = execution.steps;
+  if (!outcome) return;
+  if (outcome.status === 'ok') {
+    await context.reply(toolResultToReply(outcome.output));
+    return;
+  }
+  if (outcome.error) {
+    context.log.warn('tool-call-failed', { tool: outcome.tool, error: outcome.error.toJSON() });
+    await context.reply(toolErrorReply(context, outcome.error, outcome.tool, command));
+  }
+}
+
+async function answerWithModel(
+  context: BotContext,
+  conversation: ConversationInput,
+  callModel: ModelCaller,
+  options: PlannerOptions,
+  session: Session,
+): Promise<void> {
+  const registry = context.bot.skills;
+  const stepByStep = () =>
+    runStepByStep({ conversation, registry, callModel, callTool: (name, args) => context.callTool(name, args) }).then(async (result) => {
+      if (result.pendingConfirmation) {
+        await askConfirmation(context, session, { step: result.pendingConfirmation, previous: result.steps, confirmed: new Set(), conversation });
+        return;
+      }
+      await context.reply(withArtifacts({ text: result.text }, result.artifacts));
+    });
+
+  if (options.mode === 'step-by-step') return stepByStep();
+  const decision = await planWithModel({ conversation, registry, callModel, log: context.log });
+  context.log.debug('plan-decided', { kind: decision.kind, ...(decision.kind === 'plan' ? { steps: decision.plan.steps.map((step) => step.tool) } : {}) });
+  switch (decision.kind) {
+    case 'answer':
+    case 'fallback':
+      await context.reply(decision.text);
+      return;
+    case 'step-by-step':
+      return stepByStep();
+    case 'plan': {
+      const execution = await runPlan(context, decision.plan);
+      await finishPlan(context, decision.plan, execution, conversation, callModel, session, new Set());
+    }
+  }
+}
+
+async function finishPlan(
+  context: BotContext,
+  plan: Plan,
+  execution: ExecutionResult,
+  conversation: ConversationInput,
+  callModel: ModelCaller | undefined,
+  session: Session,
+  confirmed: Set<string>,
+): Promise<void> {
+  if (execution.pendingConfirmation) {
+    await askConfirmation(context, session, { plan, step: execution.pendingConfirmation, previous: execution.steps, confirmed, conversation });
+    return;
+  }
+  const last = execution.steps.at(-1);
+  if (plan.final === 'last_step' && last?.status === 'ok') {
+    const reply = toolResultToReply(last.output);
+    await context.reply(withArtifacts(reply, execution.artifacts.filter((artifact) => !reply.artifacts?.includes(artifact))));
+    return;
+  }
+  if (!callModel) throw new BotwireError('BOTWIRE_MODEL_NOT_CONFIGURED');
+  const text = await composeAnswer(conversation, execution, callModel);
+  await context.reply(withArtifacts({ text }, execution.artifacts));
+}
+
+function withArtifacts(message: OutgoingMessage, artifacts: Artifact[]): OutgoingMessage {
+  const all = [...(message.artifacts ?? []), ...artifacts];
+  return all.length ? { ...message, artifacts: all } : message;
+}
+
+async function askConfirmation(context: BotContext, session: Session, entry: Omit<PendingConfirmation, 'id' | 'expiresAt'>): Promise<void> {
+  const stored = session.confirmations.add(session.chatKey, entry);
+  const shown = JSON.stringify(entry.step.arguments ?? {}, null, 1);
+  context.log.info('confirmation-asked', { tool: entry.step.tool, step: entry.step.id });
+  await context.reply({
+    text: context.t('confirm.ask', { step: entry.step.id, tool: entry.step.tool, arguments: shown.length > 600 ? `${shown.slice(0, 600)}…` : shown }),
+    buttons: [
+      [
+        { label: context.t('confirm.yes'), data: `botwire:confirm:${stored.id}` },
+        { label: context.t('confirm.no'), data: `botwire:decline:${stored.id}` },
+      ],
+    ],
+  });
+}
+
+async function resumeConfirmation(context: BotContext, pending: PendingConfirmation, answer: 'yes' | 'no', session: Session): Promise<void> {
+  if (answer === 'no') {
+    context.log.info('confirmation-declined', { tool: pending.step.tool });
+    await context.reply(context.t('confirm.cancelled', { tool: pending.step.tool }));
+    return;
+  }
+  if (!pending.plan) {
+    // Step-by-step mode: run the confirmed call; its output is the reply.
+    try {
+      const output = await context.callTool(pending.step.tool, pending.step.arguments ?? {});
+      await context.reply(toolResultToReply(output));
+    } catch (error) {
+      if (!isBotwireError(error)) throw error;
+      await context.reply(toolErrorReply(context, error, pending.step.tool));
+    }
+    return;
+  }
+  const confirmed = new Set([...pending.confirmed, pending.step.id]);
+  const execution = await runPlan(context, pending.plan, { confirmed, previous: pending.previous });
+  await finishPlan(context, pending.plan, execution, pending.conversation, session.callModel, session, confirmed);
+}

@@ -1,0 +1,58 @@
+import type { Locale } from '../i18n/translate';
+import type { CommandCall } from '../messages/incoming-message';
+import type { SkillRegistry } from '../skills/skill-registry';
+import type { Plan } from './plan';
+
+/** A skill's pattern, compiled once at start-up. */
+export interface CompiledPattern {
+  skill: string;
+  tool: string;
+  expression: RegExp;
+  locale?: Locale;
+  fixed: Record<string, unknown>;
+}
+
+/** Compiles every skill's plain-language patterns, in config order. */
+export function compilePatterns(registry: SkillRegistry): CompiledPattern[] {
+  return registry.skills.flatMap((skill) =>
+    (skill.manifest.patterns ?? []).map((pattern) => ({
+      skill: skill.manifest.name,
+      tool: pattern.tool,
+      expression: new RegExp(pattern.match, 'iu'),
+      ...(pattern.locale ? { locale: pattern.locale } : {}),
+      fixed: pattern.arguments ?? {},
+    })),
+  );
+}
+
+/** A one-step plan for a skill's slash command, or undefined when no skill has the command. */
+export function planForCommand(registry: SkillRegistry, call: CommandCall): Plan | undefined {
+  const entry = registry.getCommand(call.name);
+  if (!entry) return undefined;
+  let args: Record<string, unknown> = {};
+  if (entry.command.argument) {
+    if (call.argument) args = { [entry.command.argument]: call.argument };
+  } else if (call.argument.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(call.argument);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) args = parsed as Record<string, unknown>;
+    } catch {
+      // Not JSON: the command takes no text, so the text is ignored.
+    }
+  }
+  return { steps: [{ id: 's1', tool: entry.tool.name, arguments: args }], final: 'last_step', source: 'command' };
+}
+
+/** A one-step plan for the first pattern the whole text matches, or undefined. */
+export function planForPattern(patterns: readonly CompiledPattern[], text: string, locale: Locale): Plan | undefined {
+  const trimmed = text.trim();
+  if (!trimmed) return undefined;
+  for (const pattern of patterns) {
+    if (pattern.locale && pattern.locale !== locale) continue;
+    const match = pattern.expression.exec(trimmed);
+    if (!match) continue;
+    const groups = Object.fromEntries(Object.entries(match.groups ?? {}).filter(([, value]) => value !== undefined).map(([key, value]) => [key, value.trim()]));
+    return { steps: [{ id: 's1', tool: pattern.tool, arguments: { ...pattern.fixed, ...groups } }], final: 'last_step', source: 'pattern' };
+  }
+  return undefined;
+}
