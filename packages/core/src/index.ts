@@ -14,6 +14,7 @@ export {
   type AdapterEntry,
   type BotConfig,
   defineConfig,
+  type ModelEntry,
   type SkillEntry,
 } from './config/define-config';
 export { loadEnvFile } from './config/env-file';
@@ -74,6 +75,55 @@ export {
   type Middleware,
   type NextFunction,
 } from './middleware/composer';
+export type {
+  ChatMessage,
+  ChatModel,
+  ChatRequest,
+  ChatResponse,
+  ChatRole,
+  ModelTool,
+  ModelToolCall,
+  TokenUsage,
+} from './models/chat-model';
+export type { EmbeddingModel } from './models/embedding-model';
+export { answerMessages, composeAnswer } from './planner/answer-composer';
+export { estimateTokens, historyWindow, quoteData } from './planner/conversation';
+export {
+  type ExecuteOptions,
+  type ExecutionResult,
+  executePlan,
+  producesUntrustedOutput,
+  type StepOutcome,
+} from './planner/executor';
+export {
+  answerPlainly,
+  type LlmPlannerInput,
+  type ModelCaller,
+  type PlanDecision,
+  parsePlanResponse,
+  planWithModel,
+} from './planner/llm-planner';
+export {
+  dependenciesOf,
+  findReferences,
+  maxPlanSteps,
+  type Plan,
+  type PlanStep,
+  resolveReferences,
+} from './planner/plan';
+export {
+  type ContextProvider,
+  type PlannerOptions,
+  plannerMiddleware,
+} from './planner/planner-middleware';
+export {
+  type CompiledPattern,
+  compilePatterns,
+  planForCommand,
+  planForPattern,
+} from './planner/rules-planner';
+export { runStepByStep, type StepByStepResult } from './planner/step-by-step';
+export { validatePlan } from './planner/validate-plan';
 export { Bot, type BotOptions, createBot } from './runtime/bot';
 export { BotContext } from './runtime/bot-context';
 export { builtinCommandNames, helpText } from './runtime/builtin-commands';

@@ -21,7 +21,12 @@ const yes = /^\s*(yes|y|ok|okay|sure|go|да|д|ок|хорошо|давай|к�
 const no = /^\s*(no|n|cancel|stop|нет|н|отмена|отменить|не надо)\s*[.!]?\s*$/iu;
 
 /** Reads a reply to a confirmation prompt: a button or a yes/no word in English or Russian. */
-export function readConfirmation(kind: 'message' | 'button', text: string, buttonData: string | undefined, id: string): 'yes' | 'no' | undefined {
+export function readConfirmation(
+  kind: 'message' | 'button',
+  text: string,
+  buttonData: string | undefined,
+  id: string,
+): 'yes' | 'no' | undefined {
   if (kind === 'button') {
     if (buttonData === `botwire:confirm:${id}`) return 'yes';
     if (buttonData === `botwire:decline:${id}`) return 'no';

@@ -10,12 +10,21 @@ export function estimateTokens(text: string): number {
  * The newest messages of a chat that fit in `maxTokens`, oldest first, as model messages.
  * The current message is left out (the planner adds it itself).
  */
-export function historyWindow(records: readonly MessageRecord[], maxTokens: number, currentMessageId?: string): ChatMessage[] {
+export function historyWindow(
+  records: readonly MessageRecord[],
+  maxTokens: number,
+  currentMessageId?: string,
+): ChatMessage[] {
   const window: ChatMessage[] = [];
   let used = 0;
   for (let index = records.length - 1; index >= 0; index -= 1) {
     const record = records[index]!;
-    if (currentMessageId && record.direction === 'in' && record.platformMessageId === currentMessageId) continue;
+    if (
+      currentMessageId &&
+      record.direction === 'in' &&
+      record.platformMessageId === currentMessageId
+    )
+      continue;
     if (!record.text || record.text.startsWith('[button]')) continue;
     const cost = estimateTokens(record.text) + 4;
     if (used + cost > maxTokens) break;
@@ -26,7 +35,11 @@ export function historyWindow(records: readonly MessageRecord[], maxTokens: numb
 }
 
 /** Wraps untrusted text so that a model sees clearly where the data starts and ends. */
-export function quoteData(label: string, attributes: Record<string, string>, content: string): string {
+export function quoteData(
+  label: string,
+  attributes: Record<string, string>,
+  content: string,
+): string {
   const attributeText = Object.entries(attributes)
     .map(([key, value]) => ` ${key}="${value.replace(/"/g, "'")}"`)
     .join('');

@@ -1,7 +1,13 @@
 import { BotwireError, isBotwireError } from '../errors/botwire-error';
 import type { Artifact } from '../messages/outgoing-message';
 import type { SkillRegistry } from '../skills/skill-registry';
-import { dependenciesOf, type Plan, type PlanStep, resolveReferences, UnresolvedReferenceError } from './plan';
+import {
+  dependenciesOf,
+  type Plan,
+  type PlanStep,
+  resolveReferences,
+  UnresolvedReferenceError,
+} from './plan';
 
 /** What happened to one step. */
 export interface StepOutcome {
@@ -44,7 +50,11 @@ const outsidePermissions = new Set(['network', 'browser']);
 
 /** True when a tool's output comes from outside the bot and must be treated as data only. */
 export function producesUntrustedOutput(registry: SkillRegistry, tool: string): boolean {
-  return registry.getTool(tool)?.manifest.permissions.some((permission) => outsidePermissions.has(permission)) ?? false;
+  return (
+    registry
+      .getTool(tool)
+      ?.manifest.permissions.some((permission) => outsidePermissions.has(permission)) ?? false
+  );
 }
 
 /**
@@ -56,7 +66,11 @@ export function producesUntrustedOutput(registry: SkillRegistry, tool: string): 
  */
 export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<ExecutionResult> {
   const byId = new Map(plan.steps.map((step) => [step.id, step]));
-  const previous = new Map((options.previous ?? []).filter((outcome) => outcome.status === 'ok').map((outcome) => [outcome.id, outcome]));
+  const previous = new Map(
+    (options.previous ?? [])
+      .filter((outcome) => outcome.status === 'ok')
+      .map((outcome) => [outcome.id, outcome]),
+  );
   const running = new Map<string, Promise<StepOutcome>>();
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);
@@ -74,20 +88,34 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const runStep = async (step: PlanStep): Promise<StepOutcome> => {
     const reused = previous.get(step.id);
     if (reused) return reused;
-    const dependencies = dependenciesOf(step).map((id) => byId.get(id)).filter((item): item is PlanStep => item !== undefined);
+    const dependencies = dependenciesOf(step)
+      .map((id) => byId.get(id))
+      .filter((item): item is PlanStep => item !== undefined);
     const upstream = await Promise.all(dependencies.map(run));
     const blocked = upstream.find((outcome) => outcome.status !== 'ok');
     const untrustedInput = upstream.some((outcome) => outcome.untrusted);
     const base = { id: step.id, tool: step.tool, ms: 0 };
     if (blocked) {
-      return { ...base, status: 'skipped', untrusted: untrustedInput, error: new BotwireError('BOTWIRE_PLAN_INVALID', { message: `Step ${step.id} was not run because step ${blocked.id} did not finish (${blocked.status}).` }) };
+      return {
+        ...base,
+        status: 'skipped',
+        untrusted: untrustedInput,
+        error: new BotwireError('BOTWIRE_PLAN_INVALID', {
+          message: `Step ${step.id} was not run because step ${blocked.id} did not finish (${blocked.status}).`,
+        }),
+      };
     }
     const outputs = new Map(upstream.map((outcome) => [outcome.id, outcome.output]));
     let args: Record<string, unknown>;
     try {
       args = options.registry.checkArguments(step.tool, resolveReferences(step.arguments, outputs));
     } catch (error) {
-      const failure = error instanceof UnresolvedReferenceError ? new BotwireError('BOTWIRE_PLAN_INVALID', { message: `Step ${step.id}: ${error.message}.` }) : asBotwireError(error);
+      const failure =
+        error instanceof UnresolvedReferenceError
+          ? new BotwireError('BOTWIRE_PLAN_INVALID', {
+              message: `Step ${step.id}: ${error.message}.`,
+            })
+          : asBotwireError(error);
       return { ...base, status: 'failed', untrusted: untrustedInput, error: failure };
     }
     const sideEffects = options.registry.getTool(step.tool)?.manifest.side_effects ?? true;
@@ -97,15 +125,31 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     const started = Date.now();
     try {
       const output = await options.callTool(step.tool, args, controller.signal);
-      return { ...base, status: 'ok', arguments: args, output, untrusted: untrustedInput || producesUntrustedOutput(options.registry, step.tool), ms: Date.now() - started };
+      return {
+        ...base,
+        status: 'ok',
+        arguments: args,
+        output,
+        untrusted: untrustedInput || producesUntrustedOutput(options.registry, step.tool),
+        ms: Date.now() - started,
+      };
     } catch (error) {
-      return { ...base, status: 'failed', arguments: args, error: asBotwireError(error), untrusted: untrustedInput, ms: Date.now() - started };
+      return {
+        ...base,
+        status: 'failed',
+        arguments: args,
+        error: asBotwireError(error),
+        untrusted: untrustedInput,
+        ms: Date.now() - started,
+      };
     }
   };
 
   try {
     const steps = await Promise.all(plan.steps.map(run));
-    const artifacts = steps.flatMap((outcome) => (outcome.status === 'ok' ? artifactsOf(outcome.output) : []));
+    const artifacts = steps.flatMap((outcome) =>
+      outcome.status === 'ok' ? artifactsOf(outcome.output) : [],
+    );
     const pendingConfirmation = steps.find((outcome) => outcome.status === 'needs-confirmation');
     return { steps, artifacts, ...(pendingConfirmation ? { pendingConfirmation } : {}) };
   } finally {
@@ -117,10 +161,19 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
 export function artifactsOf(output: unknown): Artifact[] {
   const artifacts = (output as { artifacts?: unknown } | null)?.artifacts;
   if (!Array.isArray(artifacts)) return [];
-  return artifacts.filter((item): item is Artifact => Boolean(item) && typeof item === 'object' && item.data instanceof Uint8Array && typeof item.name === 'string');
+  return artifacts.filter(
+    (item): item is Artifact =>
+      Boolean(item) &&
+      typeof item === 'object' &&
+      item.data instanceof Uint8Array &&
+      typeof item.name === 'string',
+  );
 }
 
 function asBotwireError(error: unknown): BotwireError {
   if (isBotwireError(error)) return error;
-  return new BotwireError('BOTWIRE_TOOL_FAILED', { message: error instanceof Error ? error.message : String(error), cause: error });
+  return new BotwireError('BOTWIRE_TOOL_FAILED', {
+    message: error instanceof Error ? error.message : String(error),
+    cause: error,
+  });
 }

@@ -3,7 +3,12 @@ import type { Logger } from '../logging/logger';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from '../models/chat-model';
 import type { SkillRegistry } from '../skills/skill-registry';
 import type { Plan, PlanStep } from './plan';
-import { type ConversationInput, plainMessages, planningMessages, planResponseSchema } from './planner-prompts';
+import {
+  type ConversationInput,
+  plainMessages,
+  planningMessages,
+  planResponseSchema,
+} from './planner-prompts';
 import { validatePlan } from './validate-plan';
 
 /** Calls the model for one message, with the checks every call of the planner shares (budget, abort). */
@@ -25,27 +30,39 @@ export interface LlmPlannerInput {
   log: Logger;
 }
 
-type Parsed = { kind: 'answer'; text: string } | { kind: 'plan'; steps: PlanStep[]; final: Plan['final'] } | { kind: 'step-by-step' };
+type Parsed =
+  | { kind: 'answer'; text: string }
+  | { kind: 'plan'; steps: PlanStep[]; final: Plan['final'] }
+  | { kind: 'step-by-step' };
 
 /** Reads the planning call's JSON. Returns problems instead of throwing: they go into the repair call. */
 export function parsePlanResponse(text: string): { parsed?: Parsed; problems: Problem[] } {
-  const problem = (path: string, message: string) => ({ problems: [{ path, code: 'BOTWIRE_ARGUMENT_INVALID', message }] });
-  const body = text.trim().replace(/^```(?:json)?\s*/i, '').replace(/\s*```$/, '');
+  const problem = (path: string, message: string) => ({
+    problems: [{ path, code: 'BOTWIRE_ARGUMENT_INVALID', message }],
+  });
+  const body = text
+    .trim()
+    .replace(/^```(?:json)?\s*/i, '')
+    .replace(/\s*```$/, '');
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
     return problem('', 'the reply is not JSON; reply with one JSON object only');
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return problem('', 'the reply must be a JSON object');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return problem('', 'the reply must be a JSON object');
   const reply = value as Record<string, unknown>;
   if (reply.mode === 'answer') {
-    if (typeof reply.answer !== 'string' || !reply.answer.trim()) return problem('/answer', 'mode "answer" needs a non-empty "answer"');
+    if (typeof reply.answer !== 'string' || !reply.answer.trim())
+      return problem('/answer', 'mode "answer" needs a non-empty "answer"');
     return { parsed: { kind: 'answer', text: reply.answer }, problems: [] };
   }
   if (reply.mode === 'step_by_step') return { parsed: { kind: 'step-by-step' }, problems: [] };
-  if (reply.mode !== 'plan') return problem('/mode', 'mode must be "answer", "plan" or "step_by_step"');
-  if (!Array.isArray(reply.steps) || reply.steps.length === 0) return problem('/steps', 'mode "plan" needs 1 to 3 steps');
+  if (reply.mode !== 'plan')
+    return problem('/mode', 'mode must be "answer", "plan" or "step_by_step"');
+  if (!Array.isArray(reply.steps) || reply.steps.length === 0)
+    return problem('/steps', 'mode "plan" needs 1 to 3 steps');
   const problems: Problem[] = [];
   const steps = reply.steps.map((raw: unknown, index): PlanStep => {
     const step = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
@@ -54,14 +71,26 @@ export function parsePlanResponse(text: string): { parsed?: Parsed; problems: Pr
       try {
         args = JSON.parse(args);
       } catch {
-        problems.push({ path: `/steps/${index}/arguments`, code: 'BOTWIRE_ARGUMENT_INVALID', message: 'arguments must be a JSON object' });
+        problems.push({
+          path: `/steps/${index}/arguments`,
+          code: 'BOTWIRE_ARGUMENT_INVALID',
+          message: 'arguments must be a JSON object',
+        });
       }
     }
     if (!args || typeof args !== 'object' || Array.isArray(args)) {
-      problems.push({ path: `/steps/${index}/arguments`, code: 'BOTWIRE_ARGUMENT_INVALID', message: 'arguments must be an object' });
+      problems.push({
+        path: `/steps/${index}/arguments`,
+        code: 'BOTWIRE_ARGUMENT_INVALID',
+        message: 'arguments must be an object',
+      });
       args = {};
     }
-    return { id: typeof step.id === 'string' && step.id ? step.id : `s${index + 1}`, tool: String(step.tool ?? ''), arguments: args as Record<string, unknown> };
+    return {
+      id: typeof step.id === 'string' && step.id ? step.id : `s${index + 1}`,
+      tool: String(step.tool ?? ''),
+      arguments: args as Record<string, unknown>,
+    };
   });
   const final = reply.final === 'last_step' ? 'last_step' : 'compose';
   return { parsed: { kind: 'plan', steps, final }, problems };
@@ -74,7 +103,10 @@ export function parsePlanResponse(text: string): { parsed?: Parsed; problems: Pr
  */
 export async function planWithModel(input: LlmPlannerInput): Promise<PlanDecision> {
   const { conversation, registry, callModel, log } = input;
-  const tools = registry.listTools().filter((tool) => tool.missingPermissions.length === 0).map((tool) => tool.name);
+  const tools = registry
+    .listTools()
+    .filter((tool) => tool.missingPermissions.length === 0)
+    .map((tool) => tool.name);
   const messages = planningMessages(conversation, registry);
   const responseSchema = { name: 'botwire_plan', schema: planResponseSchema(tools) };
 
@@ -87,7 +119,9 @@ export async function planWithModel(input: LlmPlannerInput): Promise<PlanDecisio
 
   let result = await attempt(messages);
   if (result.problems.length > 0) {
-    log.info('plan-repair', { problems: result.problems.map((problem) => `${problem.path}: ${problem.message}`) });
+    log.info('plan-repair', {
+      problems: result.problems.map((problem) => `${problem.path}: ${problem.message}`),
+    });
     const repair: ChatMessage[] = [
       ...messages,
       { role: 'assistant', content: result.response.text },
@@ -99,17 +133,23 @@ export async function planWithModel(input: LlmPlannerInput): Promise<PlanDecisio
     result = await attempt(repair);
   }
   if (result.problems.length > 0 || !result.parsed) {
-    log.warn('plan-failed', { problems: result.problems.map((problem) => `${problem.path}: ${problem.message}`) });
+    log.warn('plan-failed', {
+      problems: result.problems.map((problem) => `${problem.path}: ${problem.message}`),
+    });
     const plain = await callModel({ messages: plainMessages(conversation) });
     return { kind: 'fallback', text: plain.text, problems: result.problems };
   }
   const { parsed } = result;
-  if (parsed.kind === 'plan') return { kind: 'plan', plan: { steps: parsed.steps, final: parsed.final, source: 'model' } };
+  if (parsed.kind === 'plan')
+    return { kind: 'plan', plan: { steps: parsed.steps, final: parsed.final, source: 'model' } };
   return parsed;
 }
 
 /** A plain answer with no tools: one model call. */
-export async function answerPlainly(conversation: ConversationInput, callModel: ModelCaller): Promise<string> {
+export async function answerPlainly(
+  conversation: ConversationInput,
+  callModel: ModelCaller,
+): Promise<string> {
   const response = await callModel({ messages: plainMessages(conversation) });
   return response.text;
 }

@@ -94,17 +94,30 @@ export function resolveReferences(value: unknown, outputs: ReadonlyMap<string, u
   }
   if (Array.isArray(value)) return value.map((item) => resolveReferences(item, outputs));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveReferences(item, outputs)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, resolveReferences(item, outputs)]),
+    );
   }
   return value;
 }
 
-function lookup(step: string, path: Array<string | number>, text: string, outputs: ReadonlyMap<string, unknown>): unknown {
+function lookup(
+  step: string,
+  path: Array<string | number>,
+  text: string,
+  outputs: ReadonlyMap<string, unknown>,
+): unknown {
   if (!outputs.has(step)) throw new UnresolvedReferenceError(text);
   const output = outputs.get(step);
   // `{{s1}}` alone, or a path that the output's `data` holds when the tool returned { text, data }.
   let found = readPath(output, path);
-  if (found === undefined && path[0] !== 'data' && output && typeof output === 'object' && 'data' in output) {
+  if (
+    found === undefined &&
+    path[0] !== 'data' &&
+    output &&
+    typeof output === 'object' &&
+    'data' in output
+  ) {
     found = readPath((output as { data: unknown }).data, path);
   }
   if (found === undefined) throw new UnresolvedReferenceError(text);

@@ -1,7 +1,7 @@
 import { BotwireError, isBotwireError } from '../errors/botwire-error';
 import type { Artifact, OutgoingMessage } from '../messages/outgoing-message';
-import type { ChatModel, ChatRequest, ChatResponse } from '../models/chat-model';
 import type { Middleware } from '../middleware/composer';
+import type { ChatModel, ChatRequest, ChatResponse } from '../models/chat-model';
 import type { BotContext } from '../runtime/bot-context';
 import { toolResultToReply } from '../runtime/tool-reply';
 import { composeAnswer } from './answer-composer';
@@ -47,17 +47,32 @@ export function plannerMiddleware(options: PlannerOptions): Middleware<BotContex
     try {
       await plan(context, next, callModel);
     } catch (error) {
-      if (!isBotwireError(error) || !(error.code.startsWith('BOTWIRE_MODEL_') || error.code === 'BOTWIRE_LIMIT_REACHED')) throw error;
+      if (
+        !isBotwireError(error) ||
+        !(error.code.startsWith('BOTWIRE_MODEL_') || error.code === 'BOTWIRE_LIMIT_REACHED')
+      )
+        throw error;
       context.log.warn('model-failed', { code: error.code, message: error.message });
-      await context.reply(error.code === 'BOTWIRE_LIMIT_REACHED' ? error.message : context.t('model.unavailable'));
+      await context.reply(
+        error.code === 'BOTWIRE_LIMIT_REACHED' ? error.message : context.t('model.unavailable'),
+      );
     }
   };
 
-  async function plan(context: BotContext, next: () => Promise<void>, callModel: ModelCaller | undefined): Promise<void> {
+  async function plan(
+    context: BotContext,
+    next: () => Promise<void>,
+    callModel: ModelCaller | undefined,
+  ): Promise<void> {
     const chatKey = `${context.adapter.name}:${context.message.chat.platformId}`;
     const pending = confirmations.get(chatKey);
     if (pending) {
-      const answer = readConfirmation(context.message.kind, context.text, context.message.buttonData, pending.id);
+      const answer = readConfirmation(
+        context.message.kind,
+        context.text,
+        context.message.buttonData,
+        pending.id,
+      );
       if (answer) {
         confirmations.delete(chatKey);
         await resumeConfirmation(context, pending, answer, { confirmations, chatKey, callModel });
@@ -70,7 +85,10 @@ export function plannerMiddleware(options: PlannerOptions): Middleware<BotContex
       const commandPlan = planForCommand(context.bot.skills, call);
       if (!commandPlan) return next();
       const command = context.bot.skills.getCommand(call.name)!.command;
-      await runRulePlan(context, commandPlan, { name: call.name, ...(command.argument ? { argument: command.argument } : {}) });
+      await runRulePlan(context, commandPlan, {
+        name: call.name,
+        ...(command.argument ? { argument: command.argument } : {}),
+      });
       return;
     }
     if (context.message.kind !== 'message' || !context.text) return next();
@@ -83,7 +101,11 @@ export function plannerMiddleware(options: PlannerOptions): Middleware<BotContex
 
     if (!callModel) return next();
     const conversation = await conversationFor(context, options);
-    await answerWithModel(context, conversation, callModel, options, { confirmations, chatKey, callModel });
+    await answerWithModel(context, conversation, callModel, options, {
+      confirmations,
+      chatKey,
+      callModel,
+    });
   }
 }
 
@@ -102,20 +124,33 @@ function modelCaller(context: BotContext, model: ChatModel, options: PlannerOpti
   };
 }
 
-async function conversationFor(context: BotContext, options: PlannerOptions): Promise<ConversationInput> {
+async function conversationFor(
+  context: BotContext,
+  options: PlannerOptions,
+): Promise<ConversationInput> {
   const records = await context.bot.storage.messages.list(context.chat.id, { limit: 60 });
-  const facts = (await Promise.all(options.contextProviders().map((provide) => provide(context)))).flat();
+  const facts = (
+    await Promise.all(options.contextProviders().map((provide) => provide(context)))
+  ).flat();
   return {
     botName: context.bot.name,
     ...(context.bot.config.persona ? { persona: context.bot.config.persona } : {}),
     locale: context.locale,
-    history: historyWindow(records, options.historyTokens ?? 1500, context.message.platformMessageId),
+    history: historyWindow(
+      records,
+      options.historyTokens ?? 1500,
+      context.message.platformMessageId,
+    ),
     facts,
     text: context.text,
   };
 }
 
-function runPlan(context: BotContext, plan: Plan, extra: { confirmed?: Set<string>; previous?: StepOutcome[] } = {}): Promise<ExecutionResult> {
+function runPlan(
+  context: BotContext,
+  plan: Plan,
+  extra: { confirmed?: Set<string>; previous?: StepOutcome[] } = {},
+): Promise<ExecutionResult> {
   return executePlan(plan, {
     registry: context.bot.skills,
     callTool: (name, args, signal) => context.callTool(name, args, { signal }),
@@ -125,7 +160,11 @@ function runPlan(context: BotContext, plan: Plan, extra: { confirmed?: Set<strin
 }
 
 /** Runs a command's or pattern's one-step plan; the tool's own output is the reply. */
-async function runRulePlan(context: BotContext, plan: Plan, command?: { name: string; argument?: string }): Promise<void> {
+async function runRulePlan(
+  context: BotContext,
+  plan: Plan,
+  command?: { name: string; argument?: string },
+): Promise<void> {
   const execution = await runPlan(context, plan);
   const [outcome] = execution.steps;
   if (!outcome) return;
@@ -148,9 +187,19 @@ async function answerWithModel(
 ): Promise<void> {
   const registry = context.bot.skills;
   const stepByStep = () =>
-    runStepByStep({ conversation, registry, callModel, callTool: (name, args) => context.callTool(name, args) }).then(async (result) => {
+    runStepByStep({
+      conversation,
+      registry,
+      callModel,
+      callTool: (name, args) => context.callTool(name, args),
+    }).then(async (result) => {
       if (result.pendingConfirmation) {
-        await askConfirmation(context, session, { step: result.pendingConfirmation, previous: result.steps, confirmed: new Set(), conversation });
+        await askConfirmation(context, session, {
+          step: result.pendingConfirmation,
+          previous: result.steps,
+          confirmed: new Set(),
+          conversation,
+        });
         return;
       }
       await context.reply(withArtifacts({ text: result.text }, result.artifacts));
@@ -158,7 +207,10 @@ async function answerWithModel(
 
   if (options.mode === 'step-by-step') return stepByStep();
   const decision = await planWithModel({ conversation, registry, callModel, log: context.log });
-  context.log.debug('plan-decided', { kind: decision.kind, ...(decision.kind === 'plan' ? { steps: decision.plan.steps.map((step) => step.tool) } : {}) });
+  context.log.debug('plan-decided', {
+    kind: decision.kind,
+    ...(decision.kind === 'plan' ? { steps: decision.plan.steps.map((step) => step.tool) } : {}),
+  });
   switch (decision.kind) {
     case 'answer':
     case 'fallback':
@@ -168,7 +220,15 @@ async function answerWithModel(
       return stepByStep();
     case 'plan': {
       const execution = await runPlan(context, decision.plan);
-      await finishPlan(context, decision.plan, execution, conversation, callModel, session, new Set());
+      await finishPlan(
+        context,
+        decision.plan,
+        execution,
+        conversation,
+        callModel,
+        session,
+        new Set(),
+      );
     }
   }
 }
@@ -183,13 +243,24 @@ async function finishPlan(
   confirmed: Set<string>,
 ): Promise<void> {
   if (execution.pendingConfirmation) {
-    await askConfirmation(context, session, { plan, step: execution.pendingConfirmation, previous: execution.steps, confirmed, conversation });
+    await askConfirmation(context, session, {
+      plan,
+      step: execution.pendingConfirmation,
+      previous: execution.steps,
+      confirmed,
+      conversation,
+    });
     return;
   }
   const last = execution.steps.at(-1);
   if (plan.final === 'last_step' && last?.status === 'ok') {
     const reply = toolResultToReply(last.output);
-    await context.reply(withArtifacts(reply, execution.artifacts.filter((artifact) => !reply.artifacts?.includes(artifact))));
+    await context.reply(
+      withArtifacts(
+        reply,
+        execution.artifacts.filter((artifact) => !reply.artifacts?.includes(artifact)),
+      ),
+    );
     return;
   }
   if (!callModel) throw new BotwireError('BOTWIRE_MODEL_NOT_CONFIGURED');
@@ -202,12 +273,20 @@ function withArtifacts(message: OutgoingMessage, artifacts: Artifact[]): Outgoin
   return all.length ? { ...message, artifacts: all } : message;
 }
 
-async function askConfirmation(context: BotContext, session: Session, entry: Omit<PendingConfirmation, 'id' | 'expiresAt'>): Promise<void> {
+async function askConfirmation(
+  context: BotContext,
+  session: Session,
+  entry: Omit<PendingConfirmation, 'id' | 'expiresAt'>,
+): Promise<void> {
   const stored = session.confirmations.add(session.chatKey, entry);
   const shown = JSON.stringify(entry.step.arguments ?? {}, null, 1);
   context.log.info('confirmation-asked', { tool: entry.step.tool, step: entry.step.id });
   await context.reply({
-    text: context.t('confirm.ask', { step: entry.step.id, tool: entry.step.tool, arguments: shown.length > 600 ? `${shown.slice(0, 600)}…` : shown }),
+    text: context.t('confirm.ask', {
+      step: entry.step.id,
+      tool: entry.step.tool,
+      arguments: shown.length > 600 ? `${shown.slice(0, 600)}…` : shown,
+    }),
     buttons: [
       [
         { label: context.t('confirm.yes'), data: `botwire:confirm:${stored.id}` },
@@ -217,7 +296,12 @@ async function askConfirmation(context: BotContext, session: Session, entry: Omi
   });
 }
 
-async function resumeConfirmation(context: BotContext, pending: PendingConfirmation, answer: 'yes' | 'no', session: Session): Promise<void> {
+async function resumeConfirmation(
+  context: BotContext,
+  pending: PendingConfirmation,
+  answer: 'yes' | 'no',
+  session: Session,
+): Promise<void> {
   if (answer === 'no') {
     context.log.info('confirmation-declined', { tool: pending.step.tool });
     await context.reply(context.t('confirm.cancelled', { tool: pending.step.tool }));
@@ -236,5 +320,13 @@ async function resumeConfirmation(context: BotContext, pending: PendingConfirmat
   }
   const confirmed = new Set([...pending.confirmed, pending.step.id]);
   const execution = await runPlan(context, pending.plan, { confirmed, previous: pending.previous });
-  await finishPlan(context, pending.plan, execution, pending.conversation, session.callModel, session, confirmed);
+  await finishPlan(
+    context,
+    pending.plan,
+    execution,
+    pending.conversation,
+    session.callModel,
+    session,
+    confirmed,
+  );
 }

@@ -35,24 +35,41 @@ export function planForCommand(registry: SkillRegistry, call: CommandCall): Plan
   } else if (call.argument.startsWith('{')) {
     try {
       const parsed: unknown = JSON.parse(call.argument);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) args = parsed as Record<string, unknown>;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        args = parsed as Record<string, unknown>;
     } catch {
       // Not JSON: the command takes no text, so the text is ignored.
     }
   }
-  return { steps: [{ id: 's1', tool: entry.tool.name, arguments: args }], final: 'last_step', source: 'command' };
+  return {
+    steps: [{ id: 's1', tool: entry.tool.name, arguments: args }],
+    final: 'last_step',
+    source: 'command',
+  };
 }
 
 /** A one-step plan for the first pattern the whole text matches, or undefined. */
-export function planForPattern(patterns: readonly CompiledPattern[], text: string, locale: Locale): Plan | undefined {
+export function planForPattern(
+  patterns: readonly CompiledPattern[],
+  text: string,
+  locale: Locale,
+): Plan | undefined {
   const trimmed = text.trim();
   if (!trimmed) return undefined;
   for (const pattern of patterns) {
     if (pattern.locale && pattern.locale !== locale) continue;
     const match = pattern.expression.exec(trimmed);
     if (!match) continue;
-    const groups = Object.fromEntries(Object.entries(match.groups ?? {}).filter(([, value]) => value !== undefined).map(([key, value]) => [key, value.trim()]));
-    return { steps: [{ id: 's1', tool: pattern.tool, arguments: { ...pattern.fixed, ...groups } }], final: 'last_step', source: 'pattern' };
+    const groups = Object.fromEntries(
+      Object.entries(match.groups ?? {})
+        .filter(([, value]) => value !== undefined)
+        .map(([key, value]) => [key, value.trim()]),
+    );
+    return {
+      steps: [{ id: 's1', tool: pattern.tool, arguments: { ...pattern.fixed, ...groups } }],
+      final: 'last_step',
+      source: 'pattern',
+    };
   }
   return undefined;
 }

@@ -38,7 +38,11 @@ export async function runStepByStep(input: StepByStepInput): Promise<StepByStepR
   const tools: ModelTool[] = registry
     .listTools()
     .filter((tool) => tool.missingPermissions.length === 0)
-    .map((tool) => ({ name: tool.name, description: tool.manifest.description, parameters: tool.manifest.input_schema }));
+    .map((tool) => ({
+      name: tool.name,
+      description: tool.manifest.description,
+      parameters: tool.manifest.input_schema,
+    }));
   const messages: ChatMessage[] = [
     {
       role: 'system',
@@ -54,7 +58,12 @@ export async function runStepByStep(input: StepByStepInput): Promise<StepByStepR
     const last = round === maxPlanSteps;
     const response = await callModel({ messages, tools, toolChoice: last ? 'none' : 'auto' });
     const call = response.toolCalls[0];
-    if (!call || last) return { text: response.text, steps, artifacts: steps.flatMap((step) => artifactsOf(step.output)) };
+    if (!call || last)
+      return {
+        text: response.text,
+        steps,
+        artifacts: steps.flatMap((step) => artifactsOf(step.output)),
+      };
     messages.push({ role: 'assistant', content: response.text, toolCalls: [call] });
     const id = `s${steps.length + 1}`;
     let outcome: StepOutcome;
@@ -62,14 +71,34 @@ export async function runStepByStep(input: StepByStepInput): Promise<StepByStepR
       const args = registry.checkArguments(call.name, call.arguments);
       const sideEffects = registry.getTool(call.name)?.manifest.side_effects ?? true;
       if (sideEffects && untrustedSeen) {
-        outcome = { id, tool: call.name, status: 'needs-confirmation', arguments: args, untrusted: true, ms: 0 };
+        outcome = {
+          id,
+          tool: call.name,
+          status: 'needs-confirmation',
+          arguments: args,
+          untrusted: true,
+          ms: 0,
+        };
         steps.push(outcome);
-        return { text: '', steps, artifacts: steps.flatMap((step) => artifactsOf(step.output)), pendingConfirmation: outcome };
+        return {
+          text: '',
+          steps,
+          artifacts: steps.flatMap((step) => artifactsOf(step.output)),
+          pendingConfirmation: outcome,
+        };
       }
       const started = Date.now();
       const output = await input.callTool(call.name, args);
       const untrusted = untrustedSeen || producesUntrustedOutput(registry, call.name);
-      outcome = { id, tool: call.name, status: 'ok', arguments: args, output, untrusted, ms: Date.now() - started };
+      outcome = {
+        id,
+        tool: call.name,
+        status: 'ok',
+        arguments: args,
+        output,
+        untrusted,
+        ms: Date.now() - started,
+      };
     } catch (error) {
       if (!isBotwireError(error)) throw error;
       outcome = { id, tool: call.name, status: 'failed', error, untrusted: untrustedSeen, ms: 0 };
@@ -79,7 +108,11 @@ export async function runStepByStep(input: StepByStepInput): Promise<StepByStepR
     messages.push({
       role: 'tool',
       toolCallId: call.id,
-      content: quoteData('tool_result', { tool: call.name, trust: outcome.untrusted ? 'untrusted' : 'trusted' }, outcomeText(outcome)),
+      content: quoteData(
+        'tool_result',
+        { tool: call.name, trust: outcome.untrusted ? 'untrusted' : 'trusted' },
+        outcomeText(outcome),
+      ),
     });
   }
   return { text: '', steps, artifacts: [] };

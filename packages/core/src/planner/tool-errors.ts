@@ -2,8 +2,15 @@ import type { BotwireError } from '../errors/botwire-error';
 import type { BotContext } from '../runtime/bot-context';
 
 /** A failed tool call as a reply in the user's language (details go to the log, not the user). */
-export function toolErrorReply(context: BotContext, error: BotwireError, tool: string, command?: { name: string; argument?: string }): string {
-  const message = error.problems.length ? error.problems.map((problem) => problem.message).join('; ') : error.message;
+export function toolErrorReply(
+  context: BotContext,
+  error: BotwireError,
+  tool: string,
+  command?: { name: string; argument?: string },
+): string {
+  const message = error.problems.length
+    ? error.problems.map((problem) => problem.message).join('; ')
+    : error.message;
   switch (error.code) {
     case 'BOTWIRE_TOOL_ARGUMENTS_INVALID': {
       if (!command) return context.t('error.tool_failed', { tool, message });

@@ -201,7 +201,9 @@ export class Bot {
         patterns: () => this.patterns,
         contextProviders: () => this.contextProviders,
         ...(this.config.planner?.mode ? { mode: this.config.planner.mode } : {}),
-        ...(this.config.planner?.historyTokens ? { historyTokens: this.config.planner.historyTokens } : {}),
+        ...(this.config.planner?.historyTokens
+          ? { historyTokens: this.config.planner.historyTokens }
+          : {}),
       }),
       (context) => {
         const command = context.command;

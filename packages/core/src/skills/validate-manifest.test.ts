@@ -234,3 +234,37 @@ describe('parseManifestText', () => {
     expect(parseManifestText('  \n').problems[0]!.message).toContain('empty');
   });
 });
+
+describe('validateManifest: patterns', () => {
+  it('accepts patterns whose groups are properties of their tool', () => {
+    const value = manifest({
+      patterns: [
+        { tool: 'lookup', match: '^look up (?<q>.+)$', locale: 'en' },
+        { tool: 'lookup', match: '^найди (?<q>.+)$', locale: 'ru', arguments: { q: 'x' } },
+      ],
+    });
+    expect(validateManifest(value)).toEqual([]);
+  });
+
+  it('rejects a bad regular expression, an unknown tool, a group the tool does not take, and an unknown locale', () => {
+    const value = manifest({
+      patterns: [
+        { tool: 'lookup', match: '^look up (?<q>.+$' },
+        { tool: 'search', match: '^search (?<q>.+)$' },
+        { tool: 'lookup', match: '^look up (?<query>.+)$' },
+        { tool: 'lookup', match: '^x$', locale: 'de' },
+      ],
+    });
+    expect(codesAt(value).sort()).toEqual(
+      [
+        'BOTWIRE_MANIFEST_PATTERN_INVALID /patterns/0/match',
+        'BOTWIRE_MANIFEST_PATTERN_TOOL_UNKNOWN /patterns/1/tool',
+        'BOTWIRE_MANIFEST_PATTERN_INVALID /patterns/2/match',
+        'BOTWIRE_MANIFEST_FIELD_ENUM /patterns/3/locale',
+      ].sort(),
+    );
+    expect(
+      validateManifest(value).find((problem) => problem.path === '/patterns/2/match')?.message,
+    ).toMatch(/"query"/);
+  });
+});

@@ -234,7 +234,8 @@ function semanticProblems(manifest: Record<string, unknown>): Problem[] {
 
   const patterns = Array.isArray(manifest.patterns) ? manifest.patterns : [];
   patterns.forEach((pattern, index) => {
-    if (!isRecord(pattern) || typeof pattern.match !== 'string' || typeof pattern.tool !== 'string') return;
+    if (!isRecord(pattern) || typeof pattern.match !== 'string' || typeof pattern.tool !== 'string')
+      return;
     let expression: RegExp;
     try {
       expression = new RegExp(pattern.match, 'iu');
@@ -256,8 +257,11 @@ function semanticProblems(manifest: Record<string, unknown>): Problem[] {
       return;
     }
     const inputSchema = target.tool.input_schema;
-    const properties = isRecord(inputSchema) && isRecord(inputSchema.properties) ? inputSchema.properties : {};
-    const groups = [...expression.source.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)].map((match) => match[1]!);
+    const properties =
+      isRecord(inputSchema) && isRecord(inputSchema.properties) ? inputSchema.properties : {};
+    const groups = [...expression.source.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)].map(
+      (match) => match[1]!,
+    );
     for (const group of groups) {
       if (!Object.hasOwn(properties, group)) {
         problems.push({

@@ -8,6 +8,11 @@ export {
   type HarnessUser,
   runAdapterContract,
 } from './adapter-contract';
+export {
+  type ScriptedAnswer,
+  type ScriptedChatModel,
+  scriptedChatModel,
+} from './scripted-chat-model';
 export { runStorageContract, type StorageContractOptions } from './storage-contract';
 export {
   type DeliveredMessage,
