@@ -86,6 +86,12 @@ export type {
   TokenUsage,
 } from './models/chat-model';
 export type { EmbeddingModel } from './models/embedding-model';
+export {
+  cosineSimilarity,
+  type LexicalEmbeddingOptions,
+  lexicalEmbeddingModel,
+} from './models/lexical-embeddings';
+export { lexicalStem, lexicalWords } from './models/lexical-stemmer';
 export { answerMessages, composeAnswer } from './planner/answer-composer';
 export { estimateTokens, historyWindow, quoteData } from './planner/conversation';
 export {
@@ -198,3 +204,37 @@ export {
   type UserRecord,
   type UserStore,
 } from './storage/storage-driver';
+export { budgetMiddleware, type UsageState, usageState } from './usage/budget-middleware';
+export {
+  type BudgetCheck,
+  checkModelBudget,
+  type DailyLimits,
+  type LimitHit,
+  type LimitName,
+  type LimitSubject,
+  limitNames,
+  limitReply,
+  limitStringKeys,
+  limitSubjects,
+  limitsFor,
+  type UsageLimits,
+} from './usage/usage-limits';
+export {
+  type CounterName,
+  durationBuckets,
+  escapeLabelValue,
+  type HistogramName,
+  type MetricName,
+  UsageMetrics,
+} from './usage/usage-metrics';
+export {
+  emptyUsage,
+  type ModelCallRecord,
+  type ToolCallRecord,
+  type UsageCounter,
+  type UsageCounts,
+  UsageTracker,
+  type UsageTrackerOptions,
+  usageCounters,
+  utcDay,
+} from './usage/usage-tracker';

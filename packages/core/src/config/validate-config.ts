@@ -1,5 +1,6 @@
 import type { Problem } from '../errors/botwire-error';
 import { permissions } from '../skills/skill-manifest';
+import { limitNames, limitSubjects } from '../usage/usage-limits';
 
 const knownFields = [
   'name',
@@ -7,6 +8,9 @@ const knownFields = [
   'locale',
   'access',
   'allow',
+  'limits',
+  'model',
+  'planner',
   'storage',
   'adapters',
   'skills',
@@ -67,6 +71,27 @@ export function validateConfig(config: unknown): Problem[] {
           );
         }
       });
+  }
+  if (config.limits !== undefined) validateLimits(config.limits, problem);
+  validateModel(config.model, problem);
+  if (config.planner !== undefined) {
+    if (!isObject(config.planner))
+      problem('planner', 'planner must be an object such as { mode: "auto" }');
+    else {
+      const { mode, historyTokens } = config.planner;
+      if (mode !== undefined && !['auto', 'plan', 'step-by-step'].includes(String(mode))) {
+        problem('planner.mode', 'planner.mode must be "auto", "plan" or "step-by-step"');
+      }
+      if (
+        historyTokens !== undefined &&
+        !(Number.isInteger(historyTokens) && (historyTokens as number) >= 0)
+      ) {
+        problem(
+          'planner.historyTokens',
+          'planner.historyTokens must be a whole number of tokens, 0 or more',
+        );
+      }
+    }
   }
   const storage = config.storage;
   if (
@@ -129,6 +154,33 @@ export function validateConfig(config: unknown): Problem[] {
   return problems;
 }
 
+function validateLimits(limits: unknown, problem: (path: string, message: string) => void): void {
+  if (!isObject(limits)) {
+    problem('limits', 'limits must be an object such as { user: { messagesPerDay: 50 } }');
+    return;
+  }
+  for (const [subject, entry] of Object.entries(limits)) {
+    const path = `limits.${subject}`;
+    if (!(limitSubjects as readonly string[]).includes(subject)) {
+      problem(path, `unknown role "${subject}"; limits are set for ${limitSubjects.join(', ')}`);
+      continue;
+    }
+    if (!isObject(entry)) {
+      problem(path, `${path} must be an object such as { messagesPerDay: 50 }`);
+      continue;
+    }
+    for (const [name, value] of Object.entries(entry)) {
+      if (!(limitNames as readonly string[]).includes(name))
+        problem(`${path}.${name}`, `unknown limit "${name}"; use ${limitNames.join(', ')}`);
+      else if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+        problem(
+          `${path}.${name}`,
+          `${name} must be a whole number of 0 or more (leave it out for no limit); got ${JSON.stringify(value)}`,
+        );
+    }
+  }
+}
+
 function validateSkillEntry(
   entry: unknown,
   path: string,
@@ -175,5 +227,33 @@ function validateSkillEntry(
         `${path}.${field}`,
         `unknown field "${field}"; a skill entry has use, permissions and config`,
       );
+  }
+}
+
+const modelSpec = /^(none|(openai|ollama):\S+)$/;
+
+function validateModel(model: unknown, problem: (path: string, message: string) => void): void {
+  if (model === undefined) return;
+  const spec = isObject(model) ? model.use : model;
+  const path = isObject(model) ? 'model.use' : 'model';
+  if (typeof spec !== 'string' || !modelSpec.test(spec)) {
+    problem(
+      path,
+      `model must be "openai:<model>", "ollama:<model>" or "none", such as "openai:gpt-4o-mini"; got ${JSON.stringify(spec)}`,
+    );
+  }
+  if (!isObject(model)) return;
+  for (const field of ['timeoutMs', 'retries', 'failureThreshold', 'coolDownMs']) {
+    const value = model[field];
+    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 0))
+      problem(`model.${field}`, `model.${field} must be a whole number, 0 or more`);
+  }
+  for (const field of Object.keys(model)) {
+    if (!['use', 'timeoutMs', 'retries', 'failureThreshold', 'coolDownMs'].includes(field)) {
+      problem(
+        `model.${field}`,
+        `unknown field "${field}"; a model entry has use, timeoutMs, retries, failureThreshold and coolDownMs`,
+      );
+    }
   }
 }

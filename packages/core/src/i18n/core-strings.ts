@@ -41,6 +41,19 @@ export const coreStrings = {
     'error.permission_denied': 'The bot is not allowed to do that: {message}',
     'error.timeout': 'That took too long and was stopped.',
     'options.hint': 'Answer with the number of an option.',
+    'limit.reached': "You've reached today's message limit ({limit}). It resets at midnight UTC.",
+    'limit.model_calls_reached':
+      "You've reached today's limit of model requests ({limit}). It resets at midnight UTC.",
+    'limit.tokens_reached':
+      "You've used up today's token limit ({limit}). It resets at midnight UTC.",
+    'model.unavailable':
+      "I can't reach my language model right now, so I can't answer that. Commands still work: send /help.",
+    'confirm.ask':
+      'Step {step} would run {tool} with data that came from outside (a web page, a file or an API):\n{arguments}\nShall I go ahead?',
+    'confirm.yes': 'Yes, go ahead',
+    'confirm.no': 'No, cancel',
+    'confirm.cancelled': 'Cancelled: {tool} was not run.',
+    'confirm.nothing': 'There is nothing waiting for your confirmation.',
   },
   ru: {
     'help.title': '{bot}: что я умею',
@@ -82,5 +95,19 @@ export const coreStrings = {
     'error.permission_denied': 'Боту это не разрешено: {message}',
     'error.timeout': 'Это заняло слишком много времени и было остановлено.',
     'options.hint': 'Ответьте номером варианта.',
+    'limit.reached':
+      'Вы исчерпали лимит сообщений на сегодня ({limit}). Он обновится в полночь по UTC.',
+    'limit.model_calls_reached':
+      'Вы исчерпали лимит запросов к модели на сегодня ({limit}). Он обновится в полночь по UTC.',
+    'limit.tokens_reached':
+      'Вы израсходовали лимит токенов на сегодня ({limit}). Он обновится в полночь по UTC.',
+    'model.unavailable':
+      'Не могу связаться с языковой моделью, поэтому не смогу ответить на это. Команды работают: отправьте /help.',
+    'confirm.ask':
+      'Шаг {step} запустит {tool} с данными, полученными извне (веб-страница, файл или API):\n{arguments}\nПродолжить?',
+    'confirm.yes': 'Да, продолжить',
+    'confirm.no': 'Нет, отменить',
+    'confirm.cancelled': 'Отменено: {tool} не запускался.',
+    'confirm.nothing': 'Нечего подтверждать.',
   },
 } satisfies StringTable;

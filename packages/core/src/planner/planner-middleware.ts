@@ -26,6 +26,11 @@ export interface PlannerOptions {
   contextProviders(): readonly ContextProvider[];
   /** Runs before every model call; throws (for example BOTWIRE_LIMIT_REACHED) to stop it. */
   beforeModelCall?(context: BotContext): Promise<void>;
+  /** Runs after every model call, failed or not (usage and metrics). */
+  afterModelCall?(
+    context: BotContext,
+    call: { ok: boolean; latencyMs: number; response?: ChatResponse; model: ChatModel },
+  ): Promise<void> | void;
   /** How much history the model sees, in tokens. Default 1500. */
   historyTokens?: number;
   /** Force a mode (benchmarks, tests); by default the model picks. */
@@ -120,7 +125,24 @@ function modelCaller(context: BotContext, model: ChatModel, options: PlannerOpti
   return async (request: ChatRequest): Promise<ChatResponse> => {
     await options.beforeModelCall?.(context);
     context.state.modelCalls = ((context.state.modelCalls as number | undefined) ?? 0) + 1;
-    return model.chat(request);
+    const started = Date.now();
+    try {
+      const response = await model.chat(request);
+      await options.afterModelCall?.(context, {
+        ok: true,
+        latencyMs: Date.now() - started,
+        response,
+        model,
+      });
+      return response;
+    } catch (error) {
+      await options.afterModelCall?.(context, {
+        ok: false,
+        latencyMs: Date.now() - started,
+        model,
+      });
+      throw error;
+    }
   };
 }
 

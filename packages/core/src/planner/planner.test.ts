@@ -293,4 +293,18 @@ describe('planner: failures', () => {
       ['user', 'what is my name?'],
     ]);
   });
+
+  it('stops at the daily model-call limit with the limit reply, and makes no model call past it', async () => {
+    const model = scriptedChatModel([
+      { json: { mode: 'answer', answer: 'One.' } },
+      { json: { mode: 'answer', answer: 'Two.' } },
+    ]);
+    const { test, bot } = await startBot(model, { limits: { guest: { modelCallsPerDay: 1 } } });
+    expect((await test.say('first question'))[0]?.text).toBe('One.');
+    const [limited] = await test.say('second question');
+    expect(limited?.text).toMatch(/limit/i);
+    expect(model.requests).toHaveLength(1);
+    const user = await bot.storage.users.findByIdentity({ platform: 'test', platformId: 'user-1' });
+    expect((await bot.usage.today(user!.id)).modelCalls).toBe(1);
+  });
 });

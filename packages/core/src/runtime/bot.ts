@@ -21,6 +21,7 @@ import { memoryStorage } from '../storage/drivers/memory';
 import { sqliteStorage } from '../storage/drivers/sqlite';
 import type { ChatRecord, StorageDriver, UserRecord } from '../storage/storage-driver';
 import { budgetMiddleware } from '../usage/budget-middleware';
+import { checkModelBudget, limitReply } from '../usage/usage-limits';
 import { UsageTracker } from '../usage/usage-tracker';
 import { BotContext } from './bot-context';
 import { builtinCommandInfo, builtinCommandNames, builtinCommands } from './builtin-commands';
@@ -200,6 +201,25 @@ export class Bot {
         model: () => this.model,
         patterns: () => this.patterns,
         contextProviders: () => this.contextProviders,
+        beforeModelCall: async (context) => {
+          const budget = await checkModelBudget(this.usage, this.config.limits, context.user);
+          if (!budget.ok)
+            throw new BotwireError('BOTWIRE_LIMIT_REACHED', {
+              message: limitReply(context, budget),
+            });
+        },
+        afterModelCall: (context, call) =>
+          this.usage
+            .recordModelCall({
+              userId: context.user.id,
+              provider: call.model.provider,
+              model: call.response?.model ?? call.model.model,
+              inputTokens: call.response?.usage.inputTokens ?? 0,
+              outputTokens: call.response?.usage.outputTokens ?? 0,
+              latencyMs: call.latencyMs,
+              ok: call.ok,
+            })
+            .catch((error: unknown) => context.log.warn('usage-record-failed', { error })),
         ...(this.config.planner?.mode ? { mode: this.config.planner.mode } : {}),
         ...(this.config.planner?.historyTokens
           ? { historyTokens: this.config.planner.historyTokens }

@@ -127,3 +127,22 @@ export function checkTtlMs(options: SetOptions | undefined): number | undefined 
   }
   return ttlMs;
 }
+
+/** Throws unless the amount of an increment is a finite number. */
+export function checkIncrement(by: unknown): asserts by is number {
+  if (typeof by !== 'number' || !Number.isFinite(by))
+    throw invalidArgument(`An increment must be a finite number; got ${String(by)}.`);
+}
+
+/**
+ * The value after incrementing the stored `current` (parsed JSON) by `by`. Throws when the
+ * stored value is not a number or the sum is not finite, so drivers fail alike.
+ */
+export function incremented(current: unknown, by: number, key: string): number {
+  if (typeof current !== 'number')
+    throw invalidArgument(`The value of ${key} is not a number, so it cannot be incremented.`);
+  const value = current + by;
+  if (!Number.isFinite(value))
+    throw invalidArgument(`Incrementing ${key} by ${by} would leave the range of numbers.`);
+  return value;
+}

@@ -119,6 +119,16 @@ export interface KeyValueStore {
   set(namespace: string, key: string, value: unknown, options?: SetOptions): Promise<void>;
   /** Stores the value only when the key is absent; returns true when it stored it. Atomic. */
   add(namespace: string, key: string, value: unknown, options?: SetOptions): Promise<boolean>;
+  /**
+   * Adds `by` (default 1) to the number stored under the key and returns the new value, atomically
+   * (also across processes sharing one database). A missing or expired key counts as 0 and is
+   * created with `options.ttlMs`; later increments keep its expiry. Throws
+   * BOTWIRE_INVALID_ARGUMENT when the stored value is not a number.
+   *
+   * @example
+   * const today = await kv.increment('usage', `messages:${userId}:2025-01-31`, 1, { ttlMs: 86_400_000 });
+   */
+  increment(namespace: string, key: string, by?: number, options?: SetOptions): Promise<number>;
   /** Returns true when a value was deleted. */
   delete(namespace: string, key: string): Promise<boolean>;
   /** Entries ordered by key, optionally only keys starting with `prefix`. */
@@ -150,6 +160,8 @@ export interface ScopedKeyValueStore {
   get<T = unknown>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, options?: SetOptions): Promise<void>;
   add(key: string, value: unknown, options?: SetOptions): Promise<boolean>;
+  /** See {@link KeyValueStore.increment}. */
+  increment(key: string, by?: number, options?: SetOptions): Promise<number>;
   delete(key: string): Promise<boolean>;
   list<T = unknown>(options?: {
     prefix?: string;
@@ -163,6 +175,7 @@ export function scopeKeyValueStore(kv: KeyValueStore, namespace: string): Scoped
     get: (key) => kv.get(namespace, key),
     set: (key, value, options) => kv.set(namespace, key, value, options),
     add: (key, value, options) => kv.add(namespace, key, value, options),
+    increment: (key, by, options) => kv.increment(namespace, key, by, options),
     delete: (key) => kv.delete(namespace, key),
     list: (options) => kv.list(namespace, options),
   };

@@ -593,6 +593,73 @@ export function runStorageContract(
         expect(await storage.kv.get('test', 'race')).toBe(results.indexOf(true));
       });
 
+      it('increment counts from 0, returns the new value, and adds any finite amount', async () => {
+        expect(await storage.kv.increment('test', 'count')).toBe(1);
+        expect(await storage.kv.increment('test', 'count')).toBe(2);
+        expect(await storage.kv.increment('test', 'count', 5)).toBe(7);
+        expect(await storage.kv.increment('test', 'count', -10)).toBe(-3);
+        expect(await storage.kv.increment('test', 'count', 0.5)).toBe(-2.5);
+        expect(await storage.kv.get('test', 'count')).toBe(-2.5);
+        expect(await storage.kv.increment('test', 'fresh', 3)).toBe(3);
+        await storage.kv.set('test', 'set', 40);
+        expect(await storage.kv.increment('test', 'set', 2)).toBe(42);
+        expect(await storage.kv.increment('other', 'count')).toBe(1);
+        expect(await storage.kv.list('test', { prefix: 'c' })).toEqual([
+          { key: 'count', value: -2.5 },
+        ]);
+      });
+
+      it('increment of a value that is not a number, or by a bad amount, throws and changes nothing', async () => {
+        for (const value of ['7', null, { count: 1 }, [1], true]) {
+          await storage.kv.set('test', 'key', value);
+          await expectError(() => storage.kv.increment('test', 'key'), 'BOTWIRE_INVALID_ARGUMENT');
+          expect(await storage.kv.get('test', 'key')).toEqual(value);
+        }
+        for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, '1' as unknown as number]) {
+          await expectError(
+            () => storage.kv.increment('test', 'count', bad),
+            'BOTWIRE_INVALID_ARGUMENT',
+          );
+        }
+        await storage.kv.set('test', 'big', Number.MAX_VALUE);
+        await expectError(
+          () => storage.kv.increment('test', 'big', Number.MAX_VALUE),
+          'BOTWIRE_INVALID_ARGUMENT',
+        );
+        await expectError(() => storage.kv.increment('', 'key'), 'BOTWIRE_INVALID_ARGUMENT');
+        await expectError(() => storage.kv.increment('test', ''), 'BOTWIRE_INVALID_ARGUMENT');
+        await expectError(
+          () => storage.kv.increment('test', 'count', 1, { ttlMs: 0 }),
+          'BOTWIRE_INVALID_ARGUMENT',
+        );
+        expect(await storage.kv.get('test', 'count')).toBeUndefined();
+      });
+
+      it('increment is atomic: 200 concurrent increments give 200', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 200 }, () => storage.kv.increment('test', 'race')),
+        );
+        expect(await storage.kv.get('test', 'race')).toBe(200);
+        expect(new Set(results).size).toBe(200);
+        expect(Math.max(...results)).toBe(200);
+      });
+
+      it('increment sets the ttl when it creates the key, keeps it after, and restarts once expired', async () => {
+        expect(await storage.kv.increment('test', 'short', 1, { ttlMs })).toBe(1);
+        expect(await storage.kv.increment('test', 'short', 1, { ttlMs: 60_000 })).toBe(2);
+        expect(await storage.kv.increment('test', 'kept', 1, { ttlMs: 60_000 })).toBe(1);
+        await sleep(ttlMs + 50);
+        expect(await storage.kv.get('test', 'short')).toBeUndefined();
+        expect(await storage.kv.increment('test', 'short')).toBe(1);
+        expect(await storage.kv.increment('test', 'kept')).toBe(2);
+        await storage.kv.set('test', 'stale', 'text', { ttlMs });
+        await sleep(ttlMs + 50);
+        expect(await storage.kv.increment('test', 'stale', 4)).toBe(4);
+        await sleep(ttlMs + 50);
+        expect(await storage.kv.get('test', 'short')).toBe(1);
+        expect(await storage.kv.get('test', 'stale')).toBe(4);
+      });
+
       it('forgets values after their ttl', async () => {
         await storage.kv.set('test', 'short', 'gone', { ttlMs });
         await storage.kv.set('test', 'long', 'kept', { ttlMs: 60_000 });

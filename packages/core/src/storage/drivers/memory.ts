@@ -3,6 +3,7 @@ import {
   checkChatInfo,
   checkCount,
   checkIdentity,
+  checkIncrement,
   checkKey,
   checkMessageFields,
   checkObject,
@@ -11,6 +12,7 @@ import {
   checkTtlMs,
   checkUserPatch,
   encodeJson,
+  incremented,
   invalidArgument,
 } from '../check-storage-arguments';
 import { newId } from '../ids';
@@ -335,6 +337,20 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageDriver
         if (live(entries.get(key), at)) return false;
         entries.set(key, stored);
         return true;
+      },
+
+      async increment(namespace: string, key: string, by = 1, setOptions?: SetOptions) {
+        ready();
+        checkIncrement(by);
+        const { at, entries, stored } = write(namespace, key, by, setOptions);
+        const current = entries.get(key);
+        if (!live(current, at)) {
+          entries.set(key, stored);
+          return by;
+        }
+        const value = incremented(JSON.parse(current.json), by, key);
+        current.json = JSON.stringify(value);
+        return value;
       },
 
       async delete(namespace: string, key: string) {

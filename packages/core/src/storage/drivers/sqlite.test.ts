@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runStorageContract } from '../../testing/storage-contract';
@@ -164,6 +167,42 @@ describe('sqliteStorage', () => {
     expect(await second.kv.add('test', 'key', 'from second')).toBe(false);
     await second.users.update(fromFirst.id, { role: 'admin' });
     expect((await first.users.get(fromFirst.id))?.role).toBe('admin');
+  });
+
+  it('counts every increment of two instances on one file', async () => {
+    const first = await open();
+    const second = await open();
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, index) =>
+        (index % 2 === 0 ? first : second).kv.increment('test', 'shared', 1, { ttlMs: 60_000 }),
+      ),
+    );
+    expect(new Set(results).size).toBe(200);
+    expect(await first.kv.get('test', 'shared')).toBe(200);
+    expect(await second.kv.increment('test', 'shared', 0)).toBe(200);
+  });
+
+  it('counts every increment of two processes on one file', { timeout: 30_000 }, async () => {
+    const script = fileURLToPath(new URL('./fixtures/sqlite-incrementer.ts', import.meta.url));
+    const startAt = String(Date.now() + 3_000);
+    const run = async () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', script, path, '1000', startAt], {
+        cwd: fileURLToPath(new URL('.', import.meta.url)),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk;
+      });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk;
+      });
+      const [code] = (await once(child, 'close')) as [number | null];
+      expect({ code, output }).toEqual({ code: 0, output: 'done\n' });
+    };
+    await (await open()).close(); // create the file and its schema before the race
+    await Promise.all([run(), run()]);
+    expect(await (await open()).kv.get('race', 'count')).toBe(2000);
   });
 
   it('stores expired kv rows until they are touched, then removes them', async () => {

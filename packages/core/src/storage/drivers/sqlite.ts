@@ -3,6 +3,7 @@ import {
   checkChatInfo,
   checkCount,
   checkIdentity,
+  checkIncrement,
   checkKey,
   checkMessageFields,
   checkObject,
@@ -11,6 +12,7 @@ import {
   checkTtlMs,
   checkUserPatch,
   encodeJson,
+  incremented,
   invalidArgument,
 } from '../check-storage-arguments';
 import { newId } from '../ids';
@@ -331,6 +333,29 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
           });
           sweep(s, now);
           return result.changes > 0;
+        });
+      },
+
+      async increment(namespace: string, key: string, by = 1, setOptions?: SetOptions) {
+        return use((s, database) => {
+          checkKey(namespace, key);
+          checkIncrement(by);
+          checkTtlMs(setOptions);
+          // An immediate transaction holds the write lock from the read to the write, so
+          // increments from other connections to the file wait instead of being lost.
+          const value = database
+            .transaction((): number => {
+              const now = Date.now();
+              const row = s.kvGet.get({ namespace, key });
+              const live = row && (row.expires_at === null || row.expires_at > now);
+              const next = live ? incremented(JSON.parse(row.value), by, key) : by;
+              const expires_at = live ? row.expires_at : expiryOf(setOptions, now);
+              s.kvSet.run({ namespace, key, value: JSON.stringify(next), expires_at });
+              return next;
+            })
+            .immediate();
+          sweep(s, Date.now());
+          return value;
         });
       },
 
