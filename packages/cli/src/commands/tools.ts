@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Artifact, BotwireError } from '@botwire/core';
+import { type Artifact, BotwireError, isBotwireError } from '@botwire/core';
 import { Command } from 'commander';
 import { describeError, print, printError, toJson } from '../output';
 import { botFromConfig } from './run-bot';
@@ -47,7 +47,7 @@ export function toolsCommand(): Command {
         } catch (error) {
           // Errors can carry what a tool saw (URLs, tokens): print them through the bot's redactor.
           const cause =
-            error instanceof BotwireError &&
+            isBotwireError(error) &&
             error.code === 'BOTWIRE_TOOL_FAILED' &&
             error.cause instanceof Error
               ? `\ncause: ${error.cause.message}`

@@ -72,7 +72,17 @@ export class BotwireError extends Error {
   }
 }
 
-/** True when `error` is a {@link BotwireError}, optionally with the given code. */
+/**
+ * True when `error` is a {@link BotwireError}, optionally with the given code. It also knows
+ * errors from another copy of `@botwire/core` (two installed versions, or source and build
+ * loaded side by side), by their name and catalogued code.
+ */
 export function isBotwireError(error: unknown, code?: BotwireErrorCode): error is BotwireError {
-  return error instanceof BotwireError && (code === undefined || error.code === code);
+  const recognized =
+    error instanceof BotwireError ||
+    (error instanceof Error &&
+      error.name === 'BotwireError' &&
+      typeof (error as { code?: unknown }).code === 'string' &&
+      Object.hasOwn(errorCatalog, (error as unknown as { code: string }).code));
+  return recognized && (code === undefined || (error as BotwireError).code === code);
 }

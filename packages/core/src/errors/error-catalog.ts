@@ -39,14 +39,17 @@ export const errorCatalog = {
   BOTWIRE_INVALID_ARGUMENT: 'A function was called with an invalid argument.',
   BOTWIRE_MODEL_NOT_CONFIGURED:
     'No chat model is configured. Set BOTWIRE_MODEL (openai:<model> or ollama:<model>) or model in the config.',
-  BOTWIRE_MODEL_UNAVAILABLE: 'The model endpoint could not be reached. Check its URL and that it is running.',
+  BOTWIRE_MODEL_UNAVAILABLE:
+    'The model endpoint could not be reached. Check its URL and that it is running.',
   BOTWIRE_MODEL_TIMEOUT: 'The model did not answer within the timeout.',
-  BOTWIRE_MODEL_RATE_LIMITED: 'The model endpoint refused the call for now (rate limit). Try again later.',
+  BOTWIRE_MODEL_RATE_LIMITED:
+    'The model endpoint refused the call for now (rate limit). Try again later.',
   BOTWIRE_MODEL_CIRCUIT_OPEN:
     'The model failed repeatedly, so calls are paused until the cool-down ends.',
   BOTWIRE_MODEL_FAILED: 'The model endpoint answered with an error.',
   BOTWIRE_MODEL_BAD_RESPONSE: 'The model answered with something that is not a valid response.',
-  BOTWIRE_PLAN_INVALID: 'The planner produced a plan that cannot run. Fix the problems listed below.',
+  BOTWIRE_PLAN_INVALID:
+    'The planner produced a plan that cannot run. Fix the problems listed below.',
   BOTWIRE_LIMIT_REACHED: 'A usage limit was reached.',
   BOTWIRE_SCAFFOLD_FAILED: 'The project could not be scaffolded.',
 } as const;

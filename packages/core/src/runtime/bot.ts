@@ -6,7 +6,7 @@ import type { Adapter, AdapterHost, CommandInfo } from '../adapters/adapter';
 import { buttonsToNumberedOptions } from '../adapters/numbered-options';
 import type { BotConfig } from '../config/define-config';
 import { resolveDataDir } from '../config/load-config';
-import { BotwireError } from '../errors/botwire-error';
+import { BotwireError, isBotwireError } from '../errors/botwire-error';
 import { guessLocale, normalizeLocale } from '../i18n/translate';
 import { createLogger, type Logger } from '../logging/logger';
 import { Redactor } from '../logging/redact';
@@ -241,7 +241,7 @@ export class Bot {
   }
 
   private async handleError(error: unknown, context: BotContext): Promise<void> {
-    const code = error instanceof BotwireError ? error.code : 'BOTWIRE_INTERNAL';
+    const code = isBotwireError(error) ? error.code : 'BOTWIRE_INTERNAL';
     context.log.error('message-failed', { error, code });
     try {
       await context.reply(context.t('error.internal', { code }));

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { BotwireError } from '../../errors/botwire-error';
+import { BotwireError, isBotwireError } from '../../errors/botwire-error';
 import { invalidArgument } from '../check-storage-arguments';
 import { migrateSqliteSchema } from './sqlite-schema';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements';
@@ -72,7 +72,7 @@ export function sqliteConnection(
     try {
       return work(statements, db);
     } catch (error) {
-      if (error instanceof BotwireError) throw error;
+      if (isBotwireError(error)) throw error;
       const code = (error as { code?: unknown }).code;
       if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
         throw invalidArgument('The chat or user this refers to does not exist.', error);
@@ -122,7 +122,7 @@ export function sqliteConnection(
       db = undefined;
       statements = undefined;
       database.close();
-      if (error instanceof BotwireError) throw error;
+      if (isBotwireError(error)) throw error;
       throw new BotwireError('BOTWIRE_STORAGE_FAILED', {
         message: `The sqlite database ${path} could not be prepared: ${(error as Error).message}`,
         cause: error,
