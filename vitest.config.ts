@@ -15,6 +15,14 @@ export default defineConfig({
         find: /^@botwire\/adapter-console$/,
         replacement: here('./packages/adapters/console/src/index.ts'),
       },
+      {
+        find: /^@botwire\/model-openai$/,
+        replacement: here('./packages/models/openai/src/index.ts'),
+      },
+      {
+        find: /^@botwire\/model-ollama$/,
+        replacement: here('./packages/models/ollama/src/index.ts'),
+      },
     ],
   },
   test: {

@@ -6,16 +6,20 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const packages = ['packages/core', 'packages/adapters', 'packages/skills', 'packages/cli'].flatMap(
-  (folder) => {
-    const path = join(root, folder);
-    if (!existsSync(path)) return [];
-    if (existsSync(join(path, 'package.json'))) return [path];
-    return readdirSync(path)
-      .map((name) => join(path, name))
-      .filter((dir) => existsSync(join(dir, 'tsup.config.ts')));
-  },
-);
+const packages = [
+  'packages/core',
+  'packages/adapters',
+  'packages/skills',
+  'packages/models',
+  'packages/cli',
+].flatMap((folder) => {
+  const path = join(root, folder);
+  if (!existsSync(path)) return [];
+  if (existsSync(join(path, 'package.json'))) return [path];
+  return readdirSync(path)
+    .map((name) => join(path, name))
+    .filter((dir) => existsSync(join(dir, 'tsup.config.ts')));
+});
 
 const newest = (path) => {
   if (!existsSync(path)) return 0;

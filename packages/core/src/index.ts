@@ -92,6 +92,39 @@ export {
   lexicalEmbeddingModel,
 } from './models/lexical-embeddings';
 export { lexicalStem, lexicalWords } from './models/lexical-stemmer';
+export {
+  isRetryableModelError,
+  type ModelErrorContext,
+  type ModelHttpFailure,
+  modelBadResponse,
+  modelErrorFromStatus,
+  modelErrorStatus,
+  modelTimeout,
+  modelUnavailable,
+  parseRetryAfter,
+  redactSecret,
+  safeEndpoint,
+} from './models/model-errors';
+export {
+  type CircuitState,
+  type ModelCallReport,
+  type ResilienceOptions,
+  type ResilientChatModel,
+  resilientChatModel,
+} from './models/resilient-chat-model';
+export {
+  type CreateModelOptions,
+  createChatModelFromSpec,
+  createEmbeddingModelFromSpec,
+  type ModelDriverFactory,
+  type ModelDriverOptions,
+  type ModelProvider,
+  type ModelSpec,
+  type ModelSpecEntry,
+  modelPackageName,
+  modelProviders,
+  parseModelSpec,
+} from './models/select-model';
 export { answerMessages, composeAnswer } from './planner/answer-composer';
 export { estimateTokens, historyWindow, quoteData } from './planner/conversation';
 export {

@@ -6,5 +6,8 @@ export interface EmbeddingModel {
   /** The length of every vector it returns, once known. */
   readonly dimensions?: number;
   /** One vector per text, in order. */
-  embed(texts: string[], options?: { signal?: AbortSignal }): Promise<{ vectors: number[][]; inputTokens?: number }>;
+  embed(
+    texts: string[],
+    options?: { signal?: AbortSignal },
+  ): Promise<{ vectors: number[][]; inputTokens?: number }>;
 }

@@ -4,9 +4,9 @@ import { BotwireError } from '../errors/botwire-error';
 import { silentLogger } from '../logging/logger';
 import type { ChatModel } from '../models/chat-model';
 import { type Bot, createBot } from '../runtime/bot';
+import { plannerTestSkills, type ToolLog } from '../testing/planner-test-skills';
 import { scriptedChatModel } from '../testing/scripted-chat-model';
 import { testAdapter } from '../testing/test-adapter';
-import { plannerTestSkills, type ToolLog } from './planner-fixtures';
 
 const bots: Bot[] = [];
 afterEach(async () => {

@@ -14,6 +14,7 @@ import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
 import type { Button, OutgoingMessage, SentMessage } from '../messages/outgoing-message';
 import { Composer, type Middleware } from '../middleware/composer';
 import type { ChatModel } from '../models/chat-model';
+import { createChatModelFromSpec } from '../models/select-model';
 import { type ContextProvider, plannerMiddleware } from '../planner/planner-middleware';
 import { type CompiledPattern, compilePatterns } from '../planner/rules-planner';
 import { type CallToolOptions, loadSkills, type SkillRegistry } from '../skills/skill-registry';
@@ -163,6 +164,12 @@ export class Bot {
       log: this.log,
     });
     this.patterns = compilePatterns(this.registry);
+    this.model ??= await createChatModelFromSpec(this.config.model, {
+      rootDir: this.rootDir,
+      env: this.env,
+    });
+    if (this.model)
+      this.log.info('model-ready', { provider: this.model.provider, model: this.model.model });
     this.storageDriver = this.createStorage();
     await this.storageDriver.open();
     this.usageTracker = new UsageTracker(this.storageDriver.kv);

@@ -9,6 +9,24 @@ export {
   runAdapterContract,
 } from './adapter-contract';
 export {
+  type ChatModelContractOptions,
+  type ChatModelTarget,
+  runChatModelContract,
+} from './chat-model-contract';
+export { type OllamaPeer, startOllamaPeer } from './peers/ollama-peer';
+export { type OpenAiPeer, startOpenAiPeer } from './peers/openai-peer';
+export {
+  hashedEmbedding,
+  type ModelPeer,
+  type ModelPeerOptions,
+  type RecordedChatMessage,
+  type RecordedChatRequest,
+  type RecordedRequest,
+  type ScriptedResponse,
+  type ScriptedToolCall,
+} from './peers/peer-script';
+export { plannerTestSkills, type ToolLog } from './planner-test-skills';
+export {
   type ScriptedAnswer,
   type ScriptedChatModel,
   scriptedChatModel,

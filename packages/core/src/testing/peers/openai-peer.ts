@@ -1,0 +1,295 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  checkChatBody,
+  checkEmbeddingsBody,
+  invalidRequest,
+  type OpenAiErrorObject,
+} from './openai-protocol';
+import {
+  authorized,
+  beforeAnswer,
+  estimateTokens,
+  hashedEmbedding,
+  type ModelPeer,
+  type ModelPeerOptions,
+  PeerScript,
+  parseJson,
+  type RecordedChatRequest,
+  type RecordedRequest,
+  readBody,
+  type ScriptedResponse,
+  scriptedHeaders,
+  sendJson,
+} from './peer-script';
+
+/** A running OpenAI Chat Completions peer. */
+export interface OpenAiPeer extends ModelPeer {
+  /** `<url>/v1`: the `baseURL` to give the `openai` client. */
+  readonly baseURL: string;
+}
+
+const errorTypes: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'invalid_request_error',
+  403: 'permission_error',
+  404: 'invalid_request_error',
+  429: 'rate_limit_exceeded',
+  500: 'server_error',
+  503: 'server_error',
+};
+
+function inputText(chat: RecordedChatRequest): string {
+  return chat.messages
+    .map((message) => message.content + JSON.stringify(message.toolCalls ?? ''))
+    .join('\n');
+}
+
+/**
+ * Starts a local server that speaks the OpenAI Chat Completions and Embeddings protocol on
+ * 127.0.0.1 (a free port), for tests and benchmarks with the real `openai` client. It checks
+ * requests as the API does (400 with an OpenAI error body, 401 without the right bearer key
+ * when `apiKey` is set, 404 for unknown routes and models), records every request, and answers
+ * chat requests from its script: text, JSON, tool calls, errors with `Retry-After`, delays,
+ * hangs and closed sockets, with `usage`. An empty script answers 500 `peer_script_exhausted`.
+ * Embeddings are deterministic hashed vectors, as floats or base64 as asked.
+ *
+ * @example
+ * const peer = await startOpenAiPeer({ script: [{ text: 'Hello!' }] });
+ * const model = openaiChatModel({ model: 'gpt-test', baseURL: peer.baseURL, apiKey: 'test' });
+ * await model.chat({ messages: [{ role: 'user', content: 'Hi' }] });
+ * expect(peer.chatRequests[0]?.messages[0]?.content).toBe('Hi');
+ * await peer.close();
+ */
+export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<OpenAiPeer> {
+  const script = new PeerScript(options.script);
+  const requests: RecordedRequest[] = [];
+  let counter = 0;
+
+  const fail = (
+    response: ServerResponse,
+    record: RecordedRequest,
+    status: number,
+    error: OpenAiErrorObject,
+    headers: Record<string, string> = {},
+  ) => {
+    record.answer = status;
+    sendJson(response, status, { error }, headers);
+  };
+
+  const knownModel = (model: string) => !options.models || options.models.includes(model);
+
+  const scriptedError = (entry: ScriptedResponse, status: number): OpenAiErrorObject => ({
+    message: entry.error ?? `The peer answered ${status} as scripted.`,
+    type: entry.errorType ?? errorTypes[status] ?? 'api_error',
+    param: null,
+    code: entry.errorCode ?? null,
+  });
+
+  async function chat(
+    request: RecordedChatRequest,
+    response: ServerResponse,
+    record: RecordedRequest,
+  ) {
+    const entry = script.take('chat') ?? options.fallback?.(request);
+    if (!(await beforeAnswer(entry, options.delayMs ?? 0, response, record))) return;
+    if (!entry) {
+      return fail(response, record, 500, {
+        message: `The peer script is exhausted: request #${requests.indexOf(record) + 1} (POST /v1/chat/completions) has no scripted response. Push more responses with peer.push().`,
+        type: 'peer_script_exhausted',
+        param: null,
+        code: null,
+      });
+    }
+    const headers = scriptedHeaders(entry);
+    if (entry.status !== undefined && entry.status >= 400) {
+      return fail(response, record, entry.status, scriptedError(entry, entry.status), headers);
+    }
+    counter += 1;
+    const text =
+      entry.json !== undefined
+        ? JSON.stringify(entry.json)
+        : (entry.text ?? (entry.toolCalls ? null : ''));
+    const toolCalls = entry.toolCalls?.map((call, index) => ({
+      id: call.id ?? `call_peer${counter}_${index}`,
+      type: 'function' as const,
+      function: {
+        name: call.name,
+        arguments:
+          typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+      },
+    }));
+    const outputTokens =
+      entry.usage?.outputTokens ??
+      estimateTokens((text ?? '') + (toolCalls ? JSON.stringify(toolCalls) : ''));
+    const inputTokens = entry.usage?.inputTokens ?? estimateTokens(inputText(request));
+    record.answer = entry.status ?? 200;
+    sendJson(
+      response,
+      entry.status ?? 200,
+      {
+        id: `chatcmpl-peer${counter}`,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: request.model,
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: text,
+              refusal: null,
+              ...(toolCalls ? { tool_calls: toolCalls } : {}),
+            },
+            logprobs: null,
+            finish_reason: entry.finishReason ?? (toolCalls ? 'tool_calls' : 'stop'),
+          },
+        ],
+        usage: {
+          prompt_tokens: inputTokens,
+          completion_tokens: outputTokens,
+          total_tokens: inputTokens + outputTokens,
+        },
+        system_fingerprint: 'fp_botwire_peer',
+      },
+      headers,
+    );
+  }
+
+  async function embeddings(body: unknown, response: ServerResponse, record: RecordedRequest) {
+    const checked = checkEmbeddingsBody(body);
+    if ('message' in checked) return fail(response, record, 400, checked);
+    if (!knownModel(checked.model)) return fail(response, record, 404, unknownModel(checked.model));
+    const entry = script.take('embeddings');
+    if (!(await beforeAnswer(entry, options.delayMs ?? 0, response, record))) return;
+    if (entry?.status !== undefined && entry.status >= 400) {
+      return fail(
+        response,
+        record,
+        entry.status,
+        scriptedError(entry, entry.status),
+        scriptedHeaders(entry),
+      );
+    }
+    const dimensions = checked.dimensions ?? options.dimensions ?? 16;
+    const tokens = checked.texts.reduce((sum, text) => sum + estimateTokens(text), 0);
+    record.answer = 200;
+    sendJson(response, 200, {
+      object: 'list',
+      data: checked.texts.map((text, index) => {
+        const vector = hashedEmbedding(text, dimensions);
+        return {
+          object: 'embedding',
+          index,
+          embedding: checked.base64
+            ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+            : vector,
+        };
+      }),
+      model: checked.model,
+      usage: { prompt_tokens: entry?.usage?.inputTokens ?? tokens, total_tokens: tokens },
+    });
+  }
+
+  const unknownModel = (model: string) =>
+    invalidRequest(
+      `The model \`${model}\` does not exist or you do not have access to it.`,
+      null,
+      'model_not_found',
+    );
+
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const text = await readBody(request);
+    const parsed = parseJson(text);
+    const record: RecordedRequest = {
+      method: request.method ?? 'GET',
+      path,
+      headers: { ...request.headers },
+      body: parsed.ok ? parsed.value : text === '' ? undefined : text,
+    };
+    requests.push(record);
+    const route = `${record.method} ${path}`;
+    const known = ['POST /v1/chat/completions', 'POST /v1/embeddings', 'GET /v1/models'];
+    if (!known.includes(route) && !(record.method === 'GET' && path.startsWith('/v1/models/'))) {
+      return fail(response, record, 404, invalidRequest(`Invalid URL (${route})`));
+    }
+    if (!authorized(request, options.apiKey)) {
+      const message = request.headers.authorization
+        ? 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.'
+        : "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
+      return fail(response, record, 401, {
+        ...invalidRequest(message),
+        code: request.headers.authorization ? 'invalid_api_key' : null,
+      });
+    }
+    if (record.method === 'GET') {
+      const ids = options.models ?? ['gpt-peer'];
+      const model = path.slice('/v1/models/'.length);
+      if (path === '/v1/models') {
+        return sendJson(response, 200, {
+          object: 'list',
+          data: ids.map((id) => ({ id, object: 'model', created: 0, owned_by: 'botwire-peer' })),
+        });
+      }
+      if (!knownModel(model)) return fail(response, record, 404, unknownModel(model));
+      return sendJson(response, 200, {
+        id: model,
+        object: 'model',
+        created: 0,
+        owned_by: 'botwire-peer',
+      });
+    }
+    if (!parsed.ok) {
+      return fail(
+        response,
+        record,
+        400,
+        invalidRequest(
+          'We could not parse the JSON body of your request. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.',
+        ),
+      );
+    }
+    if (path === '/v1/embeddings') return embeddings(parsed.value, response, record);
+    const checked = checkChatBody(parsed.value);
+    if ('message' in checked) return fail(response, record, 400, checked);
+    if (!knownModel(checked.model)) return fail(response, record, 404, unknownModel(checked.model));
+    record.chat = checked;
+    return chat(checked, response, record);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) {
+        sendJson(response, 500, {
+          error: {
+            message: `The peer failed: ${String(error)}`,
+            type: 'server_error',
+            param: null,
+            code: null,
+          },
+        });
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    baseURL: `${url}/v1`,
+    requests,
+    get chatRequests() {
+      return requests.flatMap((record) => (record.chat ? [record.chat] : []));
+    },
+    get pending() {
+      return script.pending;
+    },
+    push: (...responses) => script.push(...responses),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
