@@ -7,6 +7,10 @@ export default defineConfig({
   resolve: {
     alias: [
       {
+        find: /^@botwire\/core\/contracts$/,
+        replacement: here('./packages/core/src/contracts/index.ts'),
+      },
+      {
         find: /^@botwire\/core\/testing$/,
         replacement: here('./packages/core/src/testing/index.ts'),
       },

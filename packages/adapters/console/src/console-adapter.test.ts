@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { createBot, silentLogger } from '@botwire/core';
-import { runAdapterContract } from '@botwire/core/testing';
+import { runAdapterContract } from '@botwire/core/contracts';
 import { describe, expect, it } from 'vitest';
 import { consoleAdapter } from './console-adapter';
 

@@ -1,18 +1,9 @@
 /**
- * @botwire/core/testing — contract suites for adapter and storage driver authors, and an
- * in-memory test adapter for testing bots (Vitest).
+ * @botwire/core/testing — fakes and protocol peers for testing bots, skills and drivers without
+ * a messenger or a model provider: an in-memory adapter, a scripted chat model, and local HTTP
+ * servers that speak the OpenAI and Ollama protocols. It does not import a test runner, so
+ * benchmarks can use it too. The shared contract suites are in `@botwire/core/contracts`.
  */
-export {
-  type AdapterContractOptions,
-  type AdapterHarness,
-  type HarnessUser,
-  runAdapterContract,
-} from './adapter-contract';
-export {
-  type ChatModelContractOptions,
-  type ChatModelTarget,
-  runChatModelContract,
-} from './chat-model-contract';
 export { type OllamaPeer, startOllamaPeer } from './peers/ollama-peer';
 export { type OpenAiPeer, startOpenAiPeer } from './peers/openai-peer';
 export {
@@ -31,7 +22,6 @@ export {
   type ScriptedChatModel,
   scriptedChatModel,
 } from './scripted-chat-model';
-export { runStorageContract, type StorageContractOptions } from './storage-contract';
 export {
   type DeliveredMessage,
   type TestAdapter,

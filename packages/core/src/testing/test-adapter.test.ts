@@ -1,4 +1,4 @@
-import { runAdapterContract } from './adapter-contract';
+import { runAdapterContract } from '../contracts/adapter-contract';
 import { testAdapter } from './test-adapter';
 
 // The in-memory adapter is the reference implementation the contract suite is checked against.

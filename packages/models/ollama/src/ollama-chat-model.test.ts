@@ -1,5 +1,6 @@
 import { isBotwireError } from '@botwire/core';
-import { type OllamaPeer, runChatModelContract, startOllamaPeer } from '@botwire/core/testing';
+import { runChatModelContract } from '@botwire/core/contracts';
+import { type OllamaPeer, startOllamaPeer } from '@botwire/core/testing';
 import { Ollama } from 'ollama';
 import { afterEach, describe, expect, it } from 'vitest';
 import createModel from './index';

@@ -1,5 +1,6 @@
 import { isBotwireError } from '@botwire/core';
-import { type OpenAiPeer, runChatModelContract, startOpenAiPeer } from '@botwire/core/testing';
+import { runChatModelContract } from '@botwire/core/contracts';
+import { type OpenAiPeer, startOpenAiPeer } from '@botwire/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import createModel from './index';
 import { isStrictCompatible, openaiChatModel } from './openai-chat-model';

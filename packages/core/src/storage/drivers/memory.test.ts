@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runStorageContract } from '../../testing/storage-contract';
+import { runStorageContract } from '../../contracts/storage-contract';
 import { memoryStorage } from './memory';
 
 runStorageContract('memory', () => memoryStorage());

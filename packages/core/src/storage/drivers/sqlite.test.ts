@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runStorageContract } from '../../testing/storage-contract';
+import { runStorageContract } from '../../contracts/storage-contract';
 import { sqliteStorage } from './sqlite';
 
 const directories: string[] = [];

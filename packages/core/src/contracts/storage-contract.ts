@@ -35,7 +35,7 @@ const telegram = (platformId: string): Identity => ({ platform: 'telegram', plat
  *
  * @example
  * // mongo.test.ts
- * import { runStorageContract } from '@botwire/core/testing';
+ * import { runStorageContract } from '@botwire/core/contracts';
  * runStorageContract('mongo', () => mongoStorage({ url, database: `test_${Date.now()}` }), {
  *   cleanup: () => dropTestDatabases(),
  * });

@@ -1,0 +1,17 @@
+/**
+ * @botwire/core/contracts — the shared Vitest suites every driver and adapter passes:
+ * messenger adapters, storage drivers, chat model drivers. Import it from test files only
+ * (it imports `vitest`); fakes and protocol peers are in `@botwire/core/testing`.
+ */
+export {
+  type AdapterContractOptions,
+  type AdapterHarness,
+  type HarnessUser,
+  runAdapterContract,
+} from './adapter-contract';
+export {
+  type ChatModelContractOptions,
+  type ChatModelTarget,
+  runChatModelContract,
+} from './chat-model-contract';
+export { runStorageContract, type StorageContractOptions } from './storage-contract';
