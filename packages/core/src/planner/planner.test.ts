@@ -307,4 +307,20 @@ describe('planner: failures', () => {
     const user = await bot.storage.users.findByIdentity({ platform: 'test', platformId: 'user-1' });
     expect((await bot.usage.today(user!.id)).modelCalls).toBe(1);
   });
+
+  it('makes no model call for a user past the daily message limit', async () => {
+    const model = scriptedChatModel([{ json: { mode: 'answer', answer: 'One.' } }]);
+    const { test } = await startBot(model, { limits: { guest: { messagesPerDay: 1 } } });
+    expect((await test.say('first'))[0]?.text).toBe('One.');
+    expect((await test.say('второй вопрос', { locale: 'ru' }))[0]?.text).toMatch(/лимит/);
+    expect(model.requests).toHaveLength(1);
+  });
+
+  it("adds what context providers recall (long-term memory) to the model's prompt as data", async () => {
+    const model = scriptedChatModel([{ json: { mode: 'answer', answer: 'Tea, as always.' } }]);
+    const { test, bot } = await startBot(model);
+    bot.provideContext((context) => [`${context.user.name ?? 'The user'} prefers green tea`]);
+    await test.say('what should I drink?', { name: 'Ann' });
+    expect(model.requests[0]?.messages[0]?.content).toContain('Ann prefers green tea');
+  });
 });

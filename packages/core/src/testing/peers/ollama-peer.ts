@@ -8,11 +8,10 @@ import {
   type ModelPeer,
   type ModelPeerOptions,
   PeerScript,
-  parseJson,
   type RecordedChatMessage,
   type RecordedChatRequest,
   type RecordedRequest,
-  readBody,
+  recordRequest,
   scriptedHeaders,
   sendJson,
 } from './peer-script';
@@ -272,15 +271,8 @@ export async function startOllamaPeer(options: ModelPeerOptions = {}): Promise<O
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
-    const path = (request.url ?? '/').split('?')[0] ?? '/';
-    const text = await readBody(request);
-    const parsed = parseJson(text);
-    const record: RecordedRequest = {
-      method: request.method ?? 'GET',
-      path,
-      headers: { ...request.headers },
-      body: parsed.ok ? parsed.value : text === '' ? undefined : text,
-    };
+    const { record, parsed } = await recordRequest(request);
+    const { path } = record;
     requests.push(record);
     const route = `${record.method} ${path}`;
     const routes = [

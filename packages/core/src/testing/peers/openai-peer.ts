@@ -14,10 +14,9 @@ import {
   type ModelPeer,
   type ModelPeerOptions,
   PeerScript,
-  parseJson,
   type RecordedChatRequest,
   type RecordedRequest,
-  readBody,
+  recordRequest,
   type ScriptedResponse,
   scriptedHeaders,
   sendJson,
@@ -199,15 +198,8 @@ export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<O
     );
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
-    const path = (request.url ?? '/').split('?')[0] ?? '/';
-    const text = await readBody(request);
-    const parsed = parseJson(text);
-    const record: RecordedRequest = {
-      method: request.method ?? 'GET',
-      path,
-      headers: { ...request.headers },
-      body: parsed.ok ? parsed.value : text === '' ? undefined : text,
-    };
+    const { record, parsed } = await recordRequest(request);
+    const { path } = record;
     requests.push(record);
     const route = `${record.method} ${path}`;
     const known = ['POST /v1/chat/completions', 'POST /v1/embeddings', 'GET /v1/models'];

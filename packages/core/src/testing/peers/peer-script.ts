@@ -282,3 +282,18 @@ export function strictSchemaProblem(schema: unknown, context = '()'): string | u
   }
   return undefined;
 }
+
+/** Reads a request's body and returns it as the peer records it, with the body's JSON parse. */
+export async function recordRequest(
+  request: IncomingMessage,
+): Promise<{ record: RecordedRequest; parsed: ReturnType<typeof parseJson> }> {
+  const text = await readBody(request);
+  const parsed = parseJson(text);
+  const record: RecordedRequest = {
+    method: request.method ?? 'GET',
+    path: (request.url ?? '/').split('?')[0] ?? '/',
+    headers: { ...request.headers },
+    body: parsed.ok ? parsed.value : text === '' ? undefined : text,
+  };
+  return { record, parsed };
+}
