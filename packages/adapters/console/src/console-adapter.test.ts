@@ -81,6 +81,9 @@ describe('console adapter with a bot', () => {
         end: () => {},
         commands: () => [],
         dataDir: directory,
+        http: () => {
+          throw new Error('the console adapter needs no HTTP server');
+        },
         log: silentLogger,
       });
       await adapter.send(

@@ -1,3 +1,4 @@
+import type { BotHttpServer } from '../http/http-server';
 import type { Logger } from '../logging/logger';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
 import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
@@ -34,6 +35,11 @@ export interface AdapterHost {
   commands(): CommandInfo[];
   /** The bot's data directory, for adapters that keep files (the console saves artifacts there). */
   dataDir: string;
+  /**
+   * The bot's HTTP server, to mount routes (a webhook, the web chat) and WebSocket endpoints on.
+   * The bot starts it after every adapter has started.
+   */
+  http(): BotHttpServer;
   log: Logger;
 }
 

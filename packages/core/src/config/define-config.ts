@@ -70,6 +70,12 @@ export interface BotConfig {
     historyTokens?: number;
   };
   log?: { level?: LogLevel; format?: 'pretty' | 'json' };
+  /**
+   * The HTTP server (health, readiness, metrics, webhooks, web chat). It starts when an adapter
+   * needs it or this is set; `false` turns it off. Host and port default to `HOST`/`PORT` or
+   * 127.0.0.1:3000; the token to `BOTWIRE_API_TOKEN` (required on any address but loopback).
+   */
+  http?: false | { host?: string; port?: number; token?: string };
 }
 
 /**

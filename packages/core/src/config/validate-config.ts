@@ -11,6 +11,7 @@ const knownFields = [
   'limits',
   'model',
   'planner',
+  'http',
   'storage',
   'adapters',
   'skills',
@@ -74,6 +75,7 @@ export function validateConfig(config: unknown): Problem[] {
   }
   if (config.limits !== undefined) validateLimits(config.limits, problem);
   validateModel(config.model, problem);
+  validateHttp(config.http, problem);
   if (config.planner !== undefined) {
     if (!isObject(config.planner))
       problem('planner', 'planner must be an object such as { mode: "auto" }');
@@ -255,5 +257,31 @@ function validateModel(model: unknown, problem: (path: string, message: string) 
         `unknown field "${field}"; a model entry has use, timeoutMs, retries, failureThreshold and coolDownMs`,
       );
     }
+  }
+}
+
+function validateHttp(http: unknown, problem: (path: string, message: string) => void): void {
+  if (http === undefined || http === false) return;
+  if (!isObject(http)) {
+    problem('http', 'http must be false or an object such as { port: 3000 }');
+    return;
+  }
+  if (http.host !== undefined && (typeof http.host !== 'string' || !http.host))
+    problem('http.host', 'http.host must be a host name or address');
+  if (
+    http.port !== undefined &&
+    !(Number.isInteger(http.port) && (http.port as number) >= 0 && (http.port as number) < 65536)
+  ) {
+    problem('http.port', 'http.port must be a port number from 0 to 65535');
+  }
+  if (http.token !== undefined && (typeof http.token !== 'string' || http.token.length < 16)) {
+    problem(
+      'http.token',
+      'http.token must be a secret of at least 16 characters (better: set BOTWIRE_API_TOKEN)',
+    );
+  }
+  for (const field of Object.keys(http)) {
+    if (!['host', 'port', 'token'].includes(field))
+      problem(`http.${field}`, `unknown field "${field}"; http has host, port and token`);
   }
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Adapter, AdapterHost } from '../adapters/adapter';
 import { isBotwireError } from '../errors/botwire-error';
+import { BotHttpServer } from '../http/http-server';
 import { silentLogger } from '../logging/logger';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
 
@@ -23,6 +24,8 @@ export interface AdapterHarness {
   seenTexts(from?: HarnessUser): Promise<string[]>;
   /** Presses a button with this data under the last message that has it (only for adapters with buttons). */
   userPresses?(data: string, from?: HarnessUser): Promise<void>;
+  /** Called once the adapter has started (and the HTTP server, if the adapter used it, listens). */
+  started?(host: AdapterHost): Promise<void> | void;
   /** Releases the platform peer. */
   close?(): Promise<void>;
 }
@@ -69,9 +72,12 @@ export function runAdapterContract(
     let received: IncomingMessage[];
     let host: AdapterHost;
 
+    let server: BotHttpServer | undefined;
+
     beforeEach(async () => {
       harness = await createHarness();
       received = [];
+      server = undefined;
       host = {
         receive: async (message) => {
           received.push(message);
@@ -81,13 +87,21 @@ export function runAdapterContract(
           { name: 'help', description: { en: 'list what I can do', ru: 'показать, что я умею' } },
         ],
         dataDir: '/nonexistent/botwire-contract',
+        // Like the bot: created on first use, started after the adapter, on a free loopback port.
+        http: () => {
+          server ??= new BotHttpServer({ host: '127.0.0.1', port: 0, log: silentLogger });
+          return server;
+        },
         log: silentLogger,
       };
       await harness.adapter.start(host);
+      await (server as BotHttpServer | undefined)?.start();
+      await harness.started?.(host);
     });
 
     afterEach(async () => {
       await harness.adapter.stop();
+      await server?.stop();
       await harness.close?.();
     });
 

@@ -51,6 +51,9 @@ export const errorCatalog = {
   BOTWIRE_PLAN_INVALID:
     'The planner produced a plan that cannot run. Fix the problems listed below.',
   BOTWIRE_LIMIT_REACHED: 'A usage limit was reached.',
+  BOTWIRE_HTTP_TOKEN_REQUIRED:
+    'The HTTP server listens on an address other machines can reach, so it needs an API token.',
+  BOTWIRE_HTTP_LISTEN_FAILED: 'The HTTP server could not listen on its address and port.',
   BOTWIRE_SCAFFOLD_FAILED: 'The project could not be scaffolded.',
 } as const;
 

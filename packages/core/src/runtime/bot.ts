@@ -7,6 +7,7 @@ import { buttonsToNumberedOptions } from '../adapters/numbered-options';
 import type { BotConfig } from '../config/define-config';
 import { resolveDataDir } from '../config/load-config';
 import { BotwireError, isBotwireError } from '../errors/botwire-error';
+import { BotHttpServer } from '../http/http-server';
 import { guessLocale, normalizeLocale } from '../i18n/translate';
 import { createLogger, type Logger } from '../logging/logger';
 import { Redactor } from '../logging/redact';
@@ -67,6 +68,7 @@ export class Bot {
   private model: ChatModel | undefined;
   private patterns: CompiledPattern[] = [];
   private readonly contextProviders: ContextProvider[] = [];
+  private httpServer: BotHttpServer | undefined;
   private storageDriver: StorageDriver | undefined;
   private registry: SkillRegistry | undefined;
   private usageTracker: UsageTracker | undefined;
@@ -132,6 +134,52 @@ export class Bot {
   provideContext(provider: ContextProvider): this {
     this.contextProviders.push(provider);
     return this;
+  }
+
+  /**
+   * The bot's HTTP server (health, readiness, metrics, and the routes adapters mount). Created
+   * on first use; `start()` starts it when an adapter used it or the config has `http`.
+   */
+  http(): BotHttpServer {
+    if (this.config.http === false) {
+      throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+        message:
+          'The HTTP server is turned off (http: false in the config), but an adapter needs it.',
+      });
+    }
+    if (!this.httpServer) {
+      const options = this.config.http || {};
+      const server = new BotHttpServer({
+        ...options,
+        log: this.log.child({ component: 'http' }),
+        metrics: () => (this.usageTracker ? this.usage.metricsText() : ''),
+        title: this.name,
+      });
+      server.addReadinessCheck('storage', async () => {
+        if (!this.storageDriver) return { ok: false, error: 'not open' };
+        await this.storageDriver.kv.get('botwire', 'ready-probe');
+        return { ok: true, details: { driver: this.storageDriver.name } };
+      });
+      server.addReadinessCheck('model', () => {
+        const model = this.model as (ChatModel & { state?: string }) | undefined;
+        if (!model) return { ok: true, details: { configured: false } };
+        const details = {
+          provider: model.provider,
+          model: model.model,
+          ...(model.state ? { circuit: model.state } : {}),
+        };
+        return model.state === 'open'
+          ? {
+              ok: false,
+              error: 'the circuit breaker is open: the model failed repeatedly',
+              details,
+            }
+          : { ok: true, details };
+      });
+      this.redactor.add(server.token);
+      this.httpServer = server;
+    }
+    return this.httpServer;
   }
 
   /** The claim code, while the bot has no owner. */
@@ -277,6 +325,8 @@ export class Bot {
       await adapter.start(this.hostFor(adapter));
       this.log.debug('adapter-started', { adapter: adapter.name });
     }
+    if (this.httpServer || (this.config.http && typeof this.config.http === 'object'))
+      await this.startHttp();
     this.state = 'running';
     if (
       this.claim?.active &&
@@ -287,6 +337,17 @@ export class Bot {
       );
     }
     if (this.adapters.length === 0) this.resolveFinished();
+  }
+
+  private async startHttp(): Promise<void> {
+    const server = this.http();
+    await server.start();
+    if (server.tokenGenerated) {
+      // The owner's sign-in token: shown once on the terminal, never written to the log.
+      process.stderr.write(
+        `\n  ${this.name} is listening on ${server.url}\n  Owner token (sign in to the web chat with it): ${server.token}\n\n`,
+      );
+    }
   }
 
   /** Stops the adapters (waiting for replies in flight) and closes storage. Safe to call twice. */
@@ -301,6 +362,7 @@ export class Bot {
       }
     }
     await Promise.allSettled([...this.chatQueues.values()]);
+    await this.httpServer?.stop();
     await this.storageDriver?.close();
     this.resolveFinished();
   }
@@ -314,6 +376,7 @@ export class Bot {
       },
       commands: () => this.commands(),
       dataDir: this.dataDir,
+      http: () => this.http(),
       log: this.log.child({ adapter: adapter.name }),
     };
   }

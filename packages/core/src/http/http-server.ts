@@ -1,0 +1,234 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { serve } from '@hono/node-server';
+import { type Context, Hono } from 'hono';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { BotwireError } from '../errors/botwire-error';
+import type { Logger } from '../logging/logger';
+import { isLoopbackHost } from './loopback';
+import { openApiDocument, type RouteDocument } from './openapi';
+
+/** The state of one dependency, as `/ready` reports it. */
+export interface ReadinessResult {
+  ok: boolean;
+  /** What is wrong, when it is not ok. */
+  error?: string;
+  /** Extra facts (a circuit breaker's state, a queue's length). */
+  details?: Record<string, unknown>;
+}
+
+/** A named check `/ready` runs: storage, model, queue, ... */
+export type ReadinessCheck = () => Promise<ReadinessResult> | ReadinessResult;
+
+/** Options for {@link BotHttpServer}. */
+export interface BotHttpServerOptions {
+  /** Default `HOST` or 127.0.0.1. */
+  host?: string;
+  /** Default `PORT` or 3000; 0 picks a free port. */
+  port?: number;
+  /** The owner's API token; required on any address but loopback. Generated when missing. */
+  token?: string;
+  /** Prometheus text for `/metrics`. */
+  metrics?: () => string;
+  log: Logger;
+  /** The bot's name and version, for the OpenAPI document. */
+  title?: string;
+  version?: string;
+}
+
+const checkTimeoutMs = 2000;
+
+/**
+ * The bot's HTTP face: `/health`, `/ready`, `/metrics`, `/openapi.json`, and the routes that
+ * adapters mount (a Telegram webhook, the web chat) on its Hono `app`, plus WebSocket endpoints.
+ * It listens on loopback by default; on any other address it refuses to start without a token.
+ *
+ * @example
+ * host.http().app.post('/telegram/webhook', (c) => c.text('ok'));
+ */
+export class BotHttpServer {
+  /** The Hono app; adapters add their routes to it. */
+  readonly app = new Hono();
+  readonly host: string;
+  /** The owner's API token: configured, or generated at start-up (then printed once). */
+  readonly token: string;
+  /** True when the token was generated rather than configured. */
+  readonly tokenGenerated: boolean;
+  private readonly requestedPort: number;
+  private readonly checks = new Map<string, ReadinessCheck>();
+  private readonly sockets = new Map<
+    string,
+    (socket: WebSocket, request: IncomingMessage) => void
+  >();
+  private readonly documents: RouteDocument[] = [];
+  private readonly webSocketServer = new WebSocketServer({ noServer: true });
+  private server: Server | undefined;
+  private boundPort = 0;
+
+  constructor(private readonly options: BotHttpServerOptions) {
+    this.host = options.host ?? process.env.HOST ?? '127.0.0.1';
+    this.requestedPort = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
+    const configured = options.token ?? process.env.BOTWIRE_API_TOKEN;
+    this.tokenGenerated = !configured;
+    this.token = configured ?? randomBytes(24).toString('base64url');
+    this.mountBuiltins();
+  }
+
+  /** `http://host:port` once listening. */
+  get url(): string {
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    return `http://${host}:${this.boundPort}`;
+  }
+
+  /** Adds a named check to `/ready` (storage, model, queue, an adapter's connection). */
+  addReadinessCheck(name: string, check: ReadinessCheck): void {
+    this.checks.set(name, check);
+  }
+
+  /** Describes a route for the OpenAPI document. */
+  describe(route: RouteDocument): void {
+    this.documents.push(route);
+  }
+
+  /** Accepts WebSocket connections on a path. */
+  websocket(
+    path: string,
+    onConnection: (socket: WebSocket, request: IncomingMessage) => void,
+  ): void {
+    this.sockets.set(path, onConnection);
+  }
+
+  /** True when the request carries `Authorization: Bearer <owner token>` (compared in constant time). */
+  isOwnerRequest(authorization: string | undefined): boolean {
+    return tokensEqual(bearerToken(authorization), this.token);
+  }
+
+  /** Runs every readiness check with a time limit; `ready` only when all are ok. */
+  async readiness(): Promise<{ ready: boolean; checks: Record<string, ReadinessResult> }> {
+    const entries = await Promise.all(
+      [...this.checks].map(async ([name, check]): Promise<[string, ReadinessResult]> => {
+        try {
+          const result = await Promise.race([
+            Promise.resolve(check()),
+            new Promise<ReadinessResult>((resolve) =>
+              setTimeout(
+                () => resolve({ ok: false, error: `no answer within ${checkTimeoutMs} ms` }),
+                checkTimeoutMs,
+              ).unref(),
+            ),
+          ]);
+          return [name, result];
+        } catch (error) {
+          return [
+            name,
+            { ok: false, error: error instanceof Error ? error.message : String(error) },
+          ];
+        }
+      }),
+    );
+    const checks = Object.fromEntries(entries);
+    return { ready: entries.every(([, result]) => result.ok), checks };
+  }
+
+  /** Starts listening. Refuses a non-loopback address without a configured token. */
+  async start(): Promise<void> {
+    if (this.server) return;
+    if (!isLoopbackHost(this.host) && this.tokenGenerated) {
+      throw new BotwireError('BOTWIRE_HTTP_TOKEN_REQUIRED', {
+        message: `The HTTP server would listen on ${this.host}, which other machines can reach, but no API token is configured.`,
+        hint: 'Set BOTWIRE_API_TOKEN (or http.token in the config) to a long random secret, or listen on 127.0.0.1.',
+      });
+    }
+    await new Promise<void>((resolve, reject) => {
+      const server = serve(
+        { fetch: this.app.fetch, hostname: this.host, port: this.requestedPort },
+        (info: AddressInfo) => {
+          this.boundPort = info.port;
+          resolve();
+        },
+      ) as Server;
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        reject(
+          new BotwireError('BOTWIRE_HTTP_LISTEN_FAILED', {
+            message: `Could not listen on ${this.host}:${this.requestedPort}: ${error.code ?? error.message}.`,
+            hint:
+              error.code === 'EADDRINUSE'
+                ? 'Another program uses the port: set PORT to another one.'
+                : undefined,
+            cause: error,
+          }),
+        );
+      });
+      server.on('upgrade', (request, socket, head) => this.upgrade(request, socket, head));
+      this.server = server;
+    });
+    this.options.log.info('http-listening', { url: this.url });
+  }
+
+  /** Stops accepting connections, closes WebSockets, and waits for requests in flight. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    for (const client of this.webSocketServer.clients) client.close(1001, 'server stopping');
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections?.();
+    });
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const handler = this.sockets.get(path);
+    if (!handler) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    this.webSocketServer.handleUpgrade(request, socket, head, (client) => handler(client, request));
+  }
+
+  private mountBuiltins(): void {
+    this.app.get('/health', (c) => c.json({ status: 'ok' }));
+    this.app.get('/ready', async (c) => {
+      const report = await this.readiness();
+      return c.json(report, report.ready ? 200 : 503);
+    });
+    this.app.get('/metrics', (c: Context) => {
+      c.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+      return c.body(this.options.metrics?.() ?? '');
+    });
+    this.app.get('/openapi.json', (c) =>
+      c.json(
+        openApiDocument(
+          this.options.title ?? 'Botwire bot',
+          this.options.version ?? '0.0.0',
+          this.documents,
+        ),
+      ),
+    );
+    this.app.onError((error, c) => {
+      this.options.log.error('http-request-failed', { path: c.req.path, error });
+      return c.json({ error: { code: 'BOTWIRE_INTERNAL', message: 'Internal error.' } }, 500);
+    });
+  }
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return match?.[1];
+}
+
+/** Compares two secrets in constant time (for their common length); false when either is missing. */
+export function tokensEqual(given: string | undefined, expected: string | undefined): boolean {
+  if (!given || !expected) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  if (a.length !== b.length) {
+    timingSafeEqual(b, b);
+    return false;
+  }
+  return timingSafeEqual(a, b);
+}
