@@ -39,6 +39,16 @@ export {
   type ProblemCode,
   problemCatalog,
 } from './errors/error-catalog';
+export {
+  BotHttpServer,
+  type BotHttpServerOptions,
+  bearerToken,
+  type ReadinessCheck,
+  type ReadinessResult,
+  tokensEqual,
+} from './http/http-server';
+export { isLoopbackHost } from './http/loopback';
+export { openApiDocument, type RouteDocument } from './http/openapi';
 export { coreStrings } from './i18n/core-strings';
 export {
   guessLocale,
