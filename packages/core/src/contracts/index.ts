@@ -14,4 +14,8 @@ export {
   type ChatModelTarget,
   runChatModelContract,
 } from './chat-model-contract';
+export {
+  type EmbeddingModelTarget,
+  runEmbeddingModelContract,
+} from './embedding-model-contract';
 export { runStorageContract, type StorageContractOptions } from './storage-contract';

@@ -1,3 +1,4 @@
+import { runEmbeddingModelContract } from '@botwire/core/contracts';
 import { type OllamaPeer, startOllamaPeer } from '@botwire/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import createModel from './index';
@@ -37,4 +38,12 @@ describe('ollamaEmbeddingModel', () => {
     const model = createModel({ kind: 'embeddings', model: 'e', env: { OLLAMA_HOST: peer.url } });
     expect('embed' in model && (await model.embed(['hi'])).vectors[0]).toHaveLength(4);
   });
+});
+
+runEmbeddingModelContract('ollama', async () => {
+  const contractPeer = await startOllamaPeer({ dimensions: 64 });
+  return {
+    model: ollamaEmbeddingModel({ model: 'nomic-test', host: contractPeer.url }),
+    close: () => contractPeer.close(),
+  };
 });

@@ -1,3 +1,4 @@
+import { runEmbeddingModelContract } from '@botwire/core/contracts';
 import { type OpenAiPeer, startOpenAiPeer } from '@botwire/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import createModel from './index';
@@ -59,4 +60,16 @@ describe('openaiEmbeddingModel', () => {
     });
     expect('embed' in model).toBe(true);
   });
+});
+
+runEmbeddingModelContract('openai', async () => {
+  const contractPeer = await startOpenAiPeer({ dimensions: 64 });
+  return {
+    model: openaiEmbeddingModel({
+      model: 'embed-test',
+      baseURL: contractPeer.baseURL,
+      apiKey: 'k',
+    }),
+    close: () => contractPeer.close(),
+  };
 });

@@ -1,0 +1,4 @@
+import { runEmbeddingModelContract } from '../contracts/embedding-model-contract';
+import { lexicalEmbeddingModel } from './lexical-embeddings';
+
+runEmbeddingModelContract('lexical', async () => ({ model: lexicalEmbeddingModel() }));
