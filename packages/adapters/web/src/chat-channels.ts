@@ -1,0 +1,128 @@
+import type { BotHttpServer, Button } from '@botwire/core';
+
+/** A WebSocket, as the bot's HTTP server hands it over (a `ws` WebSocket). */
+export type Socket = Parameters<Parameters<BotHttpServer['websocket']>[1]>[0];
+
+/** A file of a reply, downloadable with the same user's token. */
+export interface ArtifactLink {
+  name: string;
+  mimeType: string;
+  size: number;
+  /** A path on the bot's server: `/api/v1/artifacts/<id>`. */
+  url: string;
+}
+
+/** One message of a web chat, as the page and the API see it. */
+export interface ChatEvent {
+  type: 'message';
+  /** Increasing within the chat (since the adapter started). */
+  seq: number;
+  from: 'user' | 'bot';
+  text: string;
+  format?: 'plain' | 'markdown';
+  buttons?: Button[][];
+  artifacts?: ArtifactLink[];
+  /** For a button press: the button's data. */
+  button?: string;
+  /** For the user's own messages: the id the page gave it, so the page can match the echo. */
+  clientId?: string;
+  at: string;
+}
+
+const socketOpen = 1;
+
+/**
+ * One web chat: its recent messages (for page reloads and reconnects), its open sockets, the
+ * replies of the request being processed, and the queue that runs its messages one at a time.
+ */
+export class ChatChannel {
+  readonly sockets = new Set<Socket>();
+  readonly history: ChatEvent[] = [];
+  /** Where the bot's replies also go while one request is being processed. */
+  collector: ChatEvent[] | undefined;
+  /** The chat's messages run one after another, so each request collects only its own replies. */
+  queue: Promise<unknown> = Promise.resolve();
+  private seq = 0;
+
+  constructor(
+    readonly id: string,
+    private readonly historySize: number,
+  ) {}
+
+  /** The newest sequence number. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Adds a message to the chat, hands a bot message to the collector, and pushes it to every socket. */
+  record(event: Omit<ChatEvent, 'type' | 'seq' | 'at'>): ChatEvent {
+    this.seq += 1;
+    const full: ChatEvent = {
+      type: 'message',
+      seq: this.seq,
+      ...event,
+      at: new Date().toISOString(),
+    };
+    this.history.push(full);
+    if (this.history.length > this.historySize)
+      this.history.splice(0, this.history.length - this.historySize);
+    if (full.from === 'bot') this.collector?.push(full);
+    this.broadcast(full);
+    return full;
+  }
+
+  /** Messages after `seq`. */
+  since(seq: number): ChatEvent[] {
+    return this.history.filter((event) => event.seq > seq);
+  }
+
+  broadcast(payload: unknown): void {
+    if (this.sockets.size === 0) return;
+    const text = JSON.stringify(payload);
+    for (const socket of this.sockets) if (socket.readyState === socketOpen) socket.send(text);
+  }
+
+  /** True when nothing holds the chat: no socket, no request. */
+  get idle(): boolean {
+    return this.sockets.size === 0 && !this.collector;
+  }
+}
+
+/** The web chats the adapter knows, the least recently used dropped past `maxChats` when idle. */
+export class ChatChannels {
+  private readonly channels = new Map<string, ChatChannel>();
+
+  constructor(
+    private readonly historySize: number,
+    private readonly maxChats = 1000,
+  ) {}
+
+  get(id: string): ChatChannel {
+    let channel = this.channels.get(id);
+    if (channel) {
+      this.channels.delete(id);
+    } else {
+      channel = new ChatChannel(id, this.historySize);
+      this.evict();
+    }
+    this.channels.set(id, channel);
+    return channel;
+  }
+
+  /** The chat if it exists, without creating it. */
+  find(id: string): ChatChannel | undefined {
+    return this.channels.get(id);
+  }
+
+  all(): ChatChannel[] {
+    return [...this.channels.values()];
+  }
+
+  private evict(): void {
+    if (this.channels.size < this.maxChats) return;
+    for (const [id, channel] of this.channels) {
+      if (this.channels.size < this.maxChats) return;
+      if (channel.idle) this.channels.delete(id);
+    }
+  }
+}

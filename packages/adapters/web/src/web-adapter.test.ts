@@ -1,0 +1,331 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Adapter, type AdapterHost, type Bot, createBot, silentLogger } from '@botwire/core';
+import { type HarnessUser, runAdapterContract } from '@botwire/core/contracts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { webAdapter } from './web-adapter';
+import {
+  demoMiddleware,
+  demoSkill,
+  type Frame,
+  openSocket,
+  post,
+  reportBytes,
+} from './web-test-kit';
+
+// The contract, through the adapter's real HTTP API and WebSocket: the default user is the owner
+// (owner token); named users sign in with invitations the owner creates.
+runAdapterContract(
+  'web',
+  async () => {
+    const adapter = webAdapter({ artifactDir: false });
+    let base = '';
+    let ownerToken = '';
+    const tokens = new Map<string, string>();
+    const tokenOf = async (from?: HarnessUser) => {
+      if (!from) return ownerToken;
+      let token = tokens.get(from.userId);
+      if (!token) {
+        const response = await post(
+          `${base}/api/v1/invitations`,
+          { name: from.userId },
+          ownerToken,
+        );
+        token = ((await response.json()) as { token: string }).token;
+        tokens.set(from.userId, token);
+      }
+      return token;
+    };
+    const submit = async (body: Record<string, string>, from?: HarnessUser) => {
+      const response = await post(`${base}/api/v1/chat`, body, await tokenOf(from));
+      if (!response.ok) throw new Error(`POST /api/v1/chat: ${response.status}`);
+    };
+    return {
+      adapter,
+      started(host) {
+        base = host.http().url;
+        ownerToken = host.http().token;
+      },
+      userSends: (text, from) => submit({ text }, from),
+      userPresses: (data, from) => submit({ button: data }, from),
+      async seenTexts(from) {
+        const socket = openSocket(base, { token: await tokenOf(from) });
+        const ready = await socket.next((frame) => frame.type === 'ready');
+        await socket.close();
+        return (ready.history as Frame[])
+          .filter((event) => event.from === 'bot')
+          .map((event) => event.text as string);
+      },
+    };
+  },
+  {
+    users: [
+      { userId: 'ann', chatId: 'ann' },
+      { userId: 'bob', chatId: 'bob' },
+    ],
+  },
+);
+
+describe('web adapter with a bot', () => {
+  const ownerToken = 'owner-token-for-tests-0123456789';
+  let bot: Bot;
+  let adapter: Adapter;
+  let base: string;
+  let artifactDir: string;
+
+  beforeAll(async () => {
+    artifactDir = mkdtempSync(join(tmpdir(), 'botwire-web-'));
+    adapter = webAdapter({ artifactDir });
+    bot = createBot({
+      config: {
+        storage: 'memory',
+        name: 'Ada',
+        http: { port: 0, token: ownerToken },
+        skills: [{ use: demoSkill }],
+      },
+      adapters: [adapter],
+      log: silentLogger,
+    });
+    bot.use(demoMiddleware);
+    await bot.start();
+    base = bot.http().url;
+  });
+
+  afterAll(async () => {
+    await bot.stop();
+    rmSync(artifactDir, { recursive: true, force: true });
+  });
+
+  const sockets: ReturnType<typeof openSocket>[] = [];
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) await socket.close();
+  });
+
+  const chat = async (token: string | undefined, body: unknown) => {
+    const response = await post(`${base}/api/v1/chat`, body, token);
+    return { status: response.status, body: (await response.json()) as Frame };
+  };
+  const invite = async (name?: string) => {
+    const response = await post(`${base}/api/v1/invitations`, name ? { name } : {}, ownerToken);
+    expect(response.status).toBe(201);
+    return (await response.json()) as { token: string; invitation: { id: string }; url: string };
+  };
+  const download = (url: string, token?: string) =>
+    fetch(`${base}${url}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+
+  it('answers 401 without a token or with an unknown one', async () => {
+    expect((await chat(undefined, { text: 'hi' })).status).toBe(401);
+    const wrong = await chat('not-a-token', { text: 'hi' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('BOTWIRE_ACCESS_DENIED');
+    expect((await fetch(`${base}/api/v1/invitations`)).status).toBe(401);
+    expect((await download('/api/v1/artifacts/AAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(401);
+  });
+
+  it('answers the owner with the replies of one message, as the owner', async () => {
+    const { status, body } = await chat(ownerToken, { text: '/whoami' });
+    expect(status).toBe(200);
+    expect(body.replies).toHaveLength(1);
+    expect(body.replies[0].text).toMatch(/Your id: usr_\w+\nRole: owner/);
+    expect(body.replies[0].artifacts).toEqual([]);
+    const buttons = await chat(ownerToken, { text: '/choose' });
+    expect(buttons.body.replies[0].buttons[0].map((button: Frame) => button.data)).toEqual([
+      'colour:red',
+      'colour:blue',
+    ]);
+    const pressed = await chat(ownerToken, { button: 'colour:blue' });
+    expect(pressed.body.replies.map((reply: Frame) => reply.text)).toEqual(['You picked blue.']);
+  });
+
+  it('rejects bodies that are not a message', async () => {
+    expect((await chat(ownerToken, 'not json')).status).toBe(400);
+    expect((await chat(ownerToken, { text: '  ' })).status).toBe(400);
+    expect((await chat(ownerToken, { text: 'x'.repeat(20_001) })).status).toBe(400);
+    expect((await chat(ownerToken, { text: 'hi', userId: 'bad id with spaces' })).status).toBe(400);
+  });
+
+  it('serves files to the user they were sent to, and to nobody else', async () => {
+    const { body } = await chat(ownerToken, { text: '/report' });
+    const [artifact] = body.replies[0].artifacts;
+    expect(artifact).toMatchObject({ name: 'report.txt', mimeType: 'text/plain' });
+    expect(artifact.url).toMatch(/^\/api\/v1\/artifacts\/[\w-]{24}$/);
+    const response = await download(artifact.url, ownerToken);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toContain('attachment');
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(reportBytes);
+
+    const guest = await invite('Gus');
+    expect((await download(artifact.url, guest.token)).status).toBe(404);
+    expect((await download(artifact.url)).status).toBe(401);
+    expect((await download('/api/v1/artifacts/AAAAAAAAAAAAAAAAAAAAAAAA', ownerToken)).status).toBe(
+      404,
+    );
+
+    const own = await chat(guest.token, { text: '/report' });
+    const guestFile = own.body.replies[0].artifacts[0];
+    expect((await download(guestFile.url, guest.token)).status).toBe(200);
+    expect((await download(guestFile.url, ownerToken)).status).toBe(404);
+  });
+
+  it('lets invited people in as users, and the owner revoke them', async () => {
+    const { token, invitation, url } = await invite('Ann');
+    expect(url).toBe(`/#token=${token}`);
+    const first = await chat(token, { text: '/whoami' });
+    expect(first.body.replies[0].text).toMatch(/Role: user/);
+    const userId = /Your id: (usr_\w+)/.exec(first.body.replies[0].text)?.[1];
+
+    expect((await post(`${base}/api/v1/invitations`, {}, token)).status).toBe(403);
+    expect(
+      (await fetch(`${base}/api/v1/invitations`, { headers: { authorization: `Bearer ${token}` } }))
+        .status,
+    ).toBe(403);
+    expect((await chat(token, { text: 'hi', userId: 'someone' })).status).toBe(403);
+
+    const list = await fetch(`${base}/api/v1/invitations`, {
+      headers: { authorization: `Bearer ${ownerToken}` },
+    });
+    const { invitations } = (await list.json()) as { invitations: Frame[] };
+    expect(invitations.find((each) => each.id === invitation.id)).toMatchObject({
+      name: 'Ann',
+      admitted: true,
+    });
+    expect(JSON.stringify(invitations)).not.toContain(token);
+
+    // A /revoke by the owner sticks: the invitation does not admit its holder again.
+    await chat(ownerToken, { text: `/revoke ${userId}` });
+    const after = await chat(token, { text: '/whoami' });
+    expect(after.body.replies[0].text).toContain('This bot is private');
+
+    const removed = await fetch(`${base}/api/v1/invitations/${invitation.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${ownerToken}` },
+    });
+    expect(removed.status).toBe(204);
+    expect((await chat(token, { text: 'hi' })).status).toBe(401);
+  });
+
+  it('stores invitation tokens only as hashes', async () => {
+    const { token } = await invite('Hash');
+    const entries = await bot.storage.kv.list('adapter:web');
+    expect(entries.length).toBeGreaterThan(0);
+    expect(JSON.stringify(entries)).not.toContain(token);
+  });
+
+  it('lets the owner token act for a user of its own site, who is not the owner', async () => {
+    const { body } = await chat(ownerToken, { text: '/whoami', userId: 'visitor-7' });
+    expect(body.replies[0].text).toContain('This bot is private');
+  });
+
+  it('streams replies over the WebSocket and pushes proactive messages', async () => {
+    const socket = openSocket(base, { token: ownerToken, since: 0 });
+    sockets.push(socket);
+    const ready = await socket.next((frame) => frame.type === 'ready');
+    expect(ready.user).toMatchObject({ id: 'owner', owner: true });
+    socket.send({ type: 'message', text: '/whoami', clientId: 'c1' });
+    const echo = await socket.next((frame) => frame.type === 'message' && frame.clientId === 'c1');
+    expect(echo.from).toBe('user');
+    const reply = await socket.next(
+      (frame) => frame.type === 'message' && frame.from === 'bot' && frame.seq > echo.seq,
+    );
+    expect(reply.text).toMatch(/Role: owner/);
+
+    await bot.deliver(adapter, { platformId: 'owner', type: 'private' }, { text: 'Time for tea' });
+    const pushed = await socket.next((frame) => frame.text === 'Time for tea');
+    expect(pushed.from).toBe('bot');
+
+    // A page that reconnects gets what it missed, and nothing twice.
+    const again = openSocket(base, { token: ownerToken, since: echo.seq, epoch: ready.epoch });
+    sockets.push(again);
+    const resumed = await again.next((frame) => frame.type === 'ready');
+    expect(resumed.reset).toBe(false);
+    expect(resumed.history.map((event: Frame) => event.seq)).toEqual([reply.seq, pushed.seq]);
+  });
+
+  it('closes a socket that signs in with an unknown token', async () => {
+    const socket = openSocket(base, { token: 'nope' });
+    sockets.push(socket);
+    expect(await socket.closed).toBe(4401);
+  });
+
+  it('describes its routes in /openapi.json and serves the page', async () => {
+    const document = (await (await fetch(`${base}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, Frame>>;
+    };
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/chat',
+        '/api/v1/artifacts/{id}',
+        '/api/v1/invitations',
+        '/api/v1/invitations/{id}',
+        '/api/v1/ws',
+        '/',
+      ]),
+    );
+    expect(document.paths['/api/v1/chat']?.post?.security).toEqual([{ bearer: [] }]);
+    const page = await fetch(`${base}/`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('web-chat/chat.js');
+    const script = await fetch(`${base}/web-chat/chat.js`);
+    expect(script.headers.get('content-type')).toContain('javascript');
+    expect((await fetch(`${base}/web-chat/package.json`)).status).toBe(404);
+  });
+});
+
+describe('verified roles', () => {
+  it('are honoured only from an adapter that declares verifiesRoles', async () => {
+    const roles: Record<string, string | undefined> = {};
+    const claimOwner = (verifiesRoles: boolean, name: string) => {
+      let host: AdapterHost | undefined;
+      const adapter: Adapter = {
+        name,
+        capabilities: {
+          buttons: false,
+          markdown: false,
+          files: false,
+          maxTextLength: 100,
+          verifiesRoles,
+        },
+        async start(runtimeHost) {
+          host = runtimeHost;
+        },
+        async stop() {},
+        async send() {
+          return { platformMessageIds: [] };
+        },
+      };
+      const say = () =>
+        host!.receive({
+          platform: name,
+          platformMessageId: '1',
+          sender: { platformId: 'mallory', verifiedRole: 'owner' },
+          chat: { platformId: 'mallory', type: 'private' },
+          kind: 'message',
+          text: 'hi',
+          attachments: [],
+          sentAt: new Date(),
+        });
+      return { adapter, say };
+    };
+    const honest = claimOwner(true, 'honest');
+    const other = claimOwner(false, 'other');
+    const bot = createBot({
+      config: { storage: 'memory' },
+      adapters: [honest.adapter, other.adapter],
+      log: silentLogger,
+    });
+    await bot.start();
+    try {
+      await honest.say();
+      await other.say();
+      for (const platform of ['honest', 'other']) {
+        const user = await bot.storage.users.findByIdentity({ platform, platformId: 'mallory' });
+        roles[platform] = user?.role;
+      }
+    } finally {
+      await bot.stop();
+    }
+    expect(roles).toEqual({ honest: 'owner', other: undefined });
+  });
+});

@@ -1,0 +1,206 @@
+import type { RouteDocument } from '@botwire/core';
+
+const errorSchema = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' } },
+      required: ['code', 'message'],
+    },
+  },
+  required: ['error'],
+};
+
+const buttonsSchema = {
+  type: 'array',
+  description: 'Rows of buttons; press one by sending its data as "button".',
+  items: {
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: {
+        label: { type: 'string' },
+        data: { type: 'string' },
+        url: { type: 'string' },
+      },
+      required: ['label'],
+    },
+  },
+};
+
+const artifactSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    mimeType: { type: 'string' },
+    size: { type: 'integer' },
+    url: {
+      type: 'string',
+      description: 'A path on this server; GET it with the same token.',
+      examples: ['/api/v1/artifacts/3q2-7wEg5KmJ0cXb1rTz8xYp'],
+    },
+  },
+  required: ['name', 'mimeType', 'url'],
+};
+
+const invitationSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+    admitted: { type: 'boolean' },
+  },
+  required: ['id', 'createdAt', 'admitted'],
+};
+
+const unauthorized = { description: 'No token, or an unknown one.', schema: errorSchema };
+const forbidden = { description: 'Only the owner token may do this.', schema: errorSchema };
+
+/** The web chat's routes, for the server's `/openapi.json`. */
+export function webApiDocuments(page: boolean): RouteDocument[] {
+  const routes: RouteDocument[] = [
+    {
+      method: 'post',
+      path: '/api/v1/chat',
+      summary:
+        'Sends a message (or a button press) to the bot as the signed-in user and answers with its replies once it has processed it.',
+      auth: true,
+      requestBody: {
+        type: 'object',
+        properties: {
+          text: { type: 'string', maxLength: 20_000 },
+          button: { type: 'string', maxLength: 256, description: 'Press a button: its data.' },
+          userId: {
+            type: 'string',
+            pattern: '^[\\w.@:+-]{1,128}$',
+            description:
+              "Owner token only: act for this user of the owner's own site or app (a separate chat, not the owner).",
+          },
+          locale: { type: 'string', examples: ['en', 'ru-RU'] },
+        },
+      },
+      responses: {
+        '200': {
+          description: "The bot's replies to this message.",
+          schema: {
+            type: 'object',
+            properties: {
+              replies: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    text: { type: 'string' },
+                    format: { enum: ['plain', 'markdown'] },
+                    buttons: buttonsSchema,
+                    artifacts: { type: 'array', items: artifactSchema },
+                  },
+                  required: ['text', 'artifacts'],
+                },
+              },
+            },
+            required: ['replies'],
+          },
+        },
+        '400': { description: 'The body is not a valid message.', schema: errorSchema },
+        '401': unauthorized,
+        '403': { description: 'userId sent with an invitation token.', schema: errorSchema },
+        '413': { description: 'The body is larger than 256 KiB.', schema: errorSchema },
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/artifacts/{id}',
+      summary: 'Downloads a file the bot sent; only with the token of the user it was sent to.',
+      auth: true,
+      responses: {
+        '200': {
+          description: 'The file, as an attachment.',
+          contentType: 'application/octet-stream',
+        },
+        '401': unauthorized,
+        '404': {
+          description: "No such file, it expired, or it is another user's.",
+          schema: errorSchema,
+        },
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/invitations',
+      summary:
+        'Creates an invitation (owner token only). Its token signs a new person in to the web chat as a user; it is shown only in this answer.',
+      auth: true,
+      requestBody: {
+        type: 'object',
+        properties: { name: { type: 'string', maxLength: 64 } },
+      },
+      responses: {
+        '201': {
+          description: 'The invitation, its token, and a sign-in link path.',
+          schema: {
+            type: 'object',
+            properties: {
+              invitation: invitationSchema,
+              token: { type: 'string' },
+              url: { type: 'string', examples: ['/#token=bwi_...'] },
+            },
+            required: ['invitation', 'token', 'url'],
+          },
+        },
+        '401': unauthorized,
+        '403': forbidden,
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/invitations',
+      summary: 'Lists the invitations (owner token only), without their tokens.',
+      auth: true,
+      responses: {
+        '200': {
+          description: 'Every invitation, oldest first.',
+          schema: {
+            type: 'object',
+            properties: { invitations: { type: 'array', items: invitationSchema } },
+          },
+        },
+        '401': unauthorized,
+        '403': forbidden,
+      },
+    },
+    {
+      method: 'delete',
+      path: '/api/v1/invitations/{id}',
+      summary:
+        "Revokes an invitation (owner token only): its token stops working and its holder's page is signed out.",
+      auth: true,
+      responses: {
+        '204': { description: 'Revoked.' },
+        '401': unauthorized,
+        '403': forbidden,
+        '404': { description: 'No such invitation.', schema: errorSchema },
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/ws',
+      summary:
+        'WebSocket: send {"type":"hello","token":"..."} first (or connect with ?token=); then send {"type":"message","text":"..."} or {"type":"button","data":"..."} and receive "ready", "message" and "status" events, including proactive messages.',
+      responses: {
+        '101': { description: 'Switching to the WebSocket protocol.' },
+        '426': { description: 'Not a WebSocket request.', schema: errorSchema },
+      },
+    },
+  ];
+  if (page)
+    routes.push({
+      method: 'get',
+      path: '/',
+      summary: 'The web chat page (sign in with the owner token or an invitation token).',
+      responses: { '200': { description: 'An HTML page.', contentType: 'text/html' } },
+    });
+  return routes;
+}

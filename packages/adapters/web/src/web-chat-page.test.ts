@@ -1,0 +1,161 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Adapter, type Bot, createBot, silentLogger } from '@botwire/core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { webAdapter } from './web-adapter';
+import { demoMiddleware, demoSkill, reportBytes } from './web-test-kit';
+
+// Debian's Chromium (apt-get install -y chromium); .ci/run installs it. Without it this suite
+// is skipped, and says why in its name.
+const executablePath = process.env.BOTWIRE_CHROMIUM ?? '/usr/bin/chromium';
+const hasChromium = existsSync(executablePath);
+const suite = hasChromium
+  ? 'the web chat page in Chromium'
+  : `the web chat page in Chromium (SKIPPED: no browser at ${executablePath}; install it with apt-get install -y chromium)`;
+
+/** A free loopback port, so the server can be restarted on the same address. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+describe.skipIf(!hasChromium)(suite, () => {
+  const ownerToken = 'page-test-owner-token-0123456789';
+  let browser: Browser;
+  let bot: Bot;
+  let adapter: Adapter;
+  let base: string;
+  const pageErrors: Error[] = [];
+  let context: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    adapter = webAdapter({ artifactDir: false });
+    bot = createBot({
+      config: {
+        storage: 'memory',
+        name: 'Ada',
+        http: { host: '127.0.0.1', port, token: ownerToken },
+        skills: [{ use: demoSkill }],
+      },
+      adapters: [adapter],
+      log: silentLogger,
+    });
+    bot.use(demoMiddleware);
+    await bot.start();
+    base = bot.http().url;
+    browser = await chromium.launch({
+      executablePath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await bot?.stop();
+  });
+
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+    expect(pageErrors).toEqual([]);
+  });
+
+  const phone = async (): Promise<Page> => {
+    context = await browser.newContext({
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error));
+    return page;
+  };
+
+  const send = async (page: Page, text: string) => {
+    await page.fill('#input', text);
+    await page.press('#input', 'Enter');
+  };
+  const botMessages = (page: Page) => page.locator('.message.bot');
+  // Two shared cores: give the page and the bot time before calling a step failed.
+  const patience = { timeout: 10_000, interval: 50 };
+
+  it('signs in, holds a conversation, presses a button and downloads a file', async () => {
+    const page = await phone();
+    await page.goto(`${base}/`);
+    await expect.poll(() => page.title(), patience).toBe('Ada');
+
+    // The sign-in form: a wrong token is refused, the owner token lets the owner in.
+    await page.fill('#token', 'wrong-token');
+    await page.click('#signin-form button');
+    await page.waitForSelector('#signin-error:not([hidden])');
+    expect(await page.textContent('#signin-error')).toContain('not accepted');
+    await page.fill('#token', ownerToken);
+    await page.click('#signin-form button');
+    await page.waitForSelector('#composer:not([hidden])');
+    await page.waitForSelector('#status.online');
+
+    await send(page, '/whoami');
+    await expect
+      .poll(() => botMessages(page).last().textContent(), patience)
+      .toMatch(/Role: owner/);
+    expect(await page.locator('.message.user').last().textContent()).toBe('/whoami');
+
+    // Markdown is rendered, and HTML in a reply stays text.
+    await send(page, '/fancy');
+    const fancy = botMessages(page).last();
+    await fancy.locator('strong').waitFor();
+    expect(await fancy.locator('strong').textContent()).toBe('Bold');
+    expect(await fancy.locator('code').textContent()).toBe('code');
+    expect(await fancy.locator('a').getAttribute('href')).toBe('https://example.org/docs');
+    expect(await fancy.locator('img').count()).toBe(0);
+    expect(await fancy.textContent()).toContain('<img src=x');
+    expect(await page.title()).toBe('Ada');
+
+    await send(page, '/choose');
+    await page.locator('.buttons button', { hasText: 'Red' }).last().click();
+    await expect
+      .poll(() => botMessages(page).last().textContent(), patience)
+      .toBe('You picked red.');
+
+    await send(page, '/report');
+    const link = page.locator('.files a', { hasText: 'report.txt' }).last();
+    await link.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe('report.txt');
+    expect(new Uint8Array(readFileSync((await download.path())!))).toEqual(reportBytes);
+
+    // Phone-sized: nothing wider than the screen.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: join(tmpdir(), 'botwire-web-chat-375.png') });
+  }, 60_000);
+
+  it('signs in from a link, reconnects by itself, and shows proactive messages', async () => {
+    const page = await phone();
+    await page.goto(`${base}/#token=${ownerToken}`);
+    await page.waitForSelector('#status.online');
+    expect(new URL(page.url()).hash).toBe('');
+    const before = await page.locator('.message').count();
+    expect(before).toBeGreaterThan(0);
+
+    // The server goes away and comes back on the same address.
+    await bot.http().stop();
+    await page.waitForSelector('#status.connecting');
+    await bot.http().start();
+    await page.waitForSelector('#status.online', { timeout: 15_000 });
+    expect(await page.locator('.message').count()).toBe(before);
+
+    await bot.deliver(adapter, { platformId: 'owner', type: 'private' }, { text: 'Reminder: tea' });
+    await expect.poll(() => botMessages(page).last().textContent(), patience).toBe('Reminder: tea');
+  }, 60_000);
+});

@@ -1,0 +1,216 @@
+import { type BotHttpServer, bearerToken } from '@botwire/core';
+import { isArtifactId } from './artifact-store';
+import type { ChatEvent } from './chat-channels';
+import type { WebChatRuntime } from './web-adapter';
+import { webApiDocuments } from './web-api-documents';
+import { readPageFiles } from './web-page';
+
+const maxBodyBytes = 256 * 1024;
+const userIdPattern = /^[\w.@:+-]{1,128}$/;
+const localePattern = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$/;
+
+const problem = (code: string, message: string) => ({ error: { code, message } });
+const signIn = problem(
+  'BOTWIRE_ACCESS_DENIED',
+  'Sign in: send Authorization: Bearer <token> (the owner token or an invitation token).',
+);
+const ownerOnly = problem('BOTWIRE_ACCESS_DENIED', 'Only the owner token may do this.');
+
+/** What `POST /api/v1/chat` accepted. */
+interface ChatRequest {
+  text?: string;
+  button?: string;
+  userId?: string;
+  locale?: string;
+}
+
+/** Reads a JSON body of at most `limit` bytes; `undefined` for an empty body. */
+async function readJson(request: Request, limit: number): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > limit) throw new RangeError('too large');
+  if (!request.body) return undefined;
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new RangeError('too large');
+    }
+    chunks.push(value);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return text ? JSON.parse(text) : undefined;
+}
+
+function parseChatRequest(body: unknown, maxText: number): ChatRequest | string {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return 'The body must be a JSON object: { "text": "..." }.';
+  const { text, button, userId, locale } = body as Record<string, unknown>;
+  if (button !== undefined && (typeof button !== 'string' || !button || button.length > 256))
+    return '"button" must be the data of a button (1 to 256 characters).';
+  if (button === undefined && (typeof text !== 'string' || !text.trim()))
+    return '"text" must be a non-empty string.';
+  if (typeof text === 'string' && text.length > maxText)
+    return `"text" may have at most ${maxText} characters.`;
+  if (userId !== undefined && (typeof userId !== 'string' || !userIdPattern.test(userId)))
+    return '"userId" must be 1 to 128 letters, digits or . _ @ : + -';
+  if (locale !== undefined && (typeof locale !== 'string' || !localePattern.test(locale)))
+    return '"locale" must be a language tag such as "en" or "ru-RU".';
+  return {
+    ...(typeof text === 'string' ? { text } : {}),
+    ...(typeof button === 'string' ? { button } : {}),
+    ...(typeof userId === 'string' ? { userId } : {}),
+    ...(typeof locale === 'string' ? { locale } : {}),
+  };
+}
+
+/** The first language of an Accept-Language header: `ru-RU,ru;q=0.9` → `ru-RU`. */
+export function preferredLocale(header: string | undefined): string | undefined {
+  const first = header?.split(',')[0]?.split(';')[0]?.trim();
+  return first && localePattern.test(first) ? first : undefined;
+}
+
+/** A reply as the chat API returns it. */
+function toReply(event: ChatEvent) {
+  return {
+    text: event.text,
+    ...(event.format ? { format: event.format } : {}),
+    ...(event.buttons ? { buttons: event.buttons } : {}),
+    artifacts: event.artifacts ?? [],
+  };
+}
+
+/** `Content-Disposition: attachment` with an ASCII fallback name and the UTF-8 one. */
+function attachmentHeader(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/**
+ * Mounts the web chat on the bot's HTTP server: the API under `/api/v1`, the page at `/` and
+ * its files under `/web-chat/`, and describes the API for `/openapi.json`.
+ */
+export function mountWebRoutes(
+  server: BotHttpServer,
+  runtime: WebChatRuntime,
+  options: { page: boolean },
+): void {
+  const { app } = server;
+  const principalOf = (authorization: string | undefined) =>
+    runtime.accounts.authenticate(bearerToken(authorization));
+
+  app.use('/api/v1/*', async (c, next) => {
+    c.header('cache-control', 'no-store');
+    if (!runtime.running)
+      return c.json(problem('BOTWIRE_ADAPTER_NOT_STARTED', 'The web chat is not running.'), 503);
+    await next();
+  });
+
+  app.post('/api/v1/chat', async (c) => {
+    const principal = await principalOf(c.req.header('authorization'));
+    if (!principal) return c.json(signIn, 401, { 'www-authenticate': 'Bearer' });
+    let body: unknown;
+    try {
+      body = await readJson(c.req.raw, maxBodyBytes);
+    } catch (error) {
+      return error instanceof RangeError
+        ? c.json(problem('BOTWIRE_INVALID_ARGUMENT', 'The body is too large.'), 413)
+        : c.json(problem('BOTWIRE_INVALID_ARGUMENT', 'The body is not valid JSON.'), 400);
+    }
+    const request = parseChatRequest(body, runtime.maxTextLength);
+    if (typeof request === 'string')
+      return c.json(problem('BOTWIRE_INVALID_ARGUMENT', request), 400);
+    if (request.userId !== undefined && !principal.owner) return c.json(ownerOnly, 403);
+    const locale = request.locale ?? preferredLocale(c.req.header('accept-language'));
+    const replies = await runtime.submit(principal, {
+      ...(request.button ? { button: { data: request.button } } : { text: request.text ?? '' }),
+      ...(request.userId !== undefined ? { userId: request.userId } : {}),
+      ...(locale ? { locale } : {}),
+    });
+    return c.json({ replies: replies.map(toReply) });
+  });
+
+  app.get('/api/v1/artifacts/:id', async (c) => {
+    const principal = await principalOf(c.req.header('authorization'));
+    if (!principal) return c.json(signIn, 401, { 'www-authenticate': 'Bearer' });
+    const id = c.req.param('id');
+    const file = isArtifactId(id) ? await runtime.artifacts.get(id) : undefined;
+    // Someone else's file is answered exactly like a missing one.
+    if (!file || file.meta.ownerKey !== principal.key)
+      return c.json(problem('BOTWIRE_NOT_FOUND', 'No such file, or it expired.'), 404);
+    return new Response(Buffer.from(file.data), {
+      headers: {
+        'content-type': file.meta.mimeType,
+        'content-length': String(file.data.byteLength),
+        'content-disposition': attachmentHeader(file.meta.name),
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; sandbox",
+        'cache-control': 'private, no-store',
+      },
+    });
+  });
+
+  app.post('/api/v1/invitations', async (c) => {
+    const principal = await principalOf(c.req.header('authorization'));
+    if (!principal) return c.json(signIn, 401, { 'www-authenticate': 'Bearer' });
+    if (!principal.owner) return c.json(ownerOnly, 403);
+    let body: unknown;
+    try {
+      body = await readJson(c.req.raw, 4096);
+    } catch {
+      return c.json(problem('BOTWIRE_INVALID_ARGUMENT', 'The body is not valid JSON.'), 400);
+    }
+    const name = (body as { name?: unknown } | undefined)?.name;
+    if (name !== undefined && (typeof name !== 'string' || name.length > 64))
+      return c.json(
+        problem('BOTWIRE_INVALID_ARGUMENT', '"name" must be at most 64 characters.'),
+        400,
+      );
+    const { invitation, token } = await runtime.accounts.invite(name?.trim() || undefined);
+    runtime.log.info('web-invitation-created', { invitation: invitation.id });
+    return c.json({ invitation, token, url: `/#token=${token}` }, 201);
+  });
+
+  app.get('/api/v1/invitations', async (c) => {
+    const principal = await principalOf(c.req.header('authorization'));
+    if (!principal) return c.json(signIn, 401, { 'www-authenticate': 'Bearer' });
+    if (!principal.owner) return c.json(ownerOnly, 403);
+    return c.json({ invitations: await runtime.accounts.list() });
+  });
+
+  app.delete('/api/v1/invitations/:id', async (c) => {
+    const principal = await principalOf(c.req.header('authorization'));
+    if (!principal) return c.json(signIn, 401, { 'www-authenticate': 'Bearer' });
+    if (!principal.owner) return c.json(ownerOnly, 403);
+    const id = c.req.param('id');
+    if (!(await runtime.accounts.revoke(id)))
+      return c.json(problem('BOTWIRE_NOT_FOUND', 'No such invitation.'), 404);
+    for (const socket of runtime.chats.find(`invitation:${id}`)?.sockets ?? [])
+      socket.close(4401, 'the invitation was revoked');
+    runtime.log.info('web-invitation-revoked', { invitation: id });
+    return c.body(null, 204);
+  });
+
+  app.get('/api/v1/ws', (c) =>
+    c.json(
+      problem('BOTWIRE_INVALID_ARGUMENT', 'Connect with a WebSocket client (Upgrade: websocket).'),
+      426,
+    ),
+  );
+
+  if (options.page) {
+    const files = readPageFiles();
+    app.get('/', (c) => c.body(files.page.body, 200, files.page.headers));
+    app.get('/web-chat/:file', (c) => {
+      const file = files.assets.get(c.req.param('file'));
+      if (!file) return c.json(problem('BOTWIRE_NOT_FOUND', 'No such file.'), 404);
+      return c.body(file.body, 200, file.headers);
+    });
+  }
+
+  for (const route of webApiDocuments(options.page)) server.describe(route);
+}

@@ -1,0 +1,163 @@
+import type { BotContext, InlineSkill, Middleware } from '@botwire/core';
+import { WebSocket } from 'ws';
+
+/** A frame the server sent over the web chat's socket. */
+// biome-ignore lint/suspicious/noExplicitAny: test frames are read loosely.
+export type Frame = Record<string, any>;
+
+/** A WebSocket client of `/api/v1/ws` for tests. */
+export interface TestSocket {
+  frames: Frame[];
+  /** Resolves with the first frame that matches, waiting for it up to `timeoutMs`. */
+  next(match: (frame: Frame) => boolean, timeoutMs?: number): Promise<Frame>;
+  send(frame: Frame): void;
+  /** Resolves with the close code. */
+  closed: Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Opens `/api/v1/ws` on a server and sends `hello` (unless `hello` is false). */
+export function openSocket(baseUrl: string, hello: Frame | false): TestSocket {
+  const socket = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/v1/ws`);
+  const frames: Frame[] = [];
+  const waiters = new Set<() => void>();
+  socket.on('message', (data) => {
+    frames.push(JSON.parse(String(data)) as Frame);
+    for (const wake of waiters) wake();
+  });
+  const closed = new Promise<number>((resolve) => {
+    socket.on('close', (code) => {
+      resolve(code);
+      for (const wake of waiters) wake();
+    });
+  });
+  socket.on('error', () => {});
+  if (hello) socket.on('open', () => socket.send(JSON.stringify({ type: 'hello', ...hello })));
+  return {
+    frames,
+    next(match, timeoutMs = 5000) {
+      return new Promise((resolve, reject) => {
+        let seen = 0;
+        const check = () => {
+          for (; seen < frames.length; seen += 1) {
+            const frame = frames[seen]!;
+            if (match(frame)) {
+              cleanup();
+              return resolve(frame);
+            }
+          }
+          if (socket.readyState === WebSocket.CLOSED) {
+            cleanup();
+            reject(new Error(`socket closed; frames: ${JSON.stringify(frames)}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`no matching frame in ${timeoutMs} ms: ${JSON.stringify(frames)}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    send(frame) {
+      socket.send(JSON.stringify(frame));
+    },
+    closed,
+    async close() {
+      if (socket.readyState !== WebSocket.CLOSED) {
+        socket.close();
+        await closed;
+      }
+    },
+  };
+}
+
+/** Posts JSON with a bearer token. */
+export function post(
+  url: string,
+  body: unknown,
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** The bytes of the demo report the `/report` command sends. */
+export const reportBytes = new TextEncoder().encode('quarterly report: 42\n');
+
+/** A skill with a command that answers with buttons and one that sends a file. */
+export const demoSkill: InlineSkill = {
+  manifest: {
+    name: 'demo',
+    version: '1.0.0',
+    description: 'Buttons and files, for the web chat tests.',
+    tools: [
+      {
+        name: 'demo_choose',
+        description: 'Offers a choice of colour.',
+        input_schema: { type: 'object', properties: {} },
+        permissions: [],
+        side_effects: false,
+        timeout_ms: 2000,
+      },
+      {
+        name: 'demo_report',
+        description: 'Makes a small report file.',
+        input_schema: { type: 'object', properties: {} },
+        permissions: [],
+        side_effects: false,
+        timeout_ms: 2000,
+      },
+    ],
+    commands: [
+      { name: 'choose', tool: 'demo_choose', description: 'pick a colour' },
+      { name: 'report', tool: 'demo_report', description: 'get the report' },
+    ],
+  },
+  definition: {
+    tools: {
+      demo_choose: async () => ({
+        text: 'Which colour?',
+        buttons: [
+          [
+            { label: 'Red', data: 'colour:red' },
+            { label: 'Blue', data: 'colour:blue' },
+          ],
+        ],
+      }),
+      demo_report: async () => ({
+        text: 'Here is the report.',
+        artifacts: [{ name: 'report.txt', mimeType: 'text/plain', data: reportBytes }],
+      }),
+    },
+  },
+};
+
+/** Answers colour buttons and `/fancy` (a Markdown reply with HTML in it that must stay text). */
+export const demoMiddleware: Middleware<BotContext> = async (context, next) => {
+  const data = context.message.buttonData;
+  if (context.message.kind === 'button' && data?.startsWith('colour:')) {
+    await context.reply(`You picked ${data.slice('colour:'.length)}.`);
+    return;
+  }
+  if (context.command?.name === 'fancy') {
+    await context.reply({
+      text: '**Bold** and `code` <img src=x onerror="document.title=\'owned\'"> [docs](https://example.org/docs)',
+      format: 'markdown',
+    });
+    return;
+  }
+  await next();
+};
