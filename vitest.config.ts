@@ -20,6 +20,22 @@ export default defineConfig({
         replacement: here('./packages/adapters/console/src/index.ts'),
       },
       {
+        find: /^@botwire\/adapter-discord\/testing$/,
+        replacement: here('./packages/adapters/discord/src/testing/index.ts'),
+      },
+      {
+        find: /^@botwire\/adapter-discord$/,
+        replacement: here('./packages/adapters/discord/src/index.ts'),
+      },
+      {
+        find: /^@botwire\/adapter-web$/,
+        replacement: here('./packages/adapters/web/src/index.ts'),
+      },
+      {
+        find: /^@botwire\/adapter-telegram$/,
+        replacement: here('./packages/adapters/telegram/src/index.ts'),
+      },
+      {
         find: /^@botwire\/model-openai$/,
         replacement: here('./packages/models/openai/src/index.ts'),
       },

@@ -8,8 +8,11 @@ import { defineConfig } from '@botwire/core';
 export default defineConfig({
   name: 'Assistant',
   locale: 'en',
-  // Private by default: the terminal's user is the owner; others need the claim code or /admit.
+  // Private by default: the terminal's user is the owner, and so is whoever signs in to the web
+  // chat with the owner token; others need the claim code, an invitation or /admit.
   access: 'owner',
-  adapters: ['console'],
+  // The terminal, and the web chat at http://127.0.0.1:3000 (it serves until the bot is stopped);
+  // Telegram too whenever TELEGRAM_BOT_TOKEN is set (see docs/guides/telegram.md).
+  adapters: ['console', 'web', ...(process.env.TELEGRAM_BOT_TOKEN ? ['telegram'] : [])],
   skills: [],
 });

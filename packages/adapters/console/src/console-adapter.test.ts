@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { createBot, silentLogger } from '@botwire/core';
+import { createBot, memoryStorage, scopeKeyValueStore, silentLogger } from '@botwire/core';
 import { runAdapterContract } from '@botwire/core/contracts';
 import { describe, expect, it } from 'vitest';
 import { consoleAdapter } from './console-adapter';
@@ -84,6 +84,7 @@ describe('console adapter with a bot', () => {
         http: () => {
           throw new Error('the console adapter needs no HTTP server');
         },
+        kv: scopeKeyValueStore(memoryStorage().kv, 'adapter:console'),
         log: silentLogger,
       });
       await adapter.send(

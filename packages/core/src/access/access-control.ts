@@ -27,16 +27,24 @@ export function isOnAllowList(user: UserRecord, allow: readonly string[]): boole
  * Middleware that lets a message pass only from someone allowed to talk to the bot.
  * Secure by default: a new bot answers only its owner, who claims it with the one-time
  * code printed at start-up, and the users the owner admits. The person at a local terminal
- * (an adapter with the `localOperator` capability) is the owner.
+ * (an adapter with the `localOperator` capability) is the owner, and so is a sender whose
+ * adapter checked their credential (`verifiesRoles`, `verifiedRole: 'owner'`).
  */
 export function accessControl(options: AccessControlOptions): Middleware<BotContext> {
   return async (context, next) => {
     const { users } = context.bot.storage;
-    if (context.adapter.capabilities.localOperator && context.message.sender.isLocalOperator) {
+    const { capabilities } = context.adapter;
+    const { sender } = context.message;
+    if (
+      (capabilities.localOperator && sender.isLocalOperator) ||
+      (capabilities.verifiesRoles && sender.verifiedRole === 'owner')
+    ) {
       if (context.user.role !== 'owner')
         context.user = await users.update(context.user.id, { role: 'owner' });
       return next();
     }
+    if (capabilities.verifiesRoles && sender.verifiedRole === 'user' && !context.user.role)
+      context.user = await users.update(context.user.id, { role: 'user' });
     const claim = options.claimCode();
     if (claim?.active && context.message.kind === 'message') {
       const outcome = claim.tryClaim(context.user.id, context.text);

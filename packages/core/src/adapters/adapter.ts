@@ -2,6 +2,7 @@ import type { BotHttpServer } from '../http/http-server';
 import type { Logger } from '../logging/logger';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
 import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
+import type { ScopedKeyValueStore } from '../storage/storage-driver';
 
 /** What a messenger can show. The core degrades gracefully for what it cannot. */
 export interface AdapterCapabilities {
@@ -17,6 +18,11 @@ export interface AdapterCapabilities {
   typing?: boolean;
   /** The person at this adapter is the operator of the bot process (a local terminal). */
   localOperator?: boolean;
+  /**
+   * The adapter authenticates its users itself (the web chat's owner token and invitation
+   * tokens), so the core honours the `verifiedRole` it puts on a sender.
+   */
+  verifiesRoles?: boolean;
 }
 
 /** A command of the bot, for messenger command menus. */
@@ -40,6 +46,8 @@ export interface AdapterHost {
    * The bot starts it after every adapter has started.
    */
   http(): BotHttpServer;
+  /** The adapter's own key-value namespace in the bot's storage (`adapter:<name>`). */
+  kv: ScopedKeyValueStore;
   log: Logger;
 }
 

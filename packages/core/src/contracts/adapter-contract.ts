@@ -4,6 +4,8 @@ import { isBotwireError } from '../errors/botwire-error';
 import { BotHttpServer } from '../http/http-server';
 import { silentLogger } from '../logging/logger';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
+import { memoryStorage } from '../storage/drivers/memory';
+import { type StorageDriver, scopeKeyValueStore } from '../storage/storage-driver';
 
 /** A user on the platform, as a harness simulates them. */
 export interface HarnessUser {
@@ -73,11 +75,14 @@ export function runAdapterContract(
     let host: AdapterHost;
 
     let server: BotHttpServer | undefined;
+    let storage: StorageDriver;
 
     beforeEach(async () => {
       harness = await createHarness();
       received = [];
       server = undefined;
+      storage = memoryStorage();
+      await storage.open();
       host = {
         receive: async (message) => {
           received.push(message);
@@ -92,6 +97,7 @@ export function runAdapterContract(
           server ??= new BotHttpServer({ host: '127.0.0.1', port: 0, log: silentLogger });
           return server;
         },
+        kv: scopeKeyValueStore(storage.kv, `adapter:${harness.adapter.name}`),
         log: silentLogger,
       };
       await harness.adapter.start(host);
@@ -103,6 +109,7 @@ export function runAdapterContract(
       await harness.adapter.stop();
       await server?.stop();
       await harness.close?.();
+      await storage.close();
     });
 
     const next = async (count = 1) =>

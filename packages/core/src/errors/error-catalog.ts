@@ -54,6 +54,8 @@ export const errorCatalog = {
   BOTWIRE_HTTP_TOKEN_REQUIRED:
     'The HTTP server listens on an address other machines can reach, so it needs an API token.',
   BOTWIRE_HTTP_LISTEN_FAILED: 'The HTTP server could not listen on its address and port.',
+  BOTWIRE_INTERNAL: 'Something failed inside the bot; its log has the details.',
+  BOTWIRE_NOT_FOUND: 'There is nothing at that address, or it belongs to someone else.',
   BOTWIRE_SCAFFOLD_FAILED: 'The project could not be scaffolded.',
 } as const;
 

@@ -13,6 +13,12 @@ export interface Sender {
   locale?: string;
   /** True when the adapter can vouch that this is the person who runs the bot (the console). */
   isLocalOperator?: boolean;
+  /**
+   * The role the adapter vouches for after checking a credential (the web chat's owner token
+   * gives `owner`, a new invitation `user`). Honoured only when the adapter has `verifiesRoles`;
+   * `user` only admits someone who has no role yet.
+   */
+  verifiedRole?: 'owner' | 'user';
 }
 
 /** Where a message was sent, as the platform knows it. */

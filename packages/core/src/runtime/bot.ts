@@ -21,7 +21,12 @@ import { type CompiledPattern, compilePatterns } from '../planner/rules-planner'
 import { type CallToolOptions, loadSkills, type SkillRegistry } from '../skills/skill-registry';
 import { memoryStorage } from '../storage/drivers/memory';
 import { sqliteStorage } from '../storage/drivers/sqlite';
-import type { ChatRecord, StorageDriver, UserRecord } from '../storage/storage-driver';
+import {
+  type ChatRecord,
+  type StorageDriver,
+  scopeKeyValueStore,
+  type UserRecord,
+} from '../storage/storage-driver';
 import { budgetMiddleware } from '../usage/budget-middleware';
 import { checkModelBudget, limitReply } from '../usage/usage-limits';
 import { UsageTracker } from '../usage/usage-tracker';
@@ -330,7 +335,10 @@ export class Bot {
     this.state = 'running';
     if (
       this.claim?.active &&
-      this.adapters.some((adapter) => !adapter.capabilities.localOperator)
+      // Only a messenger whose owner cannot sign in otherwise needs the claim code.
+      this.adapters.some(
+        (adapter) => !adapter.capabilities.localOperator && !adapter.capabilities.verifiesRoles,
+      )
     ) {
       this.log.warn(
         `No owner yet. Send this claim code to the bot to become its owner: ${this.claim.value}`,
@@ -344,8 +352,9 @@ export class Bot {
     await server.start();
     if (server.tokenGenerated) {
       // The owner's sign-in token: shown once on the terminal, never written to the log.
+      const page = server.app.routes.some((route) => route.method === 'GET' && route.path === '/');
       process.stderr.write(
-        `\n  ${this.name} is listening on ${server.url}\n  Owner token (sign in to the web chat with it): ${server.token}\n\n`,
+        `\n  ${this.name} is listening on ${server.url}\n  Owner token (sign in to the web chat with it): ${server.token}\n${page ? `  Open the web chat, signed in as the owner: ${server.url}/#token=${server.token}\n` : ''}\n`,
       );
     }
   }
@@ -377,6 +386,7 @@ export class Bot {
       commands: () => this.commands(),
       dataDir: this.dataDir,
       http: () => this.http(),
+      kv: scopeKeyValueStore(this.storage.kv, `adapter:${adapter.name}`),
       log: this.log.child({ adapter: adapter.name }),
     };
   }

@@ -1,0 +1,353 @@
+import { createHash } from 'node:crypto';
+import {
+  type Adapter,
+  type AdapterCapabilities,
+  type AdapterHost,
+  BotwireError,
+  type ChatRef,
+  type Logger,
+  type OutgoingMessage,
+  type SentMessage,
+} from '@botwire/core';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { type RunnerHandle, run } from '@grammyjs/runner';
+import { Bot, GrammyError, HttpError } from 'grammy';
+import type { Update } from 'grammy/types';
+import { publishCommandMenu } from './command-menu';
+import { fileDownloader } from './file-download';
+import { maxTextLength, sendOutgoing } from './send-outgoing';
+import { sleep, throttleTransformer } from './send-throttle';
+import {
+  type ResolvedTelegramOptions,
+  resolveTelegramOptions,
+  type TelegramAdapterOptions,
+} from './telegram-options';
+import { type Downloader, updateQueueKey, updateToIncoming } from './to-incoming';
+import { UpdateInbox } from './update-inbox';
+import { mountWebhook } from './webhook';
+
+const capabilities: AdapterCapabilities = {
+  buttons: true,
+  markdown: true,
+  files: true,
+  maxTextLength,
+  typing: true,
+};
+
+const allowedUpdates = ['message', 'callback_query'] as const;
+const typingEveryMs = 4500;
+const longButtonDataTtlMs = 30 * 24 * 3_600_000;
+
+/** A Telegram adapter, with the grammY bot underneath it. */
+export interface TelegramAdapter extends Adapter {
+  /**
+   * The grammY bot: its `api` (throttled, retrying 429s) and `handleUpdate`, which the poller
+   * and the webhook feed and which resolves once the update's replies were sent.
+   */
+  readonly bot: Bot;
+}
+
+/** Describes an API failure without the token (grammY's messages never carry the URL). */
+export function describeTelegramError(error: unknown): string {
+  if (error instanceof GrammyError)
+    return error.error_code
+      ? `${error.method}: ${error.error_code} ${error.description}`
+      : `${error.method}: the Bot API answered with an error`;
+  if (error instanceof HttpError) return 'the network request to the Bot API failed';
+  return error instanceof Error ? error.message : String(error);
+}
+
+class GrammyTelegramAdapter implements TelegramAdapter {
+  readonly name = 'telegram';
+  readonly capabilities = capabilities;
+  private grammy: Bot | undefined;
+  private host: AdapterHost | undefined;
+  private inbox: UpdateInbox<Update> | undefined;
+  private runner: RunnerHandle | undefined;
+  private download: Downloader | undefined;
+  private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
+  private readonly warned = new Set<string>();
+
+  constructor(private readonly settings: ResolvedTelegramOptions) {}
+
+  get bot(): Bot {
+    this.grammy ??= this.createBot();
+    return this.grammy;
+  }
+
+  private get log(): Logger {
+    if (!this.host) throw new Error('the Telegram adapter is not started');
+    return this.host.log;
+  }
+
+  private createBot(): Bot {
+    const { token, throttle, botInfo } = this.settings;
+    if (!token)
+      throw new BotwireError('BOTWIRE_CONFIG_INVALID', {
+        message: 'The Telegram adapter has no bot token.',
+        hint: 'Set TELEGRAM_BOT_TOKEN to the token @BotFather gave you, or pass `token` in the adapter options.',
+      });
+    const bot = new Bot(token, { client: this.settings.client, ...(botInfo ? { botInfo } : {}) });
+    if (throttle) bot.api.config.use(throttleTransformer(throttle));
+    // Installed last, so it runs first: each retry goes through the throttle again.
+    bot.api.config.use(
+      autoRetry({
+        maxDelaySeconds: this.settings.maxRetryAfterSeconds,
+        maxRetryAttempts: 3,
+        rethrowHttpErrors: true,
+      }),
+    );
+    bot.use((context) => this.inbox?.handle(context.update));
+    bot.catch((error) =>
+      this.host?.log.error('telegram-update-failed', { error: describeTelegramError(error.error) }),
+    );
+    return bot;
+  }
+
+  async start(host: AdapterHost): Promise<void> {
+    if (this.state === 'running') return;
+    const secret = this.settings.webhookSecret;
+    if (this.settings.mode === 'webhook' && (!secret || !/^[\w-]{1,256}$/.test(secret)))
+      throw new BotwireError('BOTWIRE_CONFIG_INVALID', {
+        message:
+          'Telegram webhook mode needs a secret token, so that only Telegram can post updates.',
+        hint: 'Set TELEGRAM_WEBHOOK_SECRET to a random string of 1 to 256 characters from A-Z, a-z, 0-9, _ and -.',
+      });
+    const bot = this.bot;
+    this.host = host;
+    try {
+      await bot.init();
+    } catch (error) {
+      throw new BotwireError('BOTWIRE_ADAPTER_FAILED', {
+        message: `Telegram did not accept the bot (getMe failed: ${describeTelegramError(error)}).`,
+        hint: 'Check TELEGRAM_BOT_TOKEN (from @BotFather) and TELEGRAM_API_ROOT.',
+        cause: error,
+      });
+    }
+    const { token, apiRoot, maxDownloadBytes, leaseMs } = this.settings;
+    this.download = fileDownloader({
+      api: bot.api,
+      apiRoot,
+      token: token!,
+      maxBytes: maxDownloadBytes,
+    });
+    this.inbox = new UpdateInbox<Update>({
+      kv: host.kv,
+      process: (update) => this.process(update),
+      idOf: (update) => update.update_id,
+      queueOf: updateQueueKey,
+      log: host.log,
+      leaseMs,
+    });
+    this.warned.clear();
+    this.state = 'running';
+    try {
+      await this.inbox.recover();
+      this.inbox.startTimers();
+      if (this.settings.mode === 'webhook') await this.startWebhook(host);
+      else await this.startPolling();
+    } catch (error) {
+      this.state = 'stopped';
+      await this.inbox.close();
+      throw error;
+    }
+    if (this.settings.commandMenu)
+      void publishCommandMenu(bot.api, host.commands()).catch((error: unknown) =>
+        this.warnOnce('telegram-command-menu-failed', error),
+      );
+    host.log.info('telegram-started', {
+      mode: this.settings.mode,
+      bot: bot.botInfo.username,
+      ...(this.settings.mode === 'webhook' ? { path: this.settings.webhookPath } : {}),
+    });
+  }
+
+  private async startPolling(): Promise<void> {
+    const bot = this.bot;
+    // getUpdates fails while a webhook is set.
+    await bot.api
+      .deleteWebhook()
+      .catch((error: unknown) => this.warnOnce('telegram-delete-webhook-failed', error));
+    this.runner = run(
+      {
+        handleUpdate: (update: Update) => bot.handleUpdate(update),
+        errorHandler: (error: unknown) =>
+          this.log.error('telegram-update-failed', { error: describeTelegramError(error) }),
+        api: { getUpdates: (args, signal) => this.fetchUpdates(args, signal as AbortSignal) },
+      },
+      {
+        runner: {
+          silent: true,
+          fetch: { timeout: this.settings.pollTimeoutSeconds, allowed_updates: allowedUpdates },
+        },
+      },
+    );
+    const task = this.runner.task();
+    void task?.catch((error: unknown) =>
+      this.log.error('telegram-polling-stopped', { error: describeTelegramError(error) }),
+    );
+  }
+
+  /**
+   * One long poll. Every update of the batch is stored in the inbox before this returns, and
+   * the runner confirms a batch to Telegram (the next call's offset) only after that, so an
+   * update Telegram stops resending is always in storage.
+   */
+  private async fetchUpdates(
+    args: { offset: number; limit: number; timeout: number },
+    signal: AbortSignal,
+  ): Promise<Update[]> {
+    let updates: Update[];
+    try {
+      updates = await this.bot.api.getUpdates(
+        args,
+        signal as Parameters<Bot['api']['getUpdates']>[1],
+      );
+    } catch (error) {
+      if (!signal.aborted) this.warnOnce('telegram-get-updates-failed', error);
+      throw error;
+    }
+    for (const update of updates) await this.inbox!.accept(update);
+    if (updates.length === 0) await sleep(this.settings.pollDelayMs, signal).catch(() => {});
+    return updates;
+  }
+
+  private async startWebhook(host: AdapterHost): Promise<void> {
+    const { webhookSecret, webhookUrl, webhookPath } = this.settings;
+    const secret = webhookSecret!;
+    const server = host.http();
+    mountWebhook(server, {
+      path: webhookPath,
+      secret,
+      accept: (update) => this.inbox!.accept(update),
+      process: (update) =>
+        void this.bot
+          .handleUpdate(update)
+          .catch((error: unknown) => this.log.error('telegram-update-failed', { error })),
+      accepting: () => this.state === 'running',
+      log: host.log,
+    });
+    server.addReadinessCheck('telegram', () =>
+      this.state === 'running'
+        ? { ok: true, details: { mode: 'webhook', pending: this.inbox?.size ?? 0 } }
+        : { ok: false, error: `the Telegram adapter is ${this.state}` },
+    );
+    if (!webhookUrl) return;
+    try {
+      await this.bot.api.setWebhook(webhookUrl, {
+        secret_token: secret,
+        allowed_updates: [...allowedUpdates],
+        drop_pending_updates: false,
+      });
+    } catch (error) {
+      throw new BotwireError('BOTWIRE_ADAPTER_FAILED', {
+        message: `Telegram did not accept the webhook (${describeTelegramError(error)}).`,
+        hint: 'TELEGRAM_WEBHOOK_URL must be a public https URL that reaches this bot.',
+        cause: error,
+      });
+    }
+  }
+
+  /** Runs one stored update: translate it, show "typing", hand it to the bot, wait for the replies. */
+  private async process(update: Update): Promise<void> {
+    const host = this.host!;
+    const bot = this.bot;
+    const query = update.callback_query;
+    if (query)
+      void bot.api
+        .answerCallbackQuery(query.id)
+        .catch((error: unknown) => this.warnOnce('telegram-answer-callback-failed', error));
+    const longData = query?.data?.startsWith('~')
+      ? await host.kv.get<string>(`button:${query.data}`)
+      : undefined;
+    const message = updateToIncoming(update, {
+      download: this.download!,
+      ...(bot.botInfo.username ? { botUsername: bot.botInfo.username } : {}),
+      ...(longData ? { buttonData: longData } : {}),
+    });
+    if (!message) return;
+    const stopTyping = this.showTyping(message.chat.platformId);
+    try {
+      await host.receive(message);
+    } finally {
+      stopTyping();
+    }
+  }
+
+  private showTyping(chatId: string): () => void {
+    const send = () =>
+      void this.bot.api
+        .sendChatAction(toChatId(chatId), 'typing')
+        .catch((error: unknown) => this.warnOnce('telegram-typing-failed', error));
+    send();
+    const timer = setInterval(send, typingEveryMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  async stop(): Promise<void> {
+    if (this.state !== 'running') {
+      if (this.state === 'new') this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    await this.inbox?.close();
+    await this.runner?.stop();
+    this.runner = undefined;
+    this.state = 'stopped';
+  }
+
+  async send(chat: ChatRef, message: OutgoingMessage): Promise<SentMessage> {
+    if (this.state !== 'running' && this.state !== 'stopping')
+      throw new BotwireError('BOTWIRE_ADAPTER_NOT_STARTED', {
+        message: 'The Telegram adapter is not running.',
+      });
+    try {
+      const ids = await sendOutgoing(toChatId(chat.platformId), message, {
+        api: this.bot.api,
+        linkPreviews: this.settings.linkPreviews,
+        callbackData: (data) => this.callbackData(data),
+      });
+      return { platformMessageIds: ids };
+    } catch (error) {
+      throw new BotwireError('BOTWIRE_ADAPTER_FAILED', {
+        message: `Telegram did not take the message (${describeTelegramError(error)}).`,
+        cause: error,
+      });
+    }
+  }
+
+  /** Button data over Telegram's 64 bytes is kept in storage under a short key. */
+  private async callbackData(data: string): Promise<string> {
+    if (Buffer.byteLength(data) <= 64 && !data.startsWith('~')) return data;
+    const key = `~${createHash('sha256').update(data).digest('base64url').slice(0, 32)}`;
+    await this.host!.kv.set(`button:${key}`, data, { ttlMs: longButtonDataTtlMs });
+    return key;
+  }
+
+  /** Logs a failing optional call (typing, command menu) as a warning once, then at debug level. */
+  private warnOnce(event: string, error: unknown): void {
+    const fields = { error: describeTelegramError(error) };
+    if (this.warned.has(event)) this.host?.log.debug(event, fields);
+    else this.host?.log.warn(event, fields);
+    this.warned.add(event);
+  }
+}
+
+function toChatId(platformId: string): number | string {
+  return /^-?\d+$/.test(platformId) ? Number(platformId) : platformId;
+}
+
+/**
+ * The Telegram adapter: long polling through grammY's runner (chats concurrently, each chat in
+ * order) or a webhook on the bot's HTTP server; every update processed once, also across
+ * restarts; Markdown sent as Telegram HTML within Telegram's limits; buttons, files, typing,
+ * rate limits and the command menu. Options fall back to the `TELEGRAM_*` environment variables.
+ *
+ * @example
+ * export default defineConfig({ adapters: ['telegram'] }); // TELEGRAM_BOT_TOKEN=123:abc
+ * // or: adapters: [telegramAdapter({ mode: 'webhook', webhookUrl: 'https://bot.example.com/telegram/webhook' })]
+ */
+export function telegramAdapter(options: TelegramAdapterOptions = {}): TelegramAdapter {
+  return new GrammyTelegramAdapter(resolveTelegramOptions(options));
+}

@@ -1,0 +1,170 @@
+import {
+  memoryStorage,
+  type ScopedKeyValueStore,
+  scopeKeyValueStore,
+  silentLogger,
+} from '@botwire/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UpdateInbox } from './update-inbox';
+
+interface FakeUpdate {
+  update_id: number;
+  chat: string;
+  text: string;
+}
+
+const update = (id: number, chat = 'a', text = `m${id}`): FakeUpdate => ({
+  update_id: id,
+  chat,
+  text,
+});
+
+describe('UpdateInbox', () => {
+  let kv: ScopedKeyValueStore;
+  let storage: ReturnType<typeof memoryStorage>;
+  const inboxes: Array<UpdateInbox<FakeUpdate>> = [];
+
+  beforeEach(async () => {
+    storage = memoryStorage();
+    await storage.open();
+    kv = scopeKeyValueStore(storage.kv, 'adapter:telegram');
+  });
+
+  afterEach(async () => {
+    for (const inbox of inboxes.splice(0)) await inbox.close();
+    await storage.close();
+  });
+
+  const make = (process: (update: FakeUpdate) => Promise<void>, leaseMs = 60_000) => {
+    const inbox = new UpdateInbox<FakeUpdate>({
+      kv,
+      process,
+      idOf: (each) => each.update_id,
+      queueOf: (each) => each.chat,
+      log: silentLogger,
+      leaseMs,
+    });
+    inboxes.push(inbox);
+    return inbox;
+  };
+
+  it('processes an update once, however often it is delivered', async () => {
+    const seen: string[] = [];
+    const inbox = make(async (each) => {
+      seen.push(each.text);
+    });
+    await Promise.all([inbox.handle(update(1)), inbox.handle(update(1))]);
+    await inbox.handle(update(1));
+    expect(await inbox.accept(update(1))).toBe(false);
+    expect(seen).toEqual(['m1']);
+    // A second process sharing the storage also drops it.
+    const other = make(async (each) => {
+      seen.push(`other ${each.text}`);
+    });
+    await other.handle(update(1));
+    expect(seen).toEqual(['m1']);
+    expect(await kv.list({ prefix: 'inbox:' })).toEqual([]);
+  });
+
+  it('keeps each chat in order while chats run concurrently', async () => {
+    const log: string[] = [];
+    let releaseSlow!: () => void;
+    const slow = new Promise<void>((resolve) => {
+      releaseSlow = resolve;
+    });
+    const inbox = make(async (each) => {
+      log.push(`start ${each.text}`);
+      if (each.text === 'a1') await slow;
+      log.push(`end ${each.text}`);
+    });
+    const a1 = inbox.handle(update(1, 'a', 'a1'));
+    const a2 = inbox.handle(update(2, 'a', 'a2'));
+    await inbox.handle(update(3, 'b', 'b1'));
+    expect(log).toEqual(['start a1', 'start b1', 'end b1']);
+    releaseSlow();
+    await Promise.all([a1, a2]);
+    expect(log.slice(3)).toEqual(['end a1', 'start a2', 'end a2']);
+  });
+
+  it('replays what a dead process stored but did not finish, and marks it done', async () => {
+    // A process on this host that no longer runs stored update 7 and died.
+    await kv.set('inbox:0000000000000007', { update: update(7), attempts: 1 });
+    await kv.set('lease:7', {
+      instance: 'dead',
+      pid: 2 ** 22 + 12345,
+      host: (await import('node:os')).hostname(),
+    });
+    const seen: string[] = [];
+    const inbox = make(async (each) => {
+      seen.push(each.text);
+    });
+    expect(await inbox.recover()).toBe(1);
+    await inbox.close();
+    expect(seen).toEqual(['m7']);
+    expect(await kv.get('done:7')).toBeTypeOf('number');
+    expect(await kv.list({ prefix: 'inbox:' })).toEqual([]);
+  });
+
+  it('leaves an update alone while a live process on another host holds its lease', async () => {
+    await kv.set('inbox:0000000000000008', { update: update(8), attempts: 1 });
+    await kv.set('lease:8', { instance: 'alive', pid: 1, host: 'another-host' }, { ttlMs: 60_000 });
+    const seen: string[] = [];
+    const inbox = make(async (each) => {
+      seen.push(each.text);
+    });
+    expect(await inbox.recover()).toBe(0);
+    // Once the lease expires (the other process stopped renewing it), the update is taken over.
+    await kv.set('lease:8', { instance: 'alive', pid: 1, host: 'another-host' }, { ttlMs: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await inbox.recover()).toBe(1);
+    await inbox.close();
+    expect(seen).toEqual(['m8']);
+  });
+
+  it('drops a stored update that was already done (a redelivery stored before a crash)', async () => {
+    await kv.set('done:9', Date.now());
+    await kv.set('inbox:0000000000000009', { update: update(9), attempts: 1 });
+    const inbox = make(async () => {
+      throw new Error('must not run');
+    });
+    expect(await inbox.recover()).toBe(0);
+    expect(await kv.list({ prefix: 'inbox:' })).toEqual([]);
+  });
+
+  it('gives up an update that crashed the bot on every attempt', async () => {
+    await kv.set('inbox:0000000000000010', { update: update(10), attempts: 3 });
+    const inbox = make(async () => {
+      throw new Error('must not run');
+    });
+    expect(await inbox.recover()).toBe(0);
+    expect(await kv.get('done:10')).toBeTypeOf('number');
+  });
+
+  it('on close, finishes the running update and leaves queued ones for the next start', async () => {
+    let release!: () => void;
+    const blocked = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const seen: string[] = [];
+    const inbox = make(async (each) => {
+      seen.push(each.text);
+      if (each.update_id === 1) await blocked;
+    });
+    const first = inbox.handle(update(1));
+    const second = inbox.handle(update(2));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const closed = inbox.close();
+    release();
+    await Promise.all([first, second, closed]);
+    expect(seen).toEqual(['m1']);
+    const pending = await kv.list<{ update: FakeUpdate }>({ prefix: 'inbox:' });
+    expect(pending.map((entry) => entry.value.update.update_id)).toEqual([2]);
+    expect(await kv.get('lease:2')).toBeUndefined();
+    const next = make(async (each) => {
+      seen.push(`next ${each.text}`);
+    });
+    expect(await next.recover()).toBe(1);
+    await next.close();
+    expect(seen).toEqual(['m1', 'next m2']);
+  });
+});

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger, ScopedKeyValueStore } from '@botwire/core';
+
+/** Options for {@link UpdateInbox}. */
+export interface UpdateInboxOptions<U> {
+  /** Durable storage shared by every process of the bot (the adapter's namespace). */
+  kv: ScopedKeyValueStore;
+  /** Handles one update; resolves once its replies were sent. */
+  process: (update: U) => Promise<void>;
+  /** The update's unique, increasing id (Telegram's `update_id`). */
+  idOf: (update: U) => number;
+  /** Updates with the same queue key run one after another, in order (a chat's id). */
+  queueOf: (update: U) => string;
+  log: Logger;
+  /** How long a process may hold an update before another may take it over. Default 60 s. */
+  leaseMs?: number;
+  /** How long a processed update id is remembered to drop redeliveries. Default 72 h. */
+  rememberMs?: number;
+  /** Replays of one update before it is given up (a message that crashes the bot). Default 3. */
+  maxAttempts?: number;
+}
+
+interface InboxEntry<U> {
+  update: U;
+  attempts: number;
+}
+
+interface Lease {
+  instance: string;
+  pid: number;
+  host: string;
+}
+
+const pad = (id: number) => String(id).padStart(16, '0');
+
+/**
+ * Makes each update run exactly once across restarts and processes: an update is written to an
+ * inbox in storage (atomically, keyed by its id) before the platform is told it arrived, runs in
+ * its chat's queue under a renewed lease, and is marked done right after its replies were sent.
+ * Pending entries of a process that died are replayed by the next one (at once on the same host,
+ * when the old process is gone; elsewhere when its lease expires).
+ *
+ * What remains: a process killed after a reply was sent but before the update was marked done
+ * sends that reply again on replay. That window is one storage write long.
+ */
+export class UpdateInbox<U> {
+  private readonly instance: Lease = { instance: randomUUID(), pid: process.pid, host: hostname() };
+  private readonly accepted = new Map<number, Promise<boolean>>();
+  private readonly running = new Map<number, Promise<void>>();
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly leaseMs: number;
+  private readonly rememberMs: number;
+  private readonly maxAttempts: number;
+  private timers: NodeJS.Timeout[] = [];
+  private closing = false;
+
+  constructor(private readonly options: UpdateInboxOptions<U>) {
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.rememberMs = options.rememberMs ?? 72 * 3_600_000;
+    this.maxAttempts = options.maxAttempts ?? 3;
+  }
+
+  /**
+   * Stores an update durably. True when it is new and this process now owns it; false for a
+   * redelivery (pending elsewhere or already done). Call it before acknowledging the update.
+   */
+  accept(update: U): Promise<boolean> {
+    const id = this.options.idOf(update);
+    let accepted = this.accepted.get(id);
+    if (!accepted) {
+      accepted = this.store(id, update);
+      this.accepted.set(id, accepted);
+      accepted.then(
+        (fresh) => fresh || this.accepted.delete(id),
+        () => this.accepted.delete(id),
+      );
+    }
+    return accepted;
+  }
+
+  /** Accepts an update (if it was not yet) and processes it; resolves when it is done. */
+  async handle(update: U): Promise<void> {
+    if (await this.accept(update)) await this.enqueue(update);
+  }
+
+  /** Replays pending updates whose owner is gone. Returns how many it queued. */
+  async recover(): Promise<number> {
+    const { kv, idOf } = this.options;
+    const entries = await kv.list<InboxEntry<U>>({ prefix: 'inbox:' });
+    let queued = 0;
+    for (const { key, value } of entries) {
+      const id = idOf(value.update);
+      if (this.running.has(id) || this.closing) continue;
+      if (await kv.get(`done:${id}`)) {
+        await kv.delete(key);
+        continue;
+      }
+      if (!(await this.claim(id))) continue;
+      if (value.attempts >= this.maxAttempts) {
+        this.options.log.error('telegram-update-given-up', {
+          updateId: id,
+          attempts: value.attempts,
+        });
+        await this.finish(id);
+        continue;
+      }
+      await kv.set(key, { ...value, attempts: value.attempts + 1 });
+      this.options.log.warn('telegram-update-replayed', { updateId: id });
+      void this.enqueue(value.update);
+      queued += 1;
+    }
+    return queued;
+  }
+
+  /** Renews the leases of running updates and replays abandoned ones, until {@link close}. */
+  startTimers(): void {
+    const renew = setInterval(() => void this.renew(), Math.max(50, this.leaseMs / 3));
+    const sweep = setInterval(
+      () =>
+        void this.recover().catch((error: unknown) =>
+          this.options.log.warn('telegram-inbox-sweep-failed', { error }),
+        ),
+      this.leaseMs,
+    );
+    renew.unref();
+    sweep.unref();
+    this.timers.push(renew, sweep);
+  }
+
+  /** How many updates are queued or running. */
+  get size(): number {
+    return this.running.size;
+  }
+
+  /**
+   * Stops taking new work: updates already running finish; queued ones stay in the inbox with
+   * their leases released, for the next start (or another process) to replay.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    while (this.queues.size > 0) await Promise.allSettled([...this.queues.values()]);
+    this.accepted.clear();
+  }
+
+  private async store(id: number, update: U): Promise<boolean> {
+    const { kv } = this.options;
+    const entry: InboxEntry<U> = { update, attempts: 1 };
+    if (!(await kv.add(`inbox:${pad(id)}`, entry))) return false;
+    if (await kv.get(`done:${id}`)) {
+      await kv.delete(`inbox:${pad(id)}`);
+      return false;
+    }
+    return kv.add(`lease:${id}`, this.instance, { ttlMs: this.leaseMs });
+  }
+
+  private enqueue(update: U): Promise<void> {
+    const id = this.options.idOf(update);
+    const existing = this.running.get(id);
+    if (existing) return existing;
+    const key = this.options.queueOf(update);
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const current = previous.then(() => this.run(id, update));
+    this.running.set(id, current);
+    this.queues.set(key, current);
+    void current.then(() => {
+      this.running.delete(id);
+      this.accepted.delete(id);
+      if (this.queues.get(key) === current) this.queues.delete(key);
+    });
+    return current;
+  }
+
+  private async run(id: number, update: U): Promise<void> {
+    const { kv, log } = this.options;
+    if (this.closing) {
+      await kv.delete(`lease:${id}`).catch(() => false);
+      return;
+    }
+    try {
+      await this.options.process(update);
+    } catch (error) {
+      log.error('telegram-update-failed', { updateId: id, error });
+    }
+    await this.finish(id).catch((error: unknown) =>
+      log.error('telegram-update-not-marked-done', { updateId: id, error }),
+    );
+  }
+
+  private async finish(id: number): Promise<void> {
+    const { kv } = this.options;
+    await kv.set(`done:${id}`, Date.now(), { ttlMs: this.rememberMs });
+    await kv.delete(`inbox:${pad(id)}`);
+    await kv.delete(`lease:${id}`);
+  }
+
+  private async claim(id: number): Promise<boolean> {
+    const { kv } = this.options;
+    if (await kv.add(`lease:${id}`, this.instance, { ttlMs: this.leaseMs })) return true;
+    const lease = await kv.get<Lease>(`lease:${id}`);
+    if (!lease || !this.isAbandoned(lease)) return false;
+    await kv.set(`lease:${id}`, this.instance, { ttlMs: this.leaseMs });
+    return true;
+  }
+
+  /** A lease of a process on this host that no longer runs (or whose pid this process reuses). */
+  private isAbandoned(lease: Lease): boolean {
+    if (lease.instance === this.instance.instance || lease.host !== this.instance.host)
+      return false;
+    if (lease.pid === process.pid) return true;
+    try {
+      process.kill(lease.pid, 0);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  }
+
+  private async renew(): Promise<void> {
+    for (const id of this.running.keys()) {
+      await this.options.kv
+        .set(`lease:${id}`, this.instance, { ttlMs: this.leaseMs })
+        .catch((error: unknown) => this.options.log.warn('telegram-lease-renew-failed', { error }));
+    }
+  }
+}
