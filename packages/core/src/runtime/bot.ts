@@ -3,7 +3,7 @@ import { accessCommandNames, accessCommands } from '../access/access-commands';
 import { accessControl } from '../access/access-control';
 import { ClaimCode } from '../access/claim-code';
 import type { Adapter, AdapterHost, CommandInfo } from '../adapters/adapter';
-import { buttonsToNumberedOptions } from '../adapters/numbered-options';
+import { OutgoingDegrader } from '../adapters/degrade-outgoing';
 import type { BotConfig } from '../config/define-config';
 import { resolveDataDir } from '../config/load-config';
 import { BotwireError, isBotwireError } from '../errors/botwire-error';
@@ -12,7 +12,7 @@ import { guessLocale, normalizeLocale } from '../i18n/translate';
 import { createLogger, type Logger } from '../logging/logger';
 import { Redactor } from '../logging/redact';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
-import type { Button, OutgoingMessage, SentMessage } from '../messages/outgoing-message';
+import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
 import { Composer, type Middleware } from '../middleware/composer';
 import type { ChatModel } from '../models/chat-model';
 import { createChatModelFromSpec } from '../models/select-model';
@@ -28,10 +28,17 @@ import {
   type UserRecord,
 } from '../storage/storage-driver';
 import { budgetMiddleware } from '../usage/budget-middleware';
-import { checkModelBudget, limitReply } from '../usage/usage-limits';
+import { modelCallHooks } from '../usage/model-call-hooks';
 import { UsageTracker } from '../usage/usage-tracker';
 import { BotContext } from './bot-context';
-import { builtinCommandInfo, builtinCommandNames, builtinCommands } from './builtin-commands';
+import {
+  builtinCommandInfo,
+  builtinCommandNames,
+  builtinCommands,
+  fallbackReply,
+} from './builtin-commands';
+import { ChatQueue } from './chat-queue';
+import { modelReadiness, storageReadiness } from './readiness-checks';
 import { resolveAdapters } from './resolve-adapters';
 
 /** Options for {@link createBot}. */
@@ -80,8 +87,8 @@ export class Bot {
   private adapters: Adapter[] = [];
   private handler: Middleware<BotContext> | undefined;
   private claim: ClaimCode | undefined;
-  private readonly chatQueues = new Map<string, Promise<void>>();
-  private readonly pendingOptions = new Map<string, Button[]>();
+  private readonly chatQueue = new ChatQueue();
+  private readonly degrader = new OutgoingDegrader();
   private readonly endedAdapters = new Set<Adapter>();
   private resolveFinished!: () => void;
   private state: 'new' | 'initialized' | 'running' | 'stopped' = 'new';
@@ -160,27 +167,14 @@ export class Bot {
         metrics: () => (this.usageTracker ? this.usage.metricsText() : ''),
         title: this.name,
       });
-      server.addReadinessCheck('storage', async () => {
-        if (!this.storageDriver) return { ok: false, error: 'not open' };
-        await this.storageDriver.kv.get('botwire', 'ready-probe');
-        return { ok: true, details: { driver: this.storageDriver.name } };
-      });
-      server.addReadinessCheck('model', () => {
-        const model = this.model as (ChatModel & { state?: string }) | undefined;
-        if (!model) return { ok: true, details: { configured: false } };
-        const details = {
-          provider: model.provider,
-          model: model.model,
-          ...(model.state ? { circuit: model.state } : {}),
-        };
-        return model.state === 'open'
-          ? {
-              ok: false,
-              error: 'the circuit breaker is open: the model failed repeatedly',
-              details,
-            }
-          : { ok: true, details };
-      });
+      server.addReadinessCheck(
+        'storage',
+        storageReadiness(() => this.storageDriver),
+      );
+      server.addReadinessCheck(
+        'model',
+        modelReadiness(() => this.model),
+      );
       this.redactor.add(server.token);
       this.httpServer = server;
     }
@@ -261,41 +255,13 @@ export class Bot {
         model: () => this.model,
         patterns: () => this.patterns,
         contextProviders: () => this.contextProviders,
-        beforeModelCall: async (context) => {
-          const budget = await checkModelBudget(this.usage, this.config.limits, context.user);
-          if (!budget.ok)
-            throw new BotwireError('BOTWIRE_LIMIT_REACHED', {
-              message: limitReply(context, budget),
-            });
-        },
-        afterModelCall: (context, call) =>
-          this.usage
-            .recordModelCall({
-              userId: context.user.id,
-              provider: call.model.provider,
-              model: call.response?.model ?? call.model.model,
-              inputTokens: call.response?.usage.inputTokens ?? 0,
-              outputTokens: call.response?.usage.outputTokens ?? 0,
-              latencyMs: call.latencyMs,
-              ok: call.ok,
-            })
-            .catch((error: unknown) => context.log.warn('usage-record-failed', { error })),
+        ...modelCallHooks(() => this.usage, this.config.limits),
         ...(this.config.planner?.mode ? { mode: this.config.planner.mode } : {}),
         ...(this.config.planner?.historyTokens
           ? { historyTokens: this.config.planner.historyTokens }
           : {}),
       }),
-      (context) => {
-        const command = context.command;
-        if (command) return context.reply(context.t('command.unknown', { command: command.name }));
-        if (
-          context.message.kind === 'message' &&
-          (context.text || context.message.attachments.length)
-        ) {
-          return context.reply(context.t('fallback.not_understood'));
-        }
-        return undefined;
-      },
+      fallbackReply(),
     );
     return chain.middleware();
   }
@@ -370,7 +336,7 @@ export class Bot {
         this.log.error('adapter-stop-failed', { adapter: adapter.name, error });
       }
     }
-    await Promise.allSettled([...this.chatQueues.values()]);
+    await this.chatQueue.idle();
     await this.httpServer?.stop();
     await this.storageDriver?.close();
     this.resolveFinished();
@@ -408,15 +374,9 @@ export class Bot {
    * they arrive; different chats run concurrently.
    */
   receive(adapter: Adapter, message: IncomingMessage): Promise<void> {
-    const key = `${adapter.name}:${message.chat.platformId}`;
-    const previous = this.chatQueues.get(key) ?? Promise.resolve();
-    const current = previous.then(() => this.process(adapter, message));
-    const settled = current.catch(() => {});
-    this.chatQueues.set(key, settled);
-    void settled.then(() => {
-      if (this.chatQueues.get(key) === settled) this.chatQueues.delete(key);
-    });
-    return current;
+    return this.chatQueue.run(`${adapter.name}:${message.chat.platformId}`, () =>
+      this.process(adapter, message),
+    );
   }
 
   private async process(adapter: Adapter, incoming: IncomingMessage): Promise<void> {
@@ -438,7 +398,10 @@ export class Bot {
       { platform: adapter.name, platformId: incoming.chat.platformId },
       { type: incoming.chat.type, ...(incoming.chat.title ? { title: incoming.chat.title } : {}) },
     );
-    const message = this.applyNumberedOption(adapter, incoming);
+    const message = this.degrader.resolveOption(
+      `${adapter.name}:${incoming.chat.platformId}`,
+      incoming,
+    );
     await storage.messages.append({
       chatId: chat.id,
       userId: user.id,
@@ -460,19 +423,6 @@ export class Bot {
     });
   }
 
-  /** On a messenger without buttons, a reply of `2` after numbered options acts as a press of option 2. */
-  private applyNumberedOption(adapter: Adapter, message: IncomingMessage): IncomingMessage {
-    const key = `${adapter.name}:${message.chat.platformId}`;
-    const options = this.pendingOptions.get(key);
-    if (!options || message.kind !== 'message') return message;
-    const match = /^\s*(\d{1,2})\s*$/.exec(message.text);
-    const option = match ? options[Number(match[1]) - 1] : undefined;
-    if (!option?.data) return message;
-    this.pendingOptions.delete(key);
-    const { command: _command, ...rest } = message;
-    return { ...rest, kind: 'button', buttonData: option.data, text: option.label };
-  }
-
   /**
    * Sends a message through an adapter, degrading what it cannot show (buttons become
    * numbered options), and records it in the chat's history.
@@ -483,19 +433,11 @@ export class Bot {
     message: OutgoingMessage,
     options: { chatId?: string } = {},
   ): Promise<SentMessage> {
-    let outgoing = message;
-    if (!adapter.capabilities.buttons && message.buttons?.length) {
-      const numbered = buttonsToNumberedOptions(message);
-      outgoing = numbered.message;
-      this.pendingOptions.set(`${adapter.name}:${chat.platformId}`, numbered.options);
-    }
-    if (!adapter.capabilities.files && outgoing.artifacts?.length) {
-      const names = outgoing.artifacts
-        .map((artifact) => `[${artifact.name}, ${artifact.data.byteLength} bytes]`)
-        .join('\n');
-      const { artifacts: _artifacts, ...rest } = outgoing;
-      outgoing = { ...rest, text: `${outgoing.text}\n${names}` };
-    }
+    const outgoing = this.degrader.degrade(
+      adapter.capabilities,
+      `${adapter.name}:${chat.platformId}`,
+      message,
+    );
     const sent = await adapter.send(chat, outgoing);
     if (options.chatId && this.storageDriver) {
       await this.storageDriver.messages.append({

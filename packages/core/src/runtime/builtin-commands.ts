@@ -72,3 +72,21 @@ export function builtinCommands(): Composer<BotContext> {
 
 /** Names no skill may use for a command. */
 export const builtinCommandNames = ['help', 'start'] as const;
+
+/**
+ * The last middleware of the chain: an unknown command gets "there is no command", and a
+ * message nothing handled gets a hint to send /help.
+ */
+export function fallbackReply(): (context: BotContext) => Promise<unknown> | undefined {
+  return (context) => {
+    const command = context.command;
+    if (command) return context.reply(context.t('command.unknown', { command: command.name }));
+    if (
+      context.message.kind === 'message' &&
+      (context.text || context.message.attachments.length)
+    ) {
+      return context.reply(context.t('fallback.not_understood'));
+    }
+    return undefined;
+  };
+}
