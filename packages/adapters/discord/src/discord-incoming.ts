@@ -169,27 +169,35 @@ export function optionsText(options: readonly CommandInteractionOption[]): strin
     .trim();
 }
 
-/** A slash command as an IncomingMessage with `command` and a `/name argument` text. */
-export function commandToIncoming(interaction: ChatInputCommandInteraction): IncomingMessage {
-  const name = interaction.commandName.toLowerCase();
-  const argument = optionsText(interaction.options.data);
+/** Who sent an interaction and where: the sender (with their server nickname) and the chat. */
+function interactionOrigin(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+): Pick<IncomingMessage, 'sender' | 'chat'> {
   const inGuild = interaction.inGuild();
+  const nickname =
+    inGuild && interaction.member && 'displayName' in interaction.member
+      ? interaction.member.displayName
+      : undefined;
   return {
-    platform: 'discord',
-    platformMessageId: interaction.id,
-    sender: senderOf(
-      interaction.user,
-      inGuild && interaction.member && 'displayName' in interaction.member
-        ? interaction.member.displayName
-        : undefined,
-      interaction.locale,
-    ),
+    sender: senderOf(interaction.user, nickname, interaction.locale),
     chat: chatOf(
       interaction.channelId,
       inGuild,
       inGuild ? interaction.channel : null,
       interaction.guild?.name,
     ),
+  };
+}
+
+/** A slash command as an IncomingMessage with `command` and a `/name argument` text. */
+export function commandToIncoming(interaction: ChatInputCommandInteraction): IncomingMessage {
+  const name = interaction.commandName.toLowerCase();
+  const argument = optionsText(interaction.options.data);
+  const _inGuild = interaction.inGuild();
+  return {
+    platform: 'discord',
+    platformMessageId: interaction.id,
+    ...interactionOrigin(interaction),
     kind: 'message',
     text: argument ? `/${name} ${argument}` : `/${name}`,
     command: { name, argument },
@@ -201,24 +209,12 @@ export function commandToIncoming(interaction: ChatInputCommandInteraction): Inc
 
 /** A button press as a `button` IncomingMessage; `text` is the button's label when known. */
 export function buttonToIncoming(interaction: ButtonInteraction, data: string): IncomingMessage {
-  const inGuild = interaction.inGuild();
+  const _inGuild = interaction.inGuild();
   const component = interaction.component as { label?: string | null } | undefined;
   return {
     platform: 'discord',
     platformMessageId: interaction.id,
-    sender: senderOf(
-      interaction.user,
-      inGuild && interaction.member && 'displayName' in interaction.member
-        ? interaction.member.displayName
-        : undefined,
-      interaction.locale,
-    ),
-    chat: chatOf(
-      interaction.channelId,
-      inGuild,
-      inGuild ? interaction.channel : null,
-      interaction.guild?.name,
-    ),
+    ...interactionOrigin(interaction),
     kind: 'button',
     text: component?.label ?? '',
     buttonData: data,
