@@ -36,6 +36,18 @@ export default defineConfig({
         replacement: here('./packages/adapters/telegram/src/index.ts'),
       },
       {
+        find: /^@botwire\/skill-browser$/,
+        replacement: here('./packages/skills/browser/src/index.ts'),
+      },
+      {
+        find: /^@botwire\/skill-pdf$/,
+        replacement: here('./packages/skills/pdf/src/index.ts'),
+      },
+      {
+        find: /^@botwire\/skill-web-search$/,
+        replacement: here('./packages/skills/web-search/src/index.ts'),
+      },
+      {
         find: /^@botwire\/model-openai$/,
         replacement: here('./packages/models/openai/src/index.ts'),
       },

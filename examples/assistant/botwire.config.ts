@@ -14,5 +14,15 @@ export default defineConfig({
   // The terminal, and the web chat at http://127.0.0.1:3000 (it serves until the bot is stopped);
   // Telegram too whenever TELEGRAM_BOT_TOKEN is set (see docs/guides/telegram.md).
   adapters: ['console', 'web', ...(process.env.TELEGRAM_BOT_TOKEN ? ['telegram'] : [])],
-  skills: [],
+  skills: [
+    // Web search and page reading (/search, /fetch, "search for ...", "найди ..."); every request
+    // goes through the egress policy: private addresses are blocked unless BOTWIRE_EGRESS_ALLOW
+    // or egress.allow lists them (docs/reference/egress.md).
+    { use: '@botwire/skill-web-search', permissions: ['network'] },
+    // Markdown → PDF files (/pdf, "make a pdf: ..."); a pure function, so no permissions.
+    { use: '@botwire/skill-pdf', permissions: [] },
+    // Pages in a headless Chromium (/browse, /screenshot, /webpdf, "screenshot of <url>"); every
+    // request of the page goes through the same egress policy (docs/guides/skills/browser.md).
+    { use: '@botwire/skill-browser', permissions: ['browser'] },
+  ],
 });

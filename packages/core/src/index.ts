@@ -281,3 +281,4 @@ export {
   usageCounters,
   utcDay,
 } from './usage/usage-tracker';
+export * from './egress/index';

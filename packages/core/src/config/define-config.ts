@@ -1,4 +1,5 @@
 import type { Adapter } from '../adapters/adapter';
+import type { EgressConfig } from '../egress/egress-config';
 import type { LogLevel } from '../logging/logger';
 import type { Middleware } from '../middleware/composer';
 import type { BotContext } from '../runtime/bot-context';
@@ -76,6 +77,13 @@ export interface BotConfig {
    * 127.0.0.1:3000; the token to `BOTWIRE_API_TOKEN` (required on any address but loopback).
    */
   http?: false | { host?: string; port?: number; token?: string };
+  /**
+   * Where skills' outbound requests (fetch, browser, integrations) may go. By default: http and
+   * https on ports 80 and 443 to public addresses only; private, loopback and link-local
+   * addresses are blocked. `BOTWIRE_EGRESS_ALLOW` and `BOTWIRE_EGRESS_DENY` (comma-separated)
+   * add to the lists. See docs/reference/egress.md.
+   */
+  egress?: EgressConfig;
 }
 
 /**

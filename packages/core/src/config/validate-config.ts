@@ -1,3 +1,4 @@
+import { validateEgressConfig } from '../egress/egress-config';
 import type { Problem } from '../errors/botwire-error';
 import { permissions } from '../skills/skill-manifest';
 import { limitNames, limitSubjects } from '../usage/usage-limits';
@@ -12,6 +13,7 @@ const knownFields = [
   'model',
   'planner',
   'http',
+  'egress',
   'storage',
   'adapters',
   'skills',
@@ -76,6 +78,7 @@ export function validateConfig(config: unknown): Problem[] {
   if (config.limits !== undefined) validateLimits(config.limits, problem);
   validateModel(config.model, problem);
   validateHttp(config.http, problem);
+  problems.push(...validateEgressConfig(config.egress));
   if (config.planner !== undefined) {
     if (!isObject(config.planner))
       problem('planner', 'planner must be an object such as { mode: "auto" }');

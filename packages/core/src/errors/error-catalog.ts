@@ -54,6 +54,15 @@ export const errorCatalog = {
   BOTWIRE_HTTP_TOKEN_REQUIRED:
     'The HTTP server listens on an address other machines can reach, so it needs an API token.',
   BOTWIRE_HTTP_LISTEN_FAILED: 'The HTTP server could not listen on its address and port.',
+  BOTWIRE_EGRESS_BLOCKED:
+    'The egress policy blocked an outbound request. Add the destination to egress.allow in botwire.config if it is meant to be reachable.',
+  BOTWIRE_EGRESS_TOO_LARGE:
+    'The response is larger than the egress size cap (egress.maxResponseBytes).',
+  BOTWIRE_EGRESS_TIMEOUT: 'The outbound request did not finish within egress.timeoutMs.',
+  BOTWIRE_EGRESS_REDIRECT_LIMIT:
+    'The outbound request was redirected more times than egress.maxRedirects allows.',
+  BOTWIRE_EGRESS_FAILED:
+    'The outbound request failed (the host did not resolve, or the connection failed).',
   BOTWIRE_INTERNAL: 'Something failed inside the bot; its log has the details.',
   BOTWIRE_NOT_FOUND: 'There is nothing at that address, or it belongs to someone else.',
   BOTWIRE_SCAFFOLD_FAILED: 'The project could not be scaffolded.',

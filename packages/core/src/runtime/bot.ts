@@ -6,6 +6,9 @@ import type { Adapter, AdapterHost, CommandInfo } from '../adapters/adapter';
 import { OutgoingDegrader } from '../adapters/degrade-outgoing';
 import type { BotConfig } from '../config/define-config';
 import { resolveDataDir } from '../config/load-config';
+import { egressConfigFromEnv } from '../egress/egress-config';
+import { closeEgressDispatcher } from '../egress/egress-fetch';
+import { EgressPolicy } from '../egress/egress-policy';
 import { BotwireError, isBotwireError } from '../errors/botwire-error';
 import { BotHttpServer } from '../http/http-server';
 import { guessLocale, normalizeLocale } from '../i18n/translate';
@@ -83,6 +86,7 @@ export class Bot {
   private httpServer: BotHttpServer | undefined;
   private storageDriver: StorageDriver | undefined;
   private registry: SkillRegistry | undefined;
+  private egressPolicy: EgressPolicy | undefined;
   private usageTracker: UsageTracker | undefined;
   private adapters: Adapter[] = [];
   private handler: Middleware<BotContext> | undefined;
@@ -126,6 +130,15 @@ export class Bot {
         message: 'The bot is not initialized: call bot.init() or bot.start() first.',
       });
     return this.registry;
+  }
+
+  /**
+   * The egress policy of every outbound request the bot's skills make: `config.egress`, with
+   * BOTWIRE_EGRESS_ALLOW and BOTWIRE_EGRESS_DENY from the environment added to its lists.
+   */
+  get egress(): EgressPolicy {
+    this.egressPolicy ??= new EgressPolicy(egressConfigFromEnv(this.config.egress, this.env));
+    return this.egressPolicy;
   }
 
   /** Usage counts per user, skill and day, and the process metrics; available after {@link init}. */
@@ -338,6 +351,7 @@ export class Bot {
     }
     await this.chatQueue.idle();
     await this.httpServer?.stop();
+    if (this.egressPolicy) await closeEgressDispatcher(this.egressPolicy);
     await this.storageDriver?.close();
     this.resolveFinished();
   }
@@ -457,10 +471,15 @@ export class Bot {
   callTool(
     name: string,
     args: unknown,
-    options: Omit<CallToolOptions, 'storage' | 'log'> = {},
+    options: Omit<CallToolOptions, 'storage' | 'log' | 'egress'> = {},
   ): Promise<unknown> {
     const run = () =>
-      this.skills.callTool(name, args, { ...options, storage: this.storage, log: this.log });
+      this.skills.callTool(name, args, {
+        ...options,
+        storage: this.storage,
+        log: this.log,
+        egress: this.egress,
+      });
     const skill = this.skills.getTool(name)?.skill.manifest.name;
     if (!skill) return run();
     const call = { skill, tool: name, ...(options.user ? { userId: options.user.id } : {}) };

@@ -1,3 +1,5 @@
+import type { EgressRequestInit, EgressResponse } from '../egress/egress-fetch';
+import type { EgressPolicy } from '../egress/egress-policy';
 import type { Logger } from '../logging/logger';
 import type { Artifact, Button } from '../messages/outgoing-message';
 import type { ChatRecord, ScopedKeyValueStore, UserRecord } from '../storage/storage-driver';
@@ -22,6 +24,17 @@ export interface ToolContext {
   t(key: string, params?: Record<string, string | number>): string;
   /** The skill's own key-value namespace. Only with the `storage` permission. */
   storage: ScopedKeyValueStore;
+  /**
+   * Outbound HTTP through the bot's egress policy ({@link egressFetch}): private addresses
+   * blocked, every redirect checked, the body read whole within the size and time caps.
+   * Aborts with `context.signal` unless `init.signal` is given. Only with the `network` permission.
+   *
+   * @example
+   * const page = await context.fetch('https://example.org/');
+   */
+  fetch(url: string | URL, init?: EgressRequestInit): Promise<EgressResponse>;
+  /** The bot's egress policy, to check destinations (a browser checks every request with it). Only with `network` or `browser`. */
+  egress: EgressPolicy;
 }
 
 /** What a tool may return: any JSON value, or a reply-shaped object with text, files and buttons. */

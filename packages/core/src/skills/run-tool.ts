@@ -1,4 +1,6 @@
 import type { ValidateFunction } from 'ajv';
+import { egressFetch } from '../egress/egress-fetch';
+import { EgressPolicy } from '../egress/egress-policy';
 import { BotwireError, isBotwireError, type Problem } from '../errors/botwire-error';
 import type { ProblemCode } from '../errors/error-catalog';
 import { type Locale, normalizeLocale, translate } from '../i18n/translate';
@@ -25,6 +27,8 @@ export interface CallToolOptions {
   log?: Logger;
   /** The storage driver behind `context.storage`, for tools with the `storage` permission. */
   storage?: StorageDriver;
+  /** The egress policy behind `context.fetch` and `context.egress`; default: the default policy. */
+  egress?: EgressPolicy;
 }
 
 /** What {@link runTool} needs to know about the tool and its skill. */
@@ -76,6 +80,9 @@ export function checkArguments(tool: RunnableTool, args: unknown): Record<string
   });
 }
 
+/** The policy of calls made without one (a registry used on its own): the defaults. */
+let defaultEgress: EgressPolicy | undefined;
+
 function buildContext(
   tool: RunnableTool,
   signal: AbortSignal,
@@ -95,18 +102,41 @@ function buildContext(
     config: tool.config,
     t: (key: string, params?: Record<string, string | number>) =>
       translate(strings, locale, key, params),
-  } as Omit<ToolContext, 'storage'> as ToolContext;
-  const hasStorage = tool.effectivePermissions.includes('storage');
+  } as Omit<ToolContext, 'storage' | 'fetch' | 'egress'> as ToolContext;
+  const capability = (name: string, needs: readonly Permission[]) => {
+    if (needs.some((permission) => tool.effectivePermissions.includes(permission))) return;
+    const wanted = needs.map((permission) => `"${permission}"`).join(' or ');
+    throw new BotwireError('BOTWIRE_CAPABILITY_NOT_DECLARED', {
+      message: `Tool "${tool.manifest.name}" of skill "${tool.skill}" used context.${name} without the ${wanted} permission. Declare ${wanted} in the tool's permissions in skill.json, and grant it in the bot config.`,
+      details: { tool: tool.manifest.name, skill: tool.skill, capability: name },
+    });
+  };
+  const policy = () => {
+    if (options.egress) return options.egress;
+    defaultEgress ??= new EgressPolicy();
+    return defaultEgress;
+  };
+  Object.defineProperty(context, 'egress', {
+    enumerable: true,
+    get() {
+      capability('egress', ['network', 'browser']);
+      return policy();
+    },
+  });
+  const fetch: ToolContext['fetch'] = (url, init = {}) =>
+    egressFetch(policy(), url, { ...init, signal: init.signal ?? signal });
+  Object.defineProperty(context, 'fetch', {
+    enumerable: true,
+    get() {
+      capability('fetch', ['network']);
+      return fetch;
+    },
+  });
   let storage: ToolContext['storage'] | undefined;
   Object.defineProperty(context, 'storage', {
     enumerable: true,
     get() {
-      if (!hasStorage) {
-        throw new BotwireError('BOTWIRE_CAPABILITY_NOT_DECLARED', {
-          message: `Tool "${tool.manifest.name}" of skill "${tool.skill}" used context.storage without the "storage" permission. Declare "storage" in the tool's permissions in skill.json, and grant it in the bot config.`,
-          details: { tool: tool.manifest.name, skill: tool.skill, capability: 'storage' },
-        });
-      }
+      capability('storage', ['storage']);
       if (!options.storage) {
         throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
           message: `Tool "${tool.manifest.name}" needs storage, but callTool() was given no storage driver (options.storage).`,
