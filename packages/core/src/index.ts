@@ -27,6 +27,7 @@ export {
   resolveDataDir,
 } from './config/load-config';
 export { validateConfig } from './config/validate-config';
+export * from './egress/index';
 export {
   BotwireError,
   type BotwireErrorOptions,
@@ -281,4 +282,3 @@ export {
   usageCounters,
   utcDay,
 } from './usage/usage-tracker';
-export * from './egress/index';
