@@ -1,11 +1,6 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.package';
 
-export default defineConfig({
+export default packageBuild({
   entry: { index: 'src/index.ts', bin: 'src/bin.ts' },
-  format: ['esm'],
   dts: { entry: { index: 'src/index.ts' } },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  banner: ({ format }) => (format === 'esm' ? {} : {}),
 });

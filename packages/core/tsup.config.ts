@@ -1,15 +1,10 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.package';
 
-export default defineConfig({
+export default packageBuild({
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
     'contracts/index': 'src/contracts/index.ts',
   },
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
   external: ['vitest', 'better-sqlite3'],
 });

@@ -1,10 +1,5 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../../tsup.package';
 
-export default defineConfig({
+export default packageBuild({
   entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
 });
