@@ -115,6 +115,11 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): Adapter {
         terminal: interactive,
       });
       lines.on('line', handleLine);
+      // In a terminal, readline takes Ctrl+C for itself; pass it on so the bot stops as asked.
+      lines.on('SIGINT', () => {
+        write('');
+        process.kill(process.pid, 'SIGINT');
+      });
       lines.on('close', () => {
         void queue.then(() => {
           if (interactive) write('');
@@ -122,7 +127,7 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): Adapter {
         });
       });
       if (interactive) {
-        write('Type a message and press Enter. /help lists the commands; Ctrl+D quits.');
+        write('Type a message and press Enter. /help lists the commands; Ctrl+C stops the bot.');
         lines.prompt();
       }
     },
