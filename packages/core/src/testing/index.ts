@@ -4,6 +4,8 @@
  * servers that speak the OpenAI and Ollama protocols. It does not import a test runner, so
  * benchmarks can use it too. The shared contract suites are in `@botwire/core/contracts`.
  */
+
+export { blockedByDefault } from './egress-cases';
 export { type OllamaPeer, startOllamaPeer } from './peers/ollama-peer';
 export { type OpenAiPeer, startOpenAiPeer } from './peers/openai-peer';
 export {

@@ -1,6 +1,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
 import type { EgressPolicy, SkillRegistry } from '@botwire/core';
+import { blockedByDefault } from '@botwire/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPool } from './browser-pool';
 import type { BlockedRequest, RequestEvent } from './guard-context';
@@ -25,19 +26,7 @@ const title = hasChromium
   : `the egress policy in the browser (SKIPPED: no browser at ${chromiumPath}; apt-get install -y chromium)`;
 
 // Issue 6's list: each is refused by the default policy with the rule that refuses it.
-const refused: Array<[string, string]> = [
-  ['http://127.0.0.1/', 'loopback'],
-  ['http://127.1/', 'loopback'],
-  ['http://2130706433/', 'loopback'],
-  ['http://0x7f000001/', 'loopback'],
-  ['http://[::1]/', 'loopback'],
-  ['http://[::ffff:127.0.0.1]/', 'ipv4-mapped'],
-  ['http://169.254.169.254/latest/meta-data/', 'link-local'],
-  ['http://10.0.0.1/', 'private'],
-  ['http://[fd00::1]/', 'unique-local'],
-  ['http://localhost./', 'loopback'],
-  ['file:///etc/passwd', 'scheme'],
-];
+const refused = blockedByDefault;
 
 describe.skipIf(!hasChromium)(title, () => {
   const network = guardNetwork();

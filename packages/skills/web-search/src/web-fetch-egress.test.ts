@@ -1,4 +1,5 @@
 import { closeEgressDispatcher, EgressPolicy, type SkillRegistry } from '@botwire/core';
+import { blockedByDefault } from '@botwire/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadWebSearch,
@@ -47,18 +48,8 @@ function policyFor(config: ConstructorParameters<typeof EgressPolicy>[0] = {}) {
 const fetchWith = (egress: EgressPolicy, url: string) =>
   registry.callTool('web_fetch', { url }, { egress }) as Promise<WebFetchOutput>;
 
-const acceptanceList: Array<[string, string]> = [
-  ['http://127.0.0.1/', 'loopback'],
-  ['http://127.1/', 'loopback'],
-  ['http://2130706433/', 'loopback'],
-  ['http://0x7f000001/', 'loopback'],
-  ['http://[::1]/', 'loopback'],
-  ['http://[::ffff:127.0.0.1]/', 'ipv4-mapped'],
-  ['http://169.254.169.254/latest/meta-data/', 'link-local'],
-  ['http://10.0.0.1/', 'private'],
-  ['http://[fd00::1]/', 'unique-local'],
-  ['http://localhost./', 'loopback'],
-  ['file:///etc/passwd', 'scheme'],
+const acceptanceList: Array<readonly [string, string]> = [
+  ...blockedByDefault,
   ['http://metadata.example/latest/meta-data/', 'link-local'],
   ['http://intranet.example/', 'private'],
   ['http://ula.example/', 'unique-local'],

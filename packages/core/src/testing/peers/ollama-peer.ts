@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   authorized,
   beforeAnswer,
   estimateTokens,
   hashedEmbedding,
+  listenPeer,
   type ModelPeer,
   type ModelPeerOptions,
   PeerScript,
@@ -324,23 +324,5 @@ export async function startOllamaPeer(options: ModelPeerOptions = {}): Promise<O
         sendJson(response, 500, { error: `The peer failed: ${String(error)}` });
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  return {
-    url,
-    requests,
-    get chatRequests() {
-      return requests.flatMap((record) => (record.chat ? [record.chat] : []));
-    },
-    get pending() {
-      return script.pending;
-    },
-    push: (...responses) => script.push(...responses),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenPeer(server, options.port, requests, script);
 }

@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   checkChatBody,
   checkEmbeddingsBody,
@@ -11,6 +10,7 @@ import {
   beforeAnswer,
   estimateTokens,
   hashedEmbedding,
+  listenPeer,
   type ModelPeer,
   type ModelPeerOptions,
   PeerScript,
@@ -264,24 +264,6 @@ export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<O
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  return {
-    url,
-    baseURL: `${url}/v1`,
-    requests,
-    get chatRequests() {
-      return requests.flatMap((record) => (record.chat ? [record.chat] : []));
-    },
-    get pending() {
-      return script.pending;
-    },
-    push: (...responses) => script.push(...responses),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const peer = await listenPeer(server, options.port, requests, script);
+  return Object.assign(peer, { baseURL: `${peer.url}/v1` });
 }

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** A tool call a peer answers with. */
 export interface ScriptedToolCall {
@@ -296,4 +297,33 @@ export async function recordRequest(
     body: parsed.ok ? parsed.value : text === '' ? undefined : text,
   };
   return { record, parsed };
+}
+
+/**
+ * Starts a peer's HTTP server on loopback and returns the parts every model peer shares:
+ * its URL, the recorded requests, the script controls and `close()`.
+ */
+export async function listenPeer(
+  server: Server,
+  port: number | undefined,
+  requests: RecordedRequest[],
+  script: PeerScript,
+): Promise<ModelPeer> {
+  await new Promise<void>((resolve) => server.listen(port ?? 0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    get chatRequests() {
+      return requests.flatMap((record) => (record.chat ? [record.chat] : []));
+    },
+    get pending() {
+      return script.pending;
+    },
+    push: (...responses) => script.push(...responses),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
