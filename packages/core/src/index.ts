@@ -6,8 +6,8 @@
 export { accessCommandNames, accessCommands } from './access/access-commands';
 export { type AccessControlOptions, accessControl, isOnAllowList } from './access/access-control';
 export { ClaimCode } from './access/claim-code';
-export { hasRole, isRole } from './access/roles';
-export type { Adapter, AdapterCapabilities, AdapterHost, CommandInfo } from './adapters/adapter';
+export { hasRole, isRole, roles } from './access/roles';
+export type { Adapter, AdapterCapabilities, AdapterHost, CommandInfo } from './ports/adapter';
 export { buttonsToNumberedOptions } from './adapters/numbered-options';
 export { splitText } from './adapters/split-text';
 export {
@@ -95,8 +95,8 @@ export type {
   ModelTool,
   ModelToolCall,
   TokenUsage,
-} from './models/chat-model';
-export type { EmbeddingModel } from './models/embedding-model';
+} from './ports/chat-model';
+export type { EmbeddingModel } from './ports/embedding-model';
 export {
   cosineSimilarity,
   type LexicalEmbeddingOptions,
@@ -238,16 +238,15 @@ export {
   type MessageStore,
   type NewMessage,
   type Role,
-  roles,
   type ScopedKeyValueStore,
   type SetOptions,
   type StorageDriver,
-  scopeKeyValueStore,
   type UserPatch,
   type UserProfile,
   type UserRecord,
   type UserStore,
-} from './storage/storage-driver';
+} from './ports/storage';
+export { scopeKeyValueStore } from './storage/scope-key-value-store';
 export { budgetMiddleware, type UsageState, usageState } from './usage/budget-middleware';
 export {
   type BudgetCheck,

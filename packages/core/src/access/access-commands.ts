@@ -1,6 +1,6 @@
 import { Composer } from '../middleware/composer';
 import type { BotContext } from '../runtime/bot-context';
-import type { Role, UserRecord } from '../storage/storage-driver';
+import type { Role, UserRecord } from '../ports/storage';
 import { hasRole, isRole } from './roles';
 
 /** Finds a user by Botwire id (`usr_...`) or platform identity (`telegram:123`). */

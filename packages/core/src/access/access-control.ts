@@ -1,6 +1,6 @@
 import type { Middleware } from '../middleware/composer';
 import type { BotContext } from '../runtime/bot-context';
-import type { UserRecord } from '../storage/storage-driver';
+import type { UserRecord } from '../ports/storage';
 import type { ClaimCode } from './claim-code';
 
 /** Options for {@link accessControl}. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from '../messages/incoming-message';
 import type { Button, OutgoingMessage } from '../messages/outgoing-message';
-import type { AdapterCapabilities } from './adapter';
+import type { AdapterCapabilities } from '../ports/adapter';
 import { buttonsToNumberedOptions } from './numbered-options';
 
 /**

@@ -1,10 +1,10 @@
-import type { Adapter } from '../adapters/adapter';
+import type { Adapter } from '../ports/adapter';
 import type { EgressConfig } from '../egress/egress-config';
 import type { LogLevel } from '../logging/logger';
 import type { Middleware } from '../middleware/composer';
 import type { BotContext } from '../runtime/bot-context';
 import type { SkillSource } from '../skills/skill-registry';
-import type { StorageDriver } from '../storage/storage-driver';
+import type { StorageDriver } from '../ports/storage';
 import type { UsageLimits } from '../usage/usage-limits';
 
 /** A skill the bot loads: a package name or a path, with the permissions and options the bot gives it. */

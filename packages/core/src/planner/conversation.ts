@@ -1,5 +1,5 @@
-import type { ChatMessage } from '../models/chat-model';
-import type { MessageRecord } from '../storage/storage-driver';
+import type { ChatMessage } from '../ports/chat-model';
+import type { MessageRecord } from '../ports/storage';
 
 /** Roughly how many tokens a text costs (about four characters a token). */
 export function estimateTokens(text: string): number {

@@ -1,7 +1,7 @@
 import { BotwireError, isBotwireError } from '../errors/botwire-error';
 import type { Artifact, OutgoingMessage } from '../messages/outgoing-message';
 import type { Middleware } from '../middleware/composer';
-import type { ChatModel, ChatRequest, ChatResponse } from '../models/chat-model';
+import type { ChatModel, ChatRequest, ChatResponse } from '../ports/chat-model';
 import type { BotContext } from '../runtime/bot-context';
 import { toolResultToReply } from '../runtime/tool-reply';
 import { composeAnswer } from './answer-composer';

@@ -1,5 +1,5 @@
 import type { Locale } from '../i18n/translate';
-import type { ChatMessage } from '../models/chat-model';
+import type { ChatMessage } from '../ports/chat-model';
 import type { JsonSchema } from '../skills/skill-manifest';
 import type { SkillRegistry } from '../skills/skill-registry';
 import { maxPlanSteps } from './plan';

@@ -1,6 +1,6 @@
 import { isBotwireError } from '../errors/botwire-error';
 import type { Artifact } from '../messages/outgoing-message';
-import type { ChatMessage, ModelTool } from '../models/chat-model';
+import type { ChatMessage, ModelTool } from '../ports/chat-model';
 import type { SkillRegistry } from '../skills/skill-registry';
 import { outcomeText } from './answer-composer';
 import { quoteData } from './conversation';

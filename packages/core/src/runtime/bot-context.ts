@@ -1,10 +1,10 @@
-import type { Adapter } from '../adapters/adapter';
+import type { Adapter } from '../ports/adapter';
 import { coreStrings } from '../i18n/core-strings';
 import { type Locale, translate } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
 import type { CommandCall, IncomingMessage } from '../messages/incoming-message';
 import { type OutgoingMessage, type SentMessage, toOutgoing } from '../messages/outgoing-message';
-import type { ChatRecord, Role, UserRecord } from '../storage/storage-driver';
+import type { ChatRecord, Role, UserRecord } from '../ports/storage';
 import type { Bot } from './bot';
 
 /**

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { accessCommandNames, accessCommands } from '../access/access-commands';
 import { accessControl } from '../access/access-control';
 import { ClaimCode } from '../access/claim-code';
-import type { Adapter, AdapterHost, CommandInfo } from '../adapters/adapter';
+import type { Adapter, AdapterHost, CommandInfo } from '../ports/adapter';
 import { OutgoingDegrader } from '../adapters/degrade-outgoing';
 import type { BotConfig } from '../config/define-config';
 import { resolveDataDir } from '../config/load-config';
@@ -17,7 +17,7 @@ import { Redactor } from '../logging/redact';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
 import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
 import { Composer, type Middleware } from '../middleware/composer';
-import type { ChatModel } from '../models/chat-model';
+import type { ChatModel } from '../ports/chat-model';
 import { createChatModelFromSpec } from '../models/select-model';
 import { type ContextProvider, plannerMiddleware } from '../planner/planner-middleware';
 import { type CompiledPattern, compilePatterns } from '../planner/rules-planner';
@@ -27,9 +27,9 @@ import { sqliteStorage } from '../storage/drivers/sqlite';
 import {
   type ChatRecord,
   type StorageDriver,
-  scopeKeyValueStore,
   type UserRecord,
-} from '../storage/storage-driver';
+} from '../ports/storage';
+import { scopeKeyValueStore } from '../storage/scope-key-value-store';
 import { budgetMiddleware } from '../usage/budget-middleware';
 import { modelCallHooks } from '../usage/model-call-hooks';
 import { UsageTracker } from '../usage/usage-tracker';

@@ -1,5 +1,5 @@
 import { hasRole } from '../access/roles';
-import type { CommandInfo } from '../adapters/adapter';
+import type { CommandInfo } from '../ports/adapter';
 import { coreStrings } from '../i18n/core-strings';
 import { Composer } from '../middleware/composer';
 import type { BotContext } from './bot-context';

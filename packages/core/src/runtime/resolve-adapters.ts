@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Adapter } from '../adapters/adapter';
+import type { Adapter } from '../ports/adapter';
 import type { AdapterEntry } from '../config/define-config';
 import { BotwireError } from '../errors/botwire-error';
 

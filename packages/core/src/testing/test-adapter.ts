@@ -1,4 +1,4 @@
-import type { Adapter, AdapterCapabilities, AdapterHost } from '../adapters/adapter';
+import type { Adapter, AdapterCapabilities, AdapterHost } from '../ports/adapter';
 import { splitText } from '../adapters/split-text';
 import { BotwireError } from '../errors/botwire-error';
 import { type IncomingMessage, parseCommand } from '../messages/incoming-message';

@@ -27,7 +27,7 @@ import type {
   UserPatch,
   UserProfile,
   UserRecord,
-} from '../storage-driver';
+} from '../../ports/storage';
 
 /** Options for {@link memoryStorage}. */
 export interface MemoryStorageOptions {

@@ -26,7 +26,7 @@ import type {
   UserPatch,
   UserProfile,
   UserRecord,
-} from '../storage-driver';
+} from '../../ports/storage';
 import { sqliteConnection } from './sqlite-connection';
 import {
   type ChatRow,
