@@ -5,9 +5,9 @@
 
 export { accessCommandNames, accessCommands } from './access/access-commands';
 export { type AccessControlOptions, accessControl, isOnAllowList } from './access/access-control';
-export { ClaimCode } from './access/claim-code';
+export { type AccessRequest, AccessRequests } from './access/access-requests';
+export { ClaimCodes, type ClaimOutcome } from './access/claim-code';
 export { hasRole, isRole, roles } from './access/roles';
-export type { Adapter, AdapterCapabilities, AdapterHost, CommandInfo } from './ports/adapter';
 export { buttonsToNumberedOptions } from './adapters/numbered-options';
 export { splitText } from './adapters/split-text';
 export {
@@ -27,6 +27,17 @@ export {
   resolveDataDir,
 } from './config/load-config';
 export { validateConfig } from './config/validate-config';
+export type {
+  AnswerResult,
+  ConversationAnswer,
+  ConversationData,
+  ConversationDefinition,
+  ConversationState,
+  ConversationStep,
+  StepQuestion,
+} from './conversations/conversation-types';
+export { Conversations } from './conversations/conversations';
+export { type Conversation, defineConversation } from './conversations/define-conversation';
 export * from './egress/index';
 export {
   BotwireError,
@@ -86,17 +97,6 @@ export {
   type Middleware,
   type NextFunction,
 } from './middleware/composer';
-export type {
-  ChatMessage,
-  ChatModel,
-  ChatRequest,
-  ChatResponse,
-  ChatRole,
-  ModelTool,
-  ModelToolCall,
-  TokenUsage,
-} from './ports/chat-model';
-export type { EmbeddingModel } from './ports/embedding-model';
 export {
   cosineSimilarity,
   type LexicalEmbeddingOptions,
@@ -164,8 +164,10 @@ export {
 export {
   type ContextProvider,
   type PlannerOptions,
+  type PlannerSteps,
   plannerMiddleware,
-} from './planner/planner-middleware';
+  plannerSteps,
+} from './planner/planner-steps';
 export {
   type CompiledPattern,
   compilePatterns,
@@ -174,9 +176,40 @@ export {
 } from './planner/rules-planner';
 export { runStepByStep, type StepByStepResult } from './planner/step-by-step';
 export { validatePlan } from './planner/validate-plan';
+export type { Adapter, AdapterCapabilities, AdapterHost, CommandInfo } from './ports/adapter';
+export type {
+  ChatMessage,
+  ChatModel,
+  ChatRequest,
+  ChatResponse,
+  ChatRole,
+  ModelTool,
+  ModelToolCall,
+  TokenUsage,
+} from './ports/chat-model';
+export type { EmbeddingModel } from './ports/embedding-model';
+export type {
+  ChatRecord,
+  ChatStore,
+  Identity,
+  KeyValueStore,
+  MessageRecord,
+  MessageStore,
+  NewMessage,
+  Role,
+  ScopedKeyValueStore,
+  SetOptions,
+  StorageDriver,
+  UserPatch,
+  UserProfile,
+  UserRecord,
+  UserStore,
+} from './ports/storage';
 export { Bot, type BotOptions, createBot } from './runtime/bot';
 export { BotContext } from './runtime/bot-context';
+export type { BotServices, BotSettings } from './runtime/bot-services';
 export { builtinCommandNames, helpText } from './runtime/builtin-commands';
+export { type ChainStep, type DefaultStepName, insertStep } from './runtime/chain-steps';
 export { adapterPackageName, resolveAdapters } from './runtime/resolve-adapters';
 export { toolResultToReply } from './runtime/tool-reply';
 export {
@@ -229,23 +262,6 @@ export { type SkillPathValidation, validateSkillPath } from './skills/validate-s
 export { type MemoryStorageOptions, memoryStorage } from './storage/drivers/memory';
 export { type SqliteStorageOptions, sqliteStorage } from './storage/drivers/sqlite';
 export { type IdPrefix, newId } from './storage/ids';
-export {
-  type ChatRecord,
-  type ChatStore,
-  type Identity,
-  type KeyValueStore,
-  type MessageRecord,
-  type MessageStore,
-  type NewMessage,
-  type Role,
-  type ScopedKeyValueStore,
-  type SetOptions,
-  type StorageDriver,
-  type UserPatch,
-  type UserProfile,
-  type UserRecord,
-  type UserStore,
-} from './ports/storage';
 export { scopeKeyValueStore } from './storage/scope-key-value-store';
 export { budgetMiddleware, type UsageState, usageState } from './usage/budget-middleware';
 export {

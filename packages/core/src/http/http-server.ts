@@ -30,6 +30,11 @@ export interface BotHttpServerOptions {
   port?: number;
   /** The owner's API token; required on any address but loopback. Generated when missing. */
   token?: string;
+  /**
+   * The token to use when none is configured (the bot keeps one in storage, so the web
+   * sign-in link stays valid across restarts). Default: a new random token.
+   */
+  generatedToken?: string;
   /** Prometheus text for `/metrics`. */
   metrics?: () => string;
   log: Logger;
@@ -52,10 +57,9 @@ export class BotHttpServer {
   /** The Hono app; adapters add their routes to it. */
   readonly app = new Hono();
   readonly host: string;
-  /** The owner's API token: configured, or generated at start-up (then printed once). */
-  readonly token: string;
   /** True when the token was generated rather than configured. */
   readonly tokenGenerated: boolean;
+  private ownerToken: string;
   private readonly requestedPort: number;
   private readonly checks = new Map<string, ReadinessCheck>();
   private readonly sockets = new Map<
@@ -72,8 +76,25 @@ export class BotHttpServer {
     this.requestedPort = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
     const configured = options.token ?? process.env.BOTWIRE_API_TOKEN;
     this.tokenGenerated = !configured;
-    this.token = configured ?? randomBytes(24).toString('base64url');
+    this.ownerToken = configured ?? options.generatedToken ?? newOwnerToken();
     this.mountBuiltins();
+  }
+
+  /** The owner's API token: configured, or generated (and kept in storage by the bot). */
+  get token(): string {
+    return this.ownerToken;
+  }
+
+  /** Replaces a generated owner token (the old one stops working at once). */
+  rotateToken(token: string = newOwnerToken()): string {
+    if (!this.tokenGenerated)
+      throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+        message:
+          'The owner token is configured (BOTWIRE_API_TOKEN or http.token), so it cannot be rotated here.',
+        hint: 'Change the configured token and restart the bot.',
+      });
+    this.ownerToken = token;
+    return token;
   }
 
   /** `http://host:port` once listening. */
@@ -213,6 +234,11 @@ export class BotHttpServer {
       return c.json({ error: { code: 'BOTWIRE_INTERNAL', message: 'Internal error.' } }, 500);
     });
   }
+}
+
+/** A new random owner token. */
+export function newOwnerToken(): string {
+  return randomBytes(24).toString('base64url');
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */

@@ -10,13 +10,7 @@
  */
 import { roles } from '../access/roles';
 import { BotwireError } from '../errors/botwire-error';
-import {
-  type Identity,
-  type NewMessage,
-  type SetOptions,
-  type UserPatch,
-  type UserProfile,
-} from '../ports/storage';
+import type { Identity, NewMessage, SetOptions, UserPatch, UserProfile } from '../ports/storage';
 
 /** A BOTWIRE_INVALID_ARGUMENT error with this message (and the error that caused it). */
 export function invalidArgument(message: string, cause?: unknown): BotwireError {
