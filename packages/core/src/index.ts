@@ -55,12 +55,10 @@ export {
   BotHttpServer,
   type BotHttpServerOptions,
   bearerToken,
-  type ReadinessCheck,
-  type ReadinessResult,
   tokensEqual,
 } from './http/http-server';
 export { isLoopbackHost } from './http/loopback';
-export { openApiDocument, type RouteDocument } from './http/openapi';
+export { openApiDocument } from './http/openapi';
 export { coreStrings } from './i18n/core-strings';
 export {
   guessLocale,
@@ -188,6 +186,13 @@ export type {
   TokenUsage,
 } from './ports/chat-model';
 export type { EmbeddingModel } from './ports/embedding-model';
+export type {
+  HttpRoutes,
+  ReadinessCheck,
+  ReadinessResult,
+  RouteDocument,
+  RouteHandler,
+} from './ports/http-routes';
 export type {
   ChatRecord,
   ChatStore,

@@ -7,20 +7,15 @@ import { type Context, Hono } from 'hono';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { BotwireError } from '../errors/botwire-error';
 import type { Logger } from '../logging/logger';
+import type {
+  HttpRoutes,
+  ReadinessCheck,
+  ReadinessResult,
+  RouteDocument,
+  RouteHandler,
+} from '../ports/http-routes';
 import { isLoopbackHost } from './loopback';
-import { openApiDocument, type RouteDocument } from './openapi';
-
-/** The state of one dependency, as `/ready` reports it. */
-export interface ReadinessResult {
-  ok: boolean;
-  /** What is wrong, when it is not ok. */
-  error?: string;
-  /** Extra facts (a circuit breaker's state, a queue's length). */
-  details?: Record<string, unknown>;
-}
-
-/** A named check `/ready` runs: storage, model, queue, ... */
-export type ReadinessCheck = () => Promise<ReadinessResult> | ReadinessResult;
+import { openApiDocument } from './openapi';
 
 /** Options for {@link BotHttpServer}. */
 export interface BotHttpServerOptions {
@@ -53,7 +48,7 @@ const checkTimeoutMs = 2000;
  * @example
  * host.http().app.post('/telegram/webhook', (c) => c.text('ok'));
  */
-export class BotHttpServer {
+export class BotHttpServer implements HttpRoutes {
   /** The Hono app; adapters add their routes to it. */
   readonly app = new Hono();
   readonly host: string;
@@ -67,6 +62,7 @@ export class BotHttpServer {
     (socket: WebSocket, request: IncomingMessage) => void
   >();
   private readonly documents: RouteDocument[] = [];
+  private readonly mounted: string[] = [];
   private readonly webSocketServer = new WebSocketServer({ noServer: true });
   private server: Server | undefined;
   private boundPort = 0;
@@ -106,6 +102,20 @@ export class BotHttpServer {
   /** Adds a named check to `/ready` (storage, model, queue, an adapter's connection). */
   addReadinessCheck(name: string, check: ReadinessCheck): void {
     this.checks.set(name, check);
+  }
+
+  /** Sends requests for `path` (every method) to a handler of web Requests. */
+  mount(path: string, handler: RouteHandler): void {
+    this.app.all(path, (c) => handler(c.req.raw));
+    this.mounted.push(path);
+  }
+
+  /** True when something is mounted on exactly this path (the web chat page on `/`). */
+  serves(path: string): boolean {
+    return (
+      this.mounted.includes(path) ||
+      this.app.routes.some((route) => route.method === 'GET' && route.path === path)
+    );
   }
 
   /** Describes a route for the OpenAPI document. */

@@ -436,9 +436,7 @@ export class Bot {
   private showBanner(): void {
     const server = this.httpServer;
     const listening = server && server.url !== 'http://127.0.0.1:0' ? server : undefined;
-    const page = listening?.app.routes.some(
-      (route) => route.method === 'GET' && route.path === '/',
-    );
+    const page = listening?.serves('/');
     // Only a messenger whose owner cannot sign in otherwise needs the claim code.
     const claimFrom = this.adapters
       .filter(

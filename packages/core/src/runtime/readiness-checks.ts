@@ -1,5 +1,5 @@
-import type { ReadinessCheck } from '../http/http-server';
 import type { ChatModel } from '../ports/chat-model';
+import type { ReadinessCheck } from '../ports/http-routes';
 import type { StorageDriver } from '../ports/storage';
 
 /** `/ready`'s storage check: a read through the driver. */
