@@ -185,6 +185,7 @@ export type {
   ModelToolCall,
   TokenUsage,
 } from './ports/chat-model';
+export type { CodeSandbox, SandboxLimits, SandboxResult } from './ports/code-sandbox';
 export type { EmbeddingModel } from './ports/embedding-model';
 export type {
   HttpRoutes,
@@ -193,6 +194,7 @@ export type {
   RouteDocument,
   RouteHandler,
 } from './ports/http-routes';
+export type { JobQueue, JobRecord, JobRequest } from './ports/job-queue';
 export type {
   ChatRecord,
   ChatStore,
@@ -210,6 +212,7 @@ export type {
   UserRecord,
   UserStore,
 } from './ports/storage';
+export type { VectorIndex, VectorMatch, VectorRecord } from './ports/vector-index';
 export { Bot, type BotOptions, createBot } from './runtime/bot';
 export { BotContext } from './runtime/bot-context';
 export type { BotServices, BotSettings } from './runtime/bot-services';
