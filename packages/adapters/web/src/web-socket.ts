@@ -73,7 +73,7 @@ export function acceptSocket(runtime: WebChatRuntime, socket: Socket, request: H
         owner: who.owner && !userId,
       },
       reset,
-      history: channel.since(reset ? 0 : since),
+      history: await runtime.history.since(chatId, reset ? 0 : since),
       busy: channel.collector !== undefined,
     });
   };
