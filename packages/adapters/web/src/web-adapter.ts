@@ -5,11 +5,13 @@ import {
   type AdapterCapabilities,
   type AdapterHost,
   BotwireError,
+  type CommandInfo,
   type IncomingMessage,
   type Logger,
   type OutgoingMessage,
   parseCommand,
   type Sender,
+  type ScopedKeyValueStore,
   type SentMessage,
   silentLogger,
   splitText,
@@ -67,6 +69,10 @@ export interface WebChatRuntime {
   readonly epoch: string;
   readonly maxTextLength: number;
   readonly log: Logger;
+  /** The adapter's key-value namespace (preferences such as a chat's chosen language). */
+  readonly kv: ScopedKeyValueStore;
+  /** The bot's commands, for the empty chat's greeting. */
+  commands(): CommandInfo[];
   /** Runs one message through the bot and resolves with the replies it produced. */
   submit(principal: WebPrincipal, input: WebInput): Promise<ChatEvent[]>;
 }
@@ -201,6 +207,11 @@ export function webAdapter(options: WebAdapterOptions = {}): Adapter {
     get log() {
       return host?.log ?? silentLogger;
     },
+    get kv() {
+      if (!host) throw notStarted();
+      return host.kv;
+    },
+    commands: () => host?.commands() ?? [],
     submit,
   };
 

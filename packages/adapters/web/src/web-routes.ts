@@ -1,13 +1,14 @@
 import { type BotHttpServer, bearerToken } from '@botwire/core';
 import { isArtifactId } from './artifact-store';
 import type { ChatEvent } from './chat-channels';
+import { chatLocale, localePattern } from './chat-locale';
 import type { WebChatRuntime } from './web-adapter';
 import { webApiDocuments } from './web-api-documents';
 import { readPageFiles } from './web-page';
+import { welcomeSuggestions } from './welcome';
 
 const maxBodyBytes = 256 * 1024;
 const userIdPattern = /^[\w.@:+-]{1,128}$/;
-const localePattern = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$/;
 
 const problem = (code: string, message: string) => ({ error: { code, message } });
 const signIn = problem(
@@ -132,6 +133,19 @@ export function mountWebRoutes(
       ...(locale ? { locale } : {}),
     });
     return c.json({ replies: replies.map(toReply) });
+  });
+
+  app.get('/api/v1/welcome', async (c) => {
+    const principal = await principalOf(c.req.header('authorization'));
+    if (!principal) return c.json(signIn, 401, { 'www-authenticate': 'Bearer' });
+    const chatId = principal.key;
+    const asked = c.req.query('locale');
+    const locale =
+      (asked && localePattern.test(asked) ? asked : undefined) ??
+      (await chatLocale.get(runtime.kv, chatId)) ??
+      preferredLocale(c.req.header('accept-language')) ??
+      'en';
+    return c.json({ locale, suggestions: welcomeSuggestions(runtime.commands(), locale) });
   });
 
   app.get('/api/v1/artifacts/:id', async (c) => {
