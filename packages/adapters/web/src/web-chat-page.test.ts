@@ -171,7 +171,9 @@ describe.skipIf(!hasChromium)(suite, () => {
     // The empty chat greets, with phrases from the bot described in Russian.
     const greeting = page.locator('.greeting');
     await greeting.locator('.suggestions button').first().waitFor(patience);
-    expect(await greeting.locator('p').first().textContent()).toBe('Здравствуйте, Аня! Я Ada.');
+    await expect
+      .poll(() => greeting.locator('p').first().textContent(), patience)
+      .toBe('Здравствуйте, Аня! Я Ada.');
     expect(await greeting.locator('.suggestions button').allTextContents()).toEqual([
       '/choose',
       '/report',
@@ -182,7 +184,9 @@ describe.skipIf(!hasChromium)(suite, () => {
 
     // A suggestion sends itself; the greeting gives way to the conversation.
     await greeting.locator('.suggestions button', { hasText: '/choose' }).click();
-    await expect.poll(() => botMessages(page).last().textContent(), patience).toBe('Which colour?');
+    await expect
+      .poll(() => botMessages(page).last().locator('.text').textContent(), patience)
+      .toBe('Which colour?');
     expect(await page.locator('.greeting').count()).toBe(0);
 
     // An image the bot sends is shown inline, within the screen, and still downloadable.

@@ -2,6 +2,7 @@ import { type BotHttpServer, bearerToken } from '@botwire/core';
 import { isArtifactId } from './artifact-store';
 import type { ChatEvent } from './chat-channels';
 import { chatLocale, localePattern } from './chat-locale';
+import { chatIdFor } from './web-accounts';
 import type { WebChatRuntime } from './web-adapter';
 import { webApiDocuments } from './web-api-documents';
 import { readPageFiles } from './web-page';
@@ -126,7 +127,12 @@ export function mountWebRoutes(
     if (typeof request === 'string')
       return c.json(problem('BOTWIRE_INVALID_ARGUMENT', request), 400);
     if (request.userId !== undefined && !principal.owner) return c.json(ownerOnly, 403);
-    const locale = request.locale ?? preferredLocale(c.req.header('accept-language'));
+    // The language asked for, else the one the user chose on the page, else the browser's.
+    const chatId = chatIdFor(principal, request.userId) ?? principal.key;
+    const locale =
+      request.locale ??
+      (await chatLocale.get(runtime.kv, chatId)) ??
+      preferredLocale(c.req.header('accept-language'));
     const replies = await runtime.submit(principal, {
       ...(request.button ? { button: { data: request.button } } : { text: request.text ?? '' }),
       ...(request.userId !== undefined ? { userId: request.userId } : {}),
