@@ -387,7 +387,9 @@ function handleFrame(frame) {
       elements.messages
         .querySelector(`[data-client-id="${CSS.escape(frame.clientId)}"]`)
         ?.classList.add('failed');
-    note(state.t(frame.code === 'BOTWIRE_INVALID_ARGUMENT' ? 'error.invalid' : 'error.notProcessed'));
+    note(
+      state.t(frame.code === 'BOTWIRE_INVALID_ARGUMENT' ? 'error.invalid' : 'error.notProcessed'),
+    );
   }
 }
 

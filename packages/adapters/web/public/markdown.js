@@ -180,7 +180,8 @@ export function parseInline(text, options = {}) {
       const url = text.slice(index, index + urlLength);
       const href = safeHref(url);
       // Taken whole either way (as a link or as text), so no part of it is scanned again.
-      if (href) emit({ type: 'link', href, children: [{ type: 'text', text: url }] }, index + urlLength);
+      if (href)
+        emit({ type: 'link', href, children: [{ type: 'text', text: url }] }, index + urlLength);
       else index += urlLength;
       continue;
     }

@@ -8,7 +8,4 @@ export function translator(
   language: string,
 ): (key: string, parameters?: Record<string, string | number>) => string;
 /** Translates the page's fixed labels. */
-export function translatePage(
-  root: ParentNode,
-  t: (key: string) => string,
-): void;
+export function translatePage(root: ParentNode, t: (key: string) => string): void;

@@ -34,7 +34,11 @@ export function translator(tables, language) {
   };
 }
 
-const attributes = { i18nPlaceholder: 'placeholder', i18nAriaLabel: 'aria-label', i18nTitle: 'title' };
+const attributes = {
+  i18nPlaceholder: 'placeholder',
+  i18nAriaLabel: 'aria-label',
+  i18nTitle: 'title',
+};
 
 /**
  * Translates the page's fixed labels: `data-i18n` sets the text, `data-i18n-placeholder`,

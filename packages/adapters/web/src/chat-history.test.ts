@@ -66,9 +66,7 @@ describe('ChatHistory', () => {
       'm6',
       'm7',
     ]);
-    expect((await history.since('api:a:b', 0)).map((event) => event.text)).toEqual([
-      'other chat',
-    ]);
+    expect((await history.since('api:a:b', 0)).map((event) => event.text)).toEqual(['other chat']);
     const stored = await storage.kv.list('adapter:web', { prefix: 'history:' });
     expect(stored).toHaveLength(4);
 

@@ -48,7 +48,8 @@ export class ChatHistory {
     const epoch = await this.kv.get<string>('epoch');
     if (!epoch)
       throw new BotwireError('BOTWIRE_STORAGE_FAILED', {
-        message: 'The web chat could not keep its history epoch: check that the storage is writable.',
+        message:
+          'The web chat could not keep its history epoch: check that the storage is writable.',
       });
     return epoch;
   }

@@ -25,13 +25,28 @@ function* walk(nodes: Array<BlockNode | InlineNode | InlineNode[]>): Generator<o
 }
 
 /** Only the fields the DOM builder reads: a tree with anything else is a bug. */
-const allowedFields = new Set(['type', 'text', 'children', 'items', 'level', 'ordered', 'start', 'language', 'href', 'src', 'alt']);
+const allowedFields = new Set([
+  'type',
+  'text',
+  'children',
+  'items',
+  'level',
+  'ordered',
+  'start',
+  'language',
+  'href',
+  'src',
+  'alt',
+]);
 
 describe('the chat page Markdown parser', () => {
   it('keeps HTML of every kind as text', () => {
-    const hostile = '<img src=x onerror="alert(1)"> <script>alert(2)</script> <a href="javascript:x">y</a>';
+    const hostile =
+      '<img src=x onerror="alert(1)"> <script>alert(2)</script> <a href="javascript:x">y</a>';
     expect(parseMarkdown(hostile)).toEqual(paragraph(text(hostile)));
-    const tree = parseMarkdown(`# <b>title</b>\n- <i>item</i>\n> <svg onload=x>\n\`<code>\`\n\n\`\`\`\n<pre>\n\`\`\``);
+    const tree = parseMarkdown(
+      `# <b>title</b>\n- <i>item</i>\n> <svg onload=x>\n\`<code>\`\n\n\`\`\`\n<pre>\n\`\`\``,
+    );
     for (const node of walk(tree))
       for (const field of Object.keys(node)) expect(allowedFields).toContain(field);
     expect(JSON.stringify(tree)).toContain('<svg onload=x>');
@@ -55,7 +70,10 @@ describe('the chat page Markdown parser', () => {
       '[x](https:alert)',
     ]) {
       const tree = parseMarkdown(hostile);
-      expect([...walk(tree)].some((node) => 'href' in node), hostile).toBe(false);
+      expect(
+        [...walk(tree)].some((node) => 'href' in node),
+        hostile,
+      ).toBe(false);
     }
     expect(safeHref('javascript:alert(1)')).toBeUndefined();
     expect(safeHref(' https://example.org')).toBeUndefined();

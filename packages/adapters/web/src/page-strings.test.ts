@@ -19,7 +19,10 @@ function localeFolder(files: Record<string, unknown>): URL {
   const folder = mkdtempSync(join(tmpdir(), 'botwire-web-locales-'));
   folders.push(folder);
   for (const [name, content] of Object.entries(files))
-    writeFileSync(join(folder, name), typeof content === 'string' ? content : JSON.stringify(content));
+    writeFileSync(
+      join(folder, name),
+      typeof content === 'string' ? content : JSON.stringify(content),
+    );
   return pathToFileURL(`${folder}/`);
 }
 
@@ -52,7 +55,11 @@ describe('the chat page strings', () => {
   it('take a third language as a data file, and refuse a malformed one', () => {
     const english = { 'composer.send': 'Send', 'greeting.hello': 'Hello, {name}!' };
     const tables = loadPageStrings(
-      localeFolder({ 'en.json': english, 'de.json': { 'composer.send': 'Senden' }, 'notes.txt': 'x' }),
+      localeFolder({
+        'en.json': english,
+        'de.json': { 'composer.send': 'Senden' },
+        'notes.txt': 'x',
+      }),
     );
     expect(Object.keys(tables).sort()).toEqual(['de', 'en']);
     const german = translator(tables, pickLanguage(tables, ['de-AT']));
@@ -63,7 +70,9 @@ describe('the chat page strings', () => {
     expect(() =>
       loadPageStrings(localeFolder({ 'en.json': english, 'de.json': { 'composer.sned': 'x' } })),
     ).toThrow(/de.json has keys en.json lacks: composer.sned/);
-    expect(() => loadPageStrings(localeFolder({ 'en.json': { a: 1 } }))).toThrow(/object of strings/);
+    expect(() => loadPageStrings(localeFolder({ 'en.json': { a: 1 } }))).toThrow(
+      /object of strings/,
+    );
     expect(() => loadPageStrings(localeFolder({ 'ru.json': {} }))).toThrow(/en.json is missing/);
   });
 });

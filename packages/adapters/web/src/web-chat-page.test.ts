@@ -193,7 +193,11 @@ describe.skipIf(!hasChromium)(suite, () => {
     await send(page, '/picture');
     const picture = botMessages(page).last().locator('figure.image img');
     await expect
-      .poll(() => picture.evaluate((image: HTMLImageElement) => image.naturalWidth), patience)
+      .poll(
+        () =>
+          picture.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth),
+        patience,
+      )
       .toBe(320);
     const box = await picture.boundingBox();
     expect(box?.width).toBeGreaterThan(100);
@@ -211,7 +215,11 @@ describe.skipIf(!hasChromium)(suite, () => {
     );
     const chart = botMessages(page).last().locator('.text figure.image img');
     await expect
-      .poll(() => chart.evaluate((image: HTMLImageElement) => image.naturalWidth), patience)
+      .poll(
+        () =>
+          chart.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth),
+        patience,
+      )
       .toBe(320);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await page.screenshot({ path: join(tmpdir(), 'botwire-web-chat-375-ru.png') });

@@ -211,7 +211,7 @@ export const demoMiddleware: Middleware<BotContext> = async (context, next) => {
       text: [
         '**Bold** and `code` <img src=x onerror="document.title=\'owned\'"> [docs](https://example.org/docs)',
         '',
-        '- [click](javascript:document.title=\'owned\') <script>document.title=\'owned\'</script>',
+        "- [click](javascript:document.title='owned') <script>document.title='owned'</script>",
         '- ![x](data:image/svg+xml,<svg onload="document.title=\'owned\'">)',
       ].join('\n'),
       format: 'markdown',
