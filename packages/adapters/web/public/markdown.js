@@ -43,8 +43,18 @@ export function artifactImagePath(destination) {
   return artifactPath.test(text) ? `/${text.replace(/^\//, '')}` : undefined;
 }
 
-const isSpace = (character) => character === undefined || /\s/.test(character);
-const isWordCharacter = (character) => character !== undefined && /[\p{L}\p{N}]/u.test(character);
+const isSpace = (character) =>
+  character === undefined ||
+  character === ' ' ||
+  character === '\n' ||
+  character === '\t' ||
+  (character > '~' && /\s/.test(character));
+const isWordCharacter = (character) =>
+  character !== undefined &&
+  ((character >= 'a' && character <= 'z') ||
+    (character >= 'A' && character <= 'Z') ||
+    (character >= '0' && character <= '9') ||
+    (character > '~' && /[\p{L}\p{N}]/u.test(character)));
 
 /**
  * Pairs up the text's backticks (each one with the next) and its square brackets (each `]`
