@@ -105,9 +105,10 @@ function scrollDown() {
 }
 
 function formatSize(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const number = new Intl.NumberFormat(state.language, { maximumFractionDigits: 1 });
+  if (bytes < 1024) return state.t('size.bytes', { size: number.format(bytes) });
+  if (bytes < 1024 * 1024) return state.t('size.kilobytes', { size: number.format(bytes / 1024) });
+  return state.t('size.megabytes', { size: number.format(bytes / 1024 / 1024) });
 }
 
 function note(text, extra) {

@@ -241,6 +241,15 @@ describe.skipIf(!hasChromium)(suite, () => {
     await again.waitForSelector('#status.online');
     expect((await again.textContent('#send'))?.trim()).toBe('Send');
     expect(await again.getAttribute('html', 'lang')).toBe('en');
+
+    // The owner's bar in Russian (the longest labels) still fits a phone.
+    const owner = await phone('ru-RU');
+    await owner.goto(`${base}/#token=${ownerToken}`);
+    await owner.waitForSelector('#status.online');
+    expect(await owner.textContent('#invite')).toBe('Пригласить');
+    expect(await owner.locator('.files .size').first().textContent()).toBe('21 Б');
+    expect(await owner.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await owner.screenshot({ path: join(tmpdir(), 'botwire-web-chat-375-owner-ru.png') });
   }, 90_000);
 
   it('signs in from a link, reconnects by itself, and shows proactive messages', async () => {
