@@ -365,7 +365,7 @@ function handleFrame(frame) {
     const chosen = localStorage.getItem(languageKey);
     if (frame.user?.locale) {
       localStorage.setItem(languageKey, frame.user.locale);
-      applyLanguage(pickLanguage(strings, [frame.user.locale]));
+      applyLanguage(pickLanguage(strings, [frame.user.locale, state.language]));
     } else if (chosen) {
       state.socket?.send(JSON.stringify({ type: 'locale', locale: chosen }));
     }
