@@ -1,4 +1,5 @@
 import { type Adapter, type Bot, createBot, loadConfig, Redactor } from '@botwire/core';
+import { GracefulShutdown, type GracefulShutdownOptions } from './graceful-shutdown';
 
 /**
  * Loads the config and creates a bot from it, optionally with other adapters.
@@ -22,23 +23,24 @@ export async function botFromConfig(
 
 /**
  * Starts a bot and keeps it running until its adapters end their input or the process is
- * asked to stop (Ctrl+C, SIGTERM); then stops it cleanly so nothing in flight is lost.
+ * asked to stop (Ctrl+C, SIGTERM); then stops it cleanly so nothing in flight is lost. A stop
+ * that takes longer than `deadlineMs` (5 s) ends the process anyway, naming what did not stop.
  */
-export async function runUntilFinished(bot: Bot): Promise<void> {
-  const stop = (signal: string) => {
-    bot.log.info('stopping', { signal });
-    void bot.stop();
-  };
-  const onInterrupt = () => stop('SIGINT');
-  const onTerminate = () => stop('SIGTERM');
-  process.once('SIGINT', onInterrupt);
-  process.once('SIGTERM', onTerminate);
+export async function runUntilFinished(
+  bot: Bot,
+  options: GracefulShutdownOptions = {},
+): Promise<void> {
+  const shutdown = new GracefulShutdown(bot, options);
+  void shutdown.requested.then((signal) => bot.log.info('stopping', { signal }));
   try {
-    await bot.start();
-    await bot.finished;
+    try {
+      await bot.start();
+    } finally {
+      shutdown.started();
+    }
+    await Promise.race([bot.finished, shutdown.requested]);
   } finally {
-    process.off('SIGINT', onInterrupt);
-    process.off('SIGTERM', onTerminate);
-    await bot.stop();
+    await shutdown.stop();
+    shutdown.dispose();
   }
 }
