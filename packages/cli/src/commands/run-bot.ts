@@ -1,5 +1,18 @@
 import { type Adapter, type Bot, createBot, loadConfig, Redactor } from '@botwire/core';
+import { printError } from '../output';
 import { GracefulShutdown, type GracefulShutdownOptions } from './graceful-shutdown';
+import { hasConsoleAdapter, terminalChatLogging } from './terminal-logging';
+
+/** Options for {@link botFromConfig}. */
+export interface BotFromConfigOptions {
+  /** Adapters that replace the config's (the `chat` command's console). */
+  adapters?: Adapter[];
+  /**
+   * The bot will run (`start`, `chat`): when a console chat is then on an interactive terminal,
+   * logs go to `<dataDir>/logs/botwire.log` and only warnings and errors show above the prompt.
+   */
+  running?: boolean;
+}
 
 /**
  * Loads the config and creates a bot from it, optionally with other adapters.
@@ -7,17 +20,35 @@ import { GracefulShutdown, type GracefulShutdownOptions } from './graceful-shutd
  */
 export async function botFromConfig(
   configPath: string | undefined,
-  adapters?: Adapter[],
+  options: BotFromConfigOptions = {},
 ): Promise<Bot> {
   const loaded = await loadConfig(configPath);
   const redactor = new Redactor();
   redactor.add(...loaded.envNames.map((name) => process.env[name]));
+  const { adapters } = options;
+  const chatInTerminal =
+    options.running === true &&
+    Boolean(process.stdin.isTTY) &&
+    (adapters
+      ? adapters.some((adapter) => adapter.name === 'console')
+      : hasConsoleAdapter(loaded.config.adapters));
+  let log: ReturnType<typeof terminalChatLogging> | undefined;
+  if (chatInTerminal) {
+    log = terminalChatLogging({
+      dataDir: loaded.dataDir,
+      redactor,
+      ...(loaded.config.log?.level ? { level: loaded.config.log.level } : {}),
+      ...(loaded.config.log?.format ? { format: loaded.config.log.format } : {}),
+    });
+    printError(`Logs go to ${log.file}; warnings and errors show here too.`);
+  }
   return createBot({
     config: loaded.config,
     rootDir: loaded.rootDir,
     dataDir: loaded.dataDir,
     redactor,
     ...(adapters ? { adapters } : {}),
+    ...(log ? { log: log.log } : {}),
   });
 }
 
