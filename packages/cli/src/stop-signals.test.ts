@@ -199,8 +199,9 @@ describe('botwire start stops within 5 s of SIGTERM or SIGINT', { timeout: 60_00
     const exit = await stopAndTime(running);
     socket.destroy();
     expect(exit.ms).toBeLessThan(promisedMs);
-    // Either the server gave up on the silent client in time, or the deadline named what hung.
-    if (exit.code !== 0) expect(running.stderr()).toMatch(/Did not stop within .+ Still waiting/);
+    // The HTTP server cuts the silent client after a second: a clean stop, not the deadline.
+    expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+    expect(running.stderr()).not.toContain('Did not stop');
   });
 
   it('in the middle of a long tool call', async () => {

@@ -10,6 +10,9 @@ import type { Logger } from '../logging/logger';
 import { isLoopbackHost } from './loopback';
 import { openApiDocument, type RouteDocument } from './openapi';
 
+
+/** How long a WebSocket client has to answer the close when the server stops. */
+const webSocketCloseGraceMs = 1000;
 /** The state of one dependency, as `/ready` reports it. */
 export interface ReadinessResult {
   ok: boolean;
@@ -167,16 +170,25 @@ export class BotHttpServer {
     this.options.log.info('http-listening', { url: this.url });
   }
 
-  /** Stops accepting connections, closes WebSockets, and waits for requests in flight. */
+  /**
+   * Stops accepting connections, closes WebSockets, and waits for requests in flight. A
+   * WebSocket whose client does not answer the close within a second is cut, so that a silent
+   * client cannot hold the stop (`ws` would wait 30 s).
+   */
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
     for (const client of this.webSocketServer.clients) client.close(1001, 'server stopping');
+    const cut = setTimeout(() => {
+      for (const client of this.webSocketServer.clients) client.terminate();
+    }, webSocketCloseGraceMs);
+    cut.unref();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections?.();
     });
+    clearTimeout(cut);
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
