@@ -144,7 +144,7 @@ async function stopAndTime(running: Running, signal: NodeJS.Signals = 'SIGTERM')
   running.child.kill(signal);
   const exit = await Promise.race([
     running.exited,
-    new Promise<undefined>((resolve) => setTimeout(resolve, 15_000)),
+    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 15_000)),
   ]);
   if (!exit) {
     running.child.kill('SIGKILL');
@@ -166,6 +166,16 @@ describe('botwire start stops within 5 s of SIGTERM or SIGINT', { timeout: 60_00
       else expect(exit.signal).toBe('SIGTERM');
     });
   }
+
+  it('as soon as the bot begins to start its adapters: stopped once it has started', async () => {
+    const directory = await botDirectory('starting', await freePort());
+    const running = startBot(directory);
+    await waitFor(() => running.stderr().includes('"bot-starting"'), 'the start of the adapters');
+    const exit = await stopAndTime(running);
+    expect(exit.ms).toBeLessThan(promisedMs);
+    expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+    expect(running.stderr()).toContain('Stopping (SIGTERM)');
+  });
 
   it('while Telegram is unreachable and the web chat serves: a clean stop', async () => {
     const port = await freePort();

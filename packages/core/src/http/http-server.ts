@@ -10,7 +10,6 @@ import type { Logger } from '../logging/logger';
 import { isLoopbackHost } from './loopback';
 import { openApiDocument, type RouteDocument } from './openapi';
 
-
 /** How long a WebSocket client has to answer the close when the server stops. */
 const webSocketCloseGraceMs = 1000;
 /** The state of one dependency, as `/ready` reports it. */
