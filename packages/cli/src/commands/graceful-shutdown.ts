@@ -1,3 +1,5 @@
+import { writeAbovePrompt } from '@botwire/adapter-console';
+
 /** What {@link GracefulShutdown} needs of a bot: a way to stop it and to say what it waits for. */
 export interface StoppableBot {
   stop(): Promise<void>;
@@ -17,7 +19,7 @@ export interface GracefulShutdownOptions {
   deadlineMs?: number;
   /** Ends the process. Default: `process.exit`. */
   exit?: (code: number) => void;
-  /** Writes one line for the person at the terminal. Default: standard error. */
+  /** Writes one line for the person at the terminal. Default: standard error, above a console chat's prompt. */
   write?: (line: string) => void;
   /** Default: `process`. */
   signals?: SignalSource;
@@ -59,7 +61,7 @@ export class GracefulShutdown {
   ) {
     this.deadlineMs = options.deadlineMs ?? 4500;
     this.exit = options.exit ?? ((code) => process.exit(code));
-    this.write = options.write ?? ((line) => process.stderr.write(`${line}\n`));
+    this.write = options.write ?? ((line) => writeAbovePrompt(line));
     this.signals = options.signals ?? process;
     this.activeResources = options.activeResources ?? (() => process.getActiveResourcesInfo());
     this.requested = new Promise((resolve) => {
