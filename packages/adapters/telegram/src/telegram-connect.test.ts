@@ -204,6 +204,72 @@ describe('telegram adapter when the Bot API is unreachable at start', () => {
     expect(Number(started!.attempts)).toBeGreaterThan(4);
   });
 
+  it('in webhook mode, answers 503 and reports not ready until Telegram takes the webhook', {
+    timeout: 30_000,
+  }, async () => {
+    const port = await freePort();
+    const httpPort = await freePort();
+    const secret = 'webhook-secret_0123456789';
+    const url = `http://127.0.0.1:${httpPort}/telegram/webhook`;
+    const { log, lines } = recordingLogger();
+    bot = createBot({
+      config: {
+        storage: 'memory',
+        access: 'open',
+        locale: 'en',
+        http: { host: '127.0.0.1', port: httpPort, token: 'owner-token-for-tests' },
+      },
+      adapters: [
+        telegramAdapter({
+          token: testToken,
+          apiRoot: `http://127.0.0.1:${port}`,
+          mode: 'webhook',
+          webhookUrl: url,
+          webhookSecret: secret,
+          throttle: { privatePerSecond: 100, burst: 20 },
+          connectRetry: { initialDelayMs: 100, maxDelayMs: 200 },
+          env: {},
+        }),
+      ],
+      log,
+    });
+    bot.use(async (context) => {
+      await context.reply(`got ${context.text}`);
+    });
+    await bot.start();
+    const post = (text: string, updateId: number) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-telegram-bot-api-secret-token': secret,
+        },
+        body: JSON.stringify({
+          update_id: updateId,
+          message: {
+            message_id: updateId,
+            date: Math.floor(Date.now() / 1000),
+            chat: { id: 1001, type: 'private', first_name: 'Ann' },
+            from: { id: 1001, is_bot: false, first_name: 'Ann' },
+            text,
+          },
+        }),
+      });
+    expect((await post('too early', 1)).status).toBe(503);
+    const ready = await fetch(`http://127.0.0.1:${httpPort}/ready`);
+    expect(ready.status).toBe(503);
+    expect(JSON.stringify(await ready.json())).toContain('the Telegram adapter is connecting');
+
+    emulator = await startEmulator({ port });
+    await waitUntil(
+      () => lines.some((line) => line.message === 'telegram-started'),
+      'the webhook to be set',
+    );
+    expect((await fetch(`http://127.0.0.1:${httpPort}/ready`)).status).toBe(200);
+    expect((await post('now', 2)).status).toBe(200);
+    expect(await emulator.waitForTexts(1)).toEqual(['got now']);
+  });
+
   it('stops at once while it waits between attempts', async () => {
     const port = await freePort();
     const { log, lines } = recordingLogger();
