@@ -8,7 +8,7 @@ import { webAdapter } from '@botwire/adapter-web';
 import { type Adapter, type Bot, createBot, type InlineSkill, silentLogger } from '@botwire/core';
 import { type ScriptedChatModel, scriptedChatModel } from '@botwire/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { normalizeSpace, poppler } from './testing/poppler';
+import { normalizeSpace, poppler, popplerTools } from './testing/poppler';
 
 // Acceptance: a 3-step chain search → fetch → the real pdf_create, planned in one model call and
 // answered in a second, whose PDF reaches the user through the console and the web adapters.
@@ -124,7 +124,7 @@ function expectReport(data: Uint8Array, calls: string[], model: ScriptedChatMode
 }
 
 describe('search → fetch → pdf_create, delivered to the user', () => {
-  it('through the console adapter: the file it saves is the PDF', async () => {
+  it.skipIf(!popplerTools.available)('through the console adapter: the file it saves is the PDF', async () => {
     const input = new PassThrough();
     const chunks: string[] = [];
     const output = new Writable({
@@ -158,7 +158,7 @@ describe('search → fetch → pdf_create, delivered to the user', () => {
     expectReport(data, calls, model);
   });
 
-  it('through the web adapter: POST /api/v1/chat links the PDF, the owner downloads it', async () => {
+  it.skipIf(!popplerTools.available)('through the web adapter: POST /api/v1/chat links the PDF, the owner downloads it', async () => {
     const token = 'owner-token-for-the-pdf-chain-0123';
     const artifactDir = mkdtempSync(join(tmpdir(), 'botwire-pdf-web-'));
     folders.push(artifactDir);
