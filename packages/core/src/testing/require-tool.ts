@@ -81,12 +81,12 @@ export function requireTool(
   const reason = `${name} is missing (${where}); install it with: ${install}`;
   const ci = (env.CI ?? '').trim().toLowerCase();
   if (ci !== '' && ci !== '0' && ci !== 'false') {
-    throw new Error(`${reason}. CI is set, so the tests that need ${name} fail instead of skipping.`);
+    throw new Error(`${reason}. CI is set, so the tests that need it fail instead of skipping.`);
   }
   const warn = options.warn ?? ((message: string) => console.warn(message));
   if (options.warn || !warned.has(name)) {
     warned.add(name);
-    warn(`skipping the tests that need ${reason}`);
+    warn(`skipping the tests that need ${name}: ${reason}`);
   }
   return { name, available: false, reason };
 }
