@@ -28,7 +28,8 @@ function workspacePackages() {
     }
     if (depth >= 2) return;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && entry.name !== 'node_modules') visit(join(dir, entry.name), depth + 1);
+      if (entry.isDirectory() && entry.name !== 'node_modules')
+        visit(join(dir, entry.name), depth + 1);
     }
   };
   visit(join(root, 'packages'), 0);
@@ -133,7 +134,9 @@ await new Promise((finish) => {
     if (waiting.size === 0 && running.size === 0) return finish();
     const ready = [...waiting].filter(
       (entry) =>
-        !localDependencies(entry).some((dependency) => waiting.has(dependency) || running.has(dependency)),
+        !localDependencies(entry).some(
+          (dependency) => waiting.has(dependency) || running.has(dependency),
+        ),
     );
     // A dependency cycle would leave nothing ready: build in listed order then.
     if (ready.length === 0 && running.size === 0) ready.push(...waiting);

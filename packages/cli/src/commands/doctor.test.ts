@@ -70,7 +70,16 @@ describe('botwire doctor (the command)', () => {
     expect(report.ok).toBe(true);
     expect(code).toBe(0);
     expect(report.checks.map((check) => check.name)).toEqual(
-      expect.arrayContaining(['node', 'pnpm', 'config', 'data-dir', 'port', 'chromium', 'pdftotext', 'model']),
+      expect.arrayContaining([
+        'node',
+        'pnpm',
+        'config',
+        'data-dir',
+        'port',
+        'chromium',
+        'pdftotext',
+        'model',
+      ]),
     );
     expect(report.checks.every((check) => check.status !== 'fail')).toBe(true);
   });

@@ -10,7 +10,9 @@ export function formatReport(report: DoctorReport): string {
   const width = Math.max(...report.checks.map((check) => check.name.length));
   const lines = report.checks.flatMap((check: CheckResult) => [
     `  ${label[check.status]}  ${check.name.padEnd(width)}  ${check.message}`,
-    ...(check.fix && check.status !== 'ok' ? [`        ${' '.repeat(width)}  fix: ${check.fix}`] : []),
+    ...(check.fix && check.status !== 'ok'
+      ? [`        ${' '.repeat(width)}  fix: ${check.fix}`]
+      : []),
   ]);
   const failed = report.checks.filter((check) => check.status === 'fail').length;
   const warned = report.checks.filter((check) => check.status === 'warn').length;

@@ -64,7 +64,11 @@ export async function checkTelegram(
       fix: 'check the network and DNS, or set TELEGRAM_API_ROOT to a reachable Bot API server',
     };
   }
-  const body = outcome.body as { ok?: boolean; result?: { username?: string }; description?: string };
+  const body = outcome.body as {
+    ok?: boolean;
+    result?: { username?: string };
+    description?: string;
+  };
   if (outcome.status === 200 && body.ok) {
     return {
       name: 'telegram',

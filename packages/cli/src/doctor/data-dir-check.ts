@@ -35,7 +35,12 @@ export function checkDataDir(dataDir: string): CheckResult {
     }
     const problem = tryWrite(dataDir);
     return problem
-      ? { name: 'data-dir', status: 'fail', message: `${shown(dataDir)} is not writable (${problem})`, fix }
+      ? {
+          name: 'data-dir',
+          status: 'fail',
+          message: `${shown(dataDir)} is not writable (${problem})`,
+          fix,
+        }
       : { name: 'data-dir', status: 'ok', message: `${shown(dataDir)} is writable` };
   }
   let parent = dirname(dataDir);

@@ -41,7 +41,8 @@ export async function probeHttp(url: string, options: ProbeOptions): Promise<Pro
   } catch (error) {
     if (signal.aborted) return { kind: 'timeout' };
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+    const reason =
+      cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
     return { kind: 'unreachable', reason: hideSecrets(reason, options.secrets) };
   }
 }

@@ -207,7 +207,10 @@ describe('botwire doctor: the model endpoint', () => {
       });
       const wrongKey = await doctor(botFolder({}), { ...env, OPENAI_API_KEY: 'sk-wrong' });
       const model = named(wrongKey.checks, 'model');
-      expect(model).toMatchObject({ status: 'fail', fix: expect.stringContaining('OPENAI_API_KEY') });
+      expect(model).toMatchObject({
+        status: 'fail',
+        fix: expect.stringContaining('OPENAI_API_KEY'),
+      });
       expect(model.message).toMatch(/HTTP 401/);
       expect(JSON.stringify(wrongKey)).not.toContain('sk-wrong');
     } finally {

@@ -129,7 +129,11 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const configModel = typeof config?.model === 'object' ? config.model.use : config?.model;
   const portCheck: Promise<CheckResult> =
     config?.http === false
-      ? Promise.resolve({ name: 'port', status: 'ok', message: 'the HTTP server is off (http: false)' })
+      ? Promise.resolve({
+          name: 'port',
+          status: 'ok',
+          message: 'the HTTP server is off (http: false)',
+        })
       : checkPort(httpTarget(config, env));
   const checks = await Promise.all([
     checkNode(options.nodeVersion ?? process.versions.node),
