@@ -7,13 +7,19 @@
 // tsup.config.ts, skill.json, ...) and the build config every package shares. Their SHA-256 is kept
 // in dist/.build-inputs after a build that succeeded; a package is stale when the hash differs,
 // or a file its package.json promises (main, types, bin, exports) is missing.
+// `--root <dir>` works on another workspace (the script's test uses it).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { delimiter, join, relative } from 'node:path';
+import { delimiter, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const rootOption = process.argv.indexOf('--root');
+const root =
+  rootOption > 0
+    ? resolve(process.argv[rootOption + 1])
+    : fileURLToPath(new URL('..', import.meta.url));
 const force = process.argv.includes('--force');
 const sharedInputs = ['tsup.package.ts', 'tsconfig.base.json'].map((name) => join(root, name));
 const stampName = '.build-inputs';
