@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { CheckResult } from '../doctor/doctor-check';
-import type { DoctorReport } from '../doctor/run-doctor';
+import { type DoctorReport, runDoctor } from '../doctor/run-doctor';
 import { print } from '../output';
 
 const label = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;
@@ -47,7 +47,6 @@ export function doctorCommand(): Command {
     .option('--json', 'print the results as JSON, for scripts')
     .option('--timeout <ms>', 'time limit of each network check', positive, 5000)
     .action(async (options: { config?: string; json?: boolean; timeout: number }) => {
-      const { runDoctor } = await import('../doctor/run-doctor');
       const report = await runDoctor({
         ...(options.config ? { configPath: options.config } : {}),
         timeoutMs: options.timeout,
