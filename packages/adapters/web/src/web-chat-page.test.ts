@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Adapter, type Bot, createBot, silentLogger } from '@botwire/core';
+import { requireTool } from '@botwire/core/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { webAdapter } from './web-adapter';
@@ -11,7 +12,9 @@ import { demoMiddleware, demoSkill, post, reportBytes } from './web-test-kit';
 // Debian's Chromium (apt-get install -y chromium); .ci/run installs it. Without it this suite
 // is skipped, and says why in its name.
 const executablePath = process.env.BOTWIRE_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(executablePath);
+const hasChromium = requireTool('chromium', 'apt-get install -y chromium', {
+  path: executablePath,
+}).available;
 const suite = hasChromium
   ? 'the web chat page in Chromium'
   : `the web chat page in Chromium (SKIPPED: no browser at ${executablePath}; install it with apt-get install -y chromium)`;
