@@ -1,3 +1,4 @@
+import { writeAbovePrompt } from '@botwire/adapter-console';
 import { type Adapter, type Bot, createBot, loadConfig, Redactor } from '@botwire/core';
 import { printError } from '../output';
 import { GracefulShutdown, type GracefulShutdownOptions } from './graceful-shutdown';
@@ -49,6 +50,10 @@ export async function botFromConfig(
     redactor,
     ...(adapters ? { adapters } : {}),
     ...(log ? { log: log.log } : {}),
+    // In a terminal chat the start-up banner goes above the prompt, which is then drawn again.
+    ...(chatInTerminal
+      ? { terminal: { write: (text: string) => writeAbovePrompt(text.trimEnd()) } }
+      : {}),
   });
 }
 
