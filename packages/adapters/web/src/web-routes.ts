@@ -1,4 +1,5 @@
-import { type BotHttpServer, bearerToken } from '@botwire/core';
+import { bearerToken, type HttpRoutes } from '@botwire/core';
+import { Hono } from 'hono';
 import { isArtifactId } from './artifact-store';
 import type { ChatEvent } from './chat-channels';
 import { chatLocale, localePattern } from './chat-locale';
@@ -97,11 +98,12 @@ function attachmentHeader(name: string): string {
  * its files under `/web-chat/`, and describes the API for `/openapi.json`.
  */
 export function mountWebRoutes(
-  server: BotHttpServer,
+  server: HttpRoutes,
   runtime: WebChatRuntime,
   options: { page: boolean },
 ): void {
-  const { app } = server;
+  // The web chat's own app; the bot's server hands it the requests of the paths it mounts.
+  const app = new Hono();
   const principalOf = (authorization: string | undefined) =>
     runtime.accounts.authenticate(bearerToken(authorization));
 
@@ -232,5 +234,10 @@ export function mountWebRoutes(
     });
   }
 
+  server.mount('/api/v1/*', (request) => app.fetch(request));
+  if (options.page) {
+    server.mount('/', (request) => app.fetch(request));
+    server.mount('/web-chat/*', (request) => app.fetch(request));
+  }
   for (const route of webApiDocuments(options.page)) server.describe(route);
 }
