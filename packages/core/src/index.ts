@@ -55,6 +55,8 @@ export {
   guessLocale,
   interpolate,
   type Locale,
+  type LocalizedText,
+  localizedText,
   normalizeLocale,
   type StringTable,
   translate,
@@ -186,6 +188,8 @@ export {
   type SkillStrings,
   type ToolContext,
   type ToolHandler,
+  type ToolHandlers,
+  type ToolInputs,
   type ToolReply,
 } from './skills/define-skill';
 export {

@@ -39,6 +39,7 @@ import {
   builtinCommandNames,
   builtinCommands,
   fallbackReply,
+  skillCommandInfo,
 } from './builtin-commands';
 import { ChatQueue } from './chat-queue';
 import { modelReadiness, storageReadiness } from './readiness-checks';
@@ -373,13 +374,9 @@ export class Bot {
 
   /** Every command of the bot (built-in and from skills), for command menus. */
   commands(): CommandInfo[] {
-    const fromSkills = (this.registry?.listCommands() ?? []).map(({ command }) => {
-      const description =
-        typeof command.description === 'string'
-          ? { en: command.description, ru: command.description }
-          : { en: command.description.en, ru: command.description.ru ?? command.description.en };
-      return { name: command.name, description };
-    });
+    const fromSkills = (this.registry?.listCommands() ?? []).map(({ command }) =>
+      skillCommandInfo(command),
+    );
     return [...builtinCommandInfo(), ...fromSkills];
   }
 

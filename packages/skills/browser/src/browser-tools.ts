@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { type BrowserPool, sharedBrowserPool } from './browser-pool';
 import type { BlockedRequest, GuardState, RequestEvent } from './guard-context';
 import { normalizeUrl, type OpenPageOptions, withGuardedPage } from './open-page';
+import type { SkillInputs } from './skill-types';
 
 /** The skill's options (`config` in botwire.config), with the defaults of its config_schema. */
 export interface BrowserSkillConfig {
@@ -124,7 +125,7 @@ function tidyText(text: string): string {
  * // A bot of its own pool (tests, or a process with its own idle time):
  * const skill = createBrowserSkill({ pool: new BrowserPool({ idleMs: 10_000 }) });
  */
-export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefinition {
+export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefinition<SkillInputs> {
   const pool = options.pool ?? sharedBrowserPool;
 
   const open = <T>(
@@ -156,7 +157,7 @@ export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefi
   return {
     strings,
     tools: {
-      browser_extract: async ({ url }: { url: string }, context): Promise<ToolReply> => {
+      browser_extract: async ({ url }, context): Promise<ToolReply> => {
         const { maxChars } = settings(context);
         const { value, state } = await open(url, context, async (page) => ({
           url: page.url(),
@@ -179,10 +180,7 @@ export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefi
         };
       },
 
-      browser_screenshot: async (
-        { url, fullPage = false }: { url: string; fullPage?: boolean },
-        context,
-      ): Promise<ToolReply> => {
+      browser_screenshot: async ({ url, fullPage }, context): Promise<ToolReply> => {
         const config = settings(context);
         const { value, state } = await open(url, context, async (page) => ({
           url: page.url(),
@@ -206,14 +204,7 @@ export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefi
         };
       },
 
-      browser_pdf: async (
-        {
-          url,
-          landscape = false,
-          format = 'A4',
-        }: { url: string; landscape?: boolean; format?: 'A4' | 'Letter' },
-        context,
-      ): Promise<ToolReply> => {
+      browser_pdf: async ({ url, landscape, format }, context): Promise<ToolReply> => {
         const config = settings(context);
         const { value, state } = await open(url, context, async (page) => ({
           url: page.url(),
