@@ -8,9 +8,38 @@ const describe = (text: string, fallback: string) => (text.trim() || fallback).s
 
 /** The locales Discord accepts in `description_localizations`. */
 const discordLocales = [
-  'id', 'da', 'de', 'en-GB', 'en-US', 'es-ES', 'es-419', 'fr', 'hr', 'it', 'lt', 'hu', 'nl',
-  'no', 'pl', 'pt-BR', 'ro', 'fi', 'sv-SE', 'vi', 'tr', 'cs', 'el', 'bg', 'ru', 'uk', 'hi',
-  'th', 'zh-CN', 'ja', 'zh-TW', 'ko',
+  'id',
+  'da',
+  'de',
+  'en-GB',
+  'en-US',
+  'es-ES',
+  'es-419',
+  'fr',
+  'hr',
+  'it',
+  'lt',
+  'hu',
+  'nl',
+  'no',
+  'pl',
+  'pt-BR',
+  'ro',
+  'fi',
+  'sv-SE',
+  'vi',
+  'tr',
+  'cs',
+  'el',
+  'bg',
+  'ru',
+  'uk',
+  'hi',
+  'th',
+  'zh-CN',
+  'ja',
+  'zh-TW',
+  'ko',
 ];
 /** Languages Discord knows only with a region: the region it gets. */
 const discordRegions: Record<string, string> = {
@@ -23,7 +52,9 @@ const discordRegions: Record<string, string> = {
 
 /** A description's language tag as Discord's locale (`de` → `de`, `pt` → `pt-BR`), or undefined when Discord has none or it is English (the default). */
 export function discordLocale(tag: string): string | undefined {
-  const exact = discordLocales.find((each) => each.toLowerCase() === tag.toLowerCase().replace('_', '-'));
+  const exact = discordLocales.find(
+    (each) => each.toLowerCase() === tag.toLowerCase().replace('_', '-'),
+  );
   if (exact) return exact.startsWith('en') ? undefined : exact;
   const language = normalizeLocale(tag, '');
   if (language === 'en') return undefined;

@@ -62,13 +62,17 @@ export class SchemaPrinter {
     const match = /^#\/(\$defs|definitions)\/(.+)$/.exec(reference);
     if (!match) return undefined;
     const group = this.root[match[1]!];
-    return isRecord(group) ? group[decodeURIComponent(match[2]!).replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+    return isRecord(group)
+      ? group[decodeURIComponent(match[2]!).replace(/~1/g, '/').replace(/~0/g, '~')]
+      : undefined;
   }
 
   private printRecord(schema: Record<string, unknown>, indent: string, prefix: number): string {
-    if (typeof schema.$ref === 'string') return this.print(this.resolve(schema.$ref), indent, prefix);
+    if (typeof schema.$ref === 'string')
+      return this.print(this.resolve(schema.$ref), indent, prefix);
     if ('const' in schema) return literal(schema.const);
-    if (Array.isArray(schema.enum)) return this.union(unique(schema.enum.map(literal)), indent, prefix);
+    if (Array.isArray(schema.enum))
+      return this.union(unique(schema.enum.map(literal)), indent, prefix);
     const variants = Array.isArray(schema.anyOf)
       ? schema.anyOf
       : Array.isArray(schema.oneOf)
@@ -84,7 +88,9 @@ export class SchemaPrinter {
     }
     if (Array.isArray(schema.allOf)) {
       const members = schema.allOf.map((member) => this.print(member, indent));
-      return members.length === 1 ? members[0]! : members.map((member) => `(${member})`).join(' & ');
+      return members.length === 1
+        ? members[0]!
+        : members.map((member) => `(${member})`).join(' & ');
     }
     const types = Array.isArray(schema.type)
       ? schema.type.filter((type): type is string => typeof type === 'string')
@@ -92,7 +98,11 @@ export class SchemaPrinter {
         ? [schema.type]
         : this.impliedTypes(schema);
     if (types.length === 0) return 'unknown';
-    return this.union(unique(types.map((type) => this.printOfType(type, schema, indent))), indent, prefix);
+    return this.union(
+      unique(types.map((type) => this.printOfType(type, schema, indent))),
+      indent,
+      prefix,
+    );
   }
 
   private impliedTypes(schema: Record<string, unknown>): string[] {
@@ -124,7 +134,8 @@ export class SchemaPrinter {
   private printArray(schema: Record<string, unknown>, indent: string): string {
     if (Array.isArray(schema.prefixItems)) {
       const members = schema.prefixItems.map((item) => this.print(item, indent));
-      const rest = schema.items === false ? '' : `, ...${this.wrap(this.print(schema.items, indent))}[]`;
+      const rest =
+        schema.items === false ? '' : `, ...${this.wrap(this.print(schema.items, indent))}[]`;
       return `[${members.join(', ')}${rest}]`;
     }
     return `${this.wrap(this.print(schema.items, indent))}[]`;
@@ -138,14 +149,20 @@ export class SchemaPrinter {
   private printObject(schema: Record<string, unknown>, indent: string): string {
     const properties = isRecord(schema.properties) ? schema.properties : {};
     const required = new Set(
-      Array.isArray(schema.required) ? schema.required.filter((name) => typeof name === 'string') : [],
+      Array.isArray(schema.required)
+        ? schema.required.filter((name) => typeof name === 'string')
+        : [],
     );
     const inner = `${indent}  `;
     const lines: string[] = [];
     for (const [name, property] of Object.entries(properties)) {
       const optional = !required.has(name) && !(isRecord(property) && 'default' in property);
       const head = `${inner}${propertyKey(name)}${optional ? '?' : ''}: `;
-      lines.push(...docComment(property, inner), `${head}${this.print(property, inner, head.length)};`);
+      const type = this.print(property, inner, head.length);
+      lines.push(
+        ...docComment(property, inner),
+        `${type.startsWith('\n') ? head.trimEnd() : head}${type};`,
+      );
     }
     const extra = schema.additionalProperties;
     if (extra !== undefined && extra !== false && Object.keys(properties).length === 0) {

@@ -30,7 +30,7 @@ export function skillTypesFile(manifest: Pick<SkillManifest, 'name' | 'tools'>):
     parts.push(
       type.startsWith('{')
         ? `export interface ${name} ${type}`
-        : `export type ${name} = ${type};`,
+        : `export type ${name} =${type.startsWith('\n') ? '' : ' '}${type};`,
       '',
     );
   }

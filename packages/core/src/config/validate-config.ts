@@ -56,7 +56,8 @@ export function validateConfig(config: unknown): Problem[] {
   optionalString('persona');
   if (
     config.locale !== undefined &&
-    (typeof config.locale !== 'string' || !/^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$/.test(config.locale))
+    (typeof config.locale !== 'string' ||
+      !/^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$/.test(config.locale))
   )
     problem('locale', 'locale must be a language tag such as "en", "ru" or "de"');
   if (config.access !== undefined && config.access !== 'owner' && config.access !== 'open') {

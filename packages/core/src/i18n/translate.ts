@@ -8,7 +8,9 @@ import { scriptLanguage } from './locale-script';
 export type Locale = string;
 
 /** Strings by locale and key: `{ en: { hi: 'Hi {name}' }, de: { hi: 'Hallo {name}' } }`. `{name}` is replaced by the `name` parameter. */
-export type StringTable = { readonly [locale: Locale]: Readonly<Record<string, string>> | undefined };
+export type StringTable = {
+  readonly [locale: Locale]: Readonly<Record<string, string>> | undefined;
+};
 
 /** Texts by locale with English always there: `{ en: 'Search the web', de: 'Im Web suchen' }`. */
 export type LocalizedText = { readonly en: string; readonly [locale: Locale]: string };
@@ -27,7 +29,10 @@ const relatedLocales: Readonly<Record<Locale, readonly Locale[]>> = {
 };
 
 /** `ru-RU`, `RU`, `de_AT` → `ru`, `ru`, `de`: the language of a BCP-47 tag; anything that is not a tag → `fallback`. */
-export function normalizeLocale(tag: string | undefined, fallback: Locale = fallbackLocale): Locale {
+export function normalizeLocale(
+  tag: string | undefined,
+  fallback: Locale = fallbackLocale,
+): Locale {
   const base = (tag ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
   return /^[a-z]{2,3}$/.test(base) ? base : fallback;
 }

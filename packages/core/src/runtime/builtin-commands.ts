@@ -75,8 +75,7 @@ export function helpText(context: BotContext): string {
 }
 
 /** Quotes a phrase the way the user's language does: “search for cats”, «найди котиков». */
-const quote = (context: BotContext) => (phrase: string) =>
-  context.t('phrase.quoted', { phrase });
+const quote = (context: BotContext) => (phrase: string) => context.t('phrase.quoted', { phrase });
 
 /**
  * What to say to a message nothing understood: with no model, two or three phrases that

@@ -241,7 +241,12 @@ describe('validateManifest: patterns', () => {
       patterns: [
         { tool: 'lookup', match: '^look up (?<q>.+)$', locale: 'en' },
         { tool: 'lookup', match: '^найди (?<q>.+)$', locale: 'ru', arguments: { q: 'x' } },
-        { tool: 'lookup', match: '^schlag (?<q>.+) nach$', locale: 'de', example: 'schlag Bern nach' },
+        {
+          tool: 'lookup',
+          match: '^schlag (?<q>.+) nach$',
+          locale: 'de',
+          example: 'schlag Bern nach',
+        },
         { tool: 'lookup', match: '^procure (?<q>.+)$', locale: 'pt-BR' },
       ],
       commands: [

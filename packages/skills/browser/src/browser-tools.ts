@@ -125,7 +125,9 @@ function tidyText(text: string): string {
  * // A bot of its own pool (tests, or a process with its own idle time):
  * const skill = createBrowserSkill({ pool: new BrowserPool({ idleMs: 10_000 }) });
  */
-export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefinition<SkillInputs> {
+export function createBrowserSkill(
+  options: BrowserSkillOptions = {},
+): SkillDefinition<SkillInputs> {
   const pool = options.pool ?? sharedBrowserPool;
 
   const open = <T>(
