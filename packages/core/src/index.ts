@@ -195,10 +195,12 @@ export {
 export {
   checkJsonSchema,
   compileJsonSchema,
+  parseWithSchema,
   type SchemaDialect,
   type SchemaIssue,
   type SchemaMode,
 } from './skills/json-schema';
+export type { JsonSchemaType } from './skills/json-schema-type';
 export {
   type LoadSkillOptions,
   loadSkill,
