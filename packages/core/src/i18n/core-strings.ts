@@ -18,9 +18,9 @@ export const coreStrings = {
     'start.greeting': 'Hello, {name}! I am {bot}. Send /help to see what I can do.',
     'fallback.not_understood': "I don't understand that yet. Send /help to see what I can do.",
     'fallback.no_model':
-      "I don't understand that: without a language model I know only my commands. Send /help to see them.",
+      "I don't understand that yet: without a language model I know only my commands. Send /help to see them.",
     'fallback.try_phrases':
-      "I don't understand that: without a language model I know only some phrases, such as {phrases}. Send /help for all of them.",
+      "I don't understand that yet: without a language model I know only some phrases, such as {phrases}. Send /help for all of them.",
     'help.phrases': 'Say',
     'help.no_model':
       'I run without a language model, so I understand only the commands and phrases above. To talk freely, connect one: set BOTWIRE_MODEL, for example BOTWIRE_MODEL=openai:gpt-4o-mini with OPENAI_API_KEY, or BOTWIRE_MODEL=ollama:llama3.2 (see docs/reference/models.md).',
@@ -80,9 +80,9 @@ export const coreStrings = {
     'fallback.not_understood':
       'Я пока этого не понимаю. Отправьте /help, чтобы узнать, что я умею.',
     'fallback.no_model':
-      'Я этого не понимаю: без языковой модели я знаю только свои команды. Отправьте /help, чтобы их увидеть.',
+      'Я пока этого не понимаю: без языковой модели я знаю только свои команды. Отправьте /help, чтобы их увидеть.',
     'fallback.try_phrases':
-      'Я этого не понимаю: без языковой модели я знаю только некоторые фразы, например {phrases}. Отправьте /help, чтобы увидеть все.',
+      'Я пока этого не понимаю: без языковой модели я знаю только некоторые фразы, например {phrases}. Отправьте /help, чтобы увидеть все.',
     'help.phrases': 'Скажите',
     'help.no_model':
       'Я работаю без языковой модели, поэтому понимаю только команды и фразы выше. Чтобы говорить свободно, подключите модель: задайте BOTWIRE_MODEL, например BOTWIRE_MODEL=openai:gpt-4o-mini вместе с OPENAI_API_KEY или BOTWIRE_MODEL=ollama:llama3.2 (см. docs/reference/models.md).',
