@@ -47,6 +47,7 @@ describe('translate', () => {
     expect(normalizeLocale('de', 'ru')).toBe('de');
     expect(normalizeLocale('pt-BR')).toBe('pt');
     expect(normalizeLocale('English please', 'ru')).toBe('ru');
+    expect(normalizeLocale(undefined, 'pt-BR')).toBe('pt');
     expect(normalizeLocale(undefined)).toBe('en');
   });
 });

@@ -33,8 +33,13 @@ export function normalizeLocale(
   tag: string | undefined,
   fallback: Locale = fallbackLocale,
 ): Locale {
+  return languageOf(tag) ?? languageOf(fallback) ?? fallback;
+}
+
+/** The lower-case language subtag of a BCP-47 tag, or undefined when it is not one. */
+function languageOf(tag: string | undefined): Locale | undefined {
   const base = (tag ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  return /^[a-z]{2,3}$/.test(base) ? base : fallback;
+  return /^[a-z]{2,3}$/.test(base) ? base : undefined;
 }
 
 /** The locales to look a string up in, best first: the locale itself, its related languages, then English. */
