@@ -124,6 +124,18 @@ describe('skillTypesFile', () => {
   });
 });
 
+describe('planSkillTypes', () => {
+  it('says where it looked when there is no skill.json', () => {
+    expect(() => planSkillTypes(join(repoRoot, 'docs'))).toThrow(/no skill\.json at .*docs/);
+  });
+
+  it('refuses an invalid manifest with its problems', () => {
+    expect(() =>
+      planSkillTypes(join(repoRoot, 'packages/core/src/skills/fixtures/invalid/missing-name')),
+    ).toThrow(expect.objectContaining({ code: 'BOTWIRE_SKILL_MANIFEST_INVALID' }));
+  });
+});
+
 describe('the skills of this repository', () => {
   const manifests = ['packages', 'examples']
     .flatMap((folder) => manifestsUnder(join(repoRoot, folder)))

@@ -30,6 +30,11 @@ export function planSkillTypes(path: string, output?: string): SkillTypesPlan {
   const absolute = resolve(path);
   const manifestFile = absolute.endsWith('.json') ? absolute : join(absolute, 'skill.json');
   const root = dirname(manifestFile);
+  if (!existsSync(manifestFile))
+    throw new BotwireError('BOTWIRE_SKILL_NOT_FOUND', {
+      message: `There is no skill.json at ${manifestFile}.`,
+      hint: "Pass the skill's folder or its skill.json: botwire skills types skills/notes",
+    });
   const { value, problems } = parseManifestText(readFileSync(manifestFile, 'utf8'), manifestFile);
   const all = problems.length ? problems : validateManifest(value, { file: manifestFile });
   if (all.length) throw new BotwireError('BOTWIRE_SKILL_MANIFEST_INVALID', { problems: all });
