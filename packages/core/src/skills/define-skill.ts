@@ -98,7 +98,8 @@ export interface SkillDefinition<Inputs extends object = ToolInputs> {
  * });
  */
 export function defineSkill<Inputs extends object = ToolInputs>(
-  definition: SkillDefinition<Inputs>,
+  // NoInfer: without `SkillInputs` the handlers stay untyped (any input) instead of `unknown`.
+  definition: SkillDefinition<NoInfer<Inputs>>,
 ): SkillDefinition<Inputs> {
   return definition;
 }
