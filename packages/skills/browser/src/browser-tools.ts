@@ -67,13 +67,13 @@ const strings: SkillStrings = {
   },
 };
 
+/** The plural category of `count` in the user's language (`one`, `few`, `many`, `other`), from `Intl.PluralRules`. */
 function pluralKey(locale: string, count: number): string {
-  if (locale !== 'ru') return count === 1 ? 'one' : 'other';
-  const ones = count % 10;
-  const tens = count % 100;
-  if (ones === 1 && tens !== 11) return 'one';
-  if (ones >= 2 && ones <= 4 && (tens < 12 || tens > 14)) return 'few';
-  return 'many';
+  try {
+    return new Intl.PluralRules(locale).select(count);
+  } catch {
+    return count === 1 ? 'one' : 'other';
+  }
 }
 
 /** One sentence naming the blocked requests (at most five), or '' when none were. */
@@ -82,8 +82,11 @@ function blockedNote(context: ToolContext, blocked: readonly BlockedRequest[]): 
   const shown = blocked.slice(0, 5).map((entry) => `${entry.url} (${entry.rule})`);
   if (blocked.length > shown.length)
     shown.push(context.t('more', { count: blocked.length - shown.length }));
+  const params = { count: blocked.length, list: shown.join(', ') };
   const key = `blocked_${pluralKey(context.locale, blocked.length)}`;
-  return context.t(key, { count: blocked.length, list: shown.join(', ') });
+  const text = context.t(key, params);
+  // A category the strings do not have (Arabic's `two`, say) falls back to `other`.
+  return text === key ? context.t('blocked_other', params) : text;
 }
 
 function settings(context: ToolContext): BrowserSkillConfig {
