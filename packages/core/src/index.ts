@@ -64,6 +64,8 @@ export {
   guessLocale,
   interpolate,
   type Locale,
+  type LocalizedText,
+  localizedText,
   normalizeLocale,
   type StringTable,
   translate,
@@ -227,15 +229,19 @@ export {
   type SkillStrings,
   type ToolContext,
   type ToolHandler,
+  type ToolHandlers,
+  type ToolInputs,
   type ToolReply,
 } from './skills/define-skill';
 export {
   checkJsonSchema,
   compileJsonSchema,
+  parseWithSchema,
   type SchemaDialect,
   type SchemaIssue,
   type SchemaMode,
 } from './skills/json-schema';
+export type { JsonSchemaType } from './skills/json-schema-type';
 export {
   type LoadSkillOptions,
   loadSkill,
