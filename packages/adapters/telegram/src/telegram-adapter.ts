@@ -213,7 +213,7 @@ class GrammyTelegramAdapter implements TelegramAdapter {
   }
 
   private async startWebhook(host: AdapterHost): Promise<void> {
-    const { webhookSecret, webhookUrl, webhookPath } = this.settings;
+    const { webhookSecret, webhookUrl, webhookPath, maxWebhookBodyBytes } = this.settings;
     const secret = webhookSecret!;
     const server = host.http();
     mountWebhook(server, {
@@ -225,6 +225,7 @@ class GrammyTelegramAdapter implements TelegramAdapter {
           .handleUpdate(update)
           .catch((error: unknown) => this.log.error('telegram-update-failed', { error })),
       accepting: () => this.state === 'running',
+      maxBodyBytes: maxWebhookBodyBytes,
       log: host.log,
     });
     server.addReadinessCheck('telegram', () =>

@@ -2,6 +2,7 @@ import { BotwireError } from '@botwire/core';
 import type { ApiClientOptions } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { ThrottleOptions } from './send-throttle';
+import { defaultWebhookBodyBytes } from './webhook';
 
 /** Options for {@link telegramAdapter}. Each `TELEGRAM_*` variable fills the option it names when absent. */
 export interface TelegramAdapterOptions {
@@ -17,6 +18,8 @@ export interface TelegramAdapterOptions {
   webhookUrl?: string;
   /** The path mounted on the bot's HTTP server. Default: the webhook URL's path, or `/telegram/webhook`. */
   webhookPath?: string;
+  /** Webhook mode: the largest request body accepted, in bytes; larger ones get 413 unread. Default 1 MiB. */
+  maxWebhookBodyBytes?: number;
   /** Show link previews under the bot's messages. Default false. */
   linkPreviews?: boolean;
   /** The largest file a handler may download, in bytes. Default 20 MB (the public Bot API's limit). */
@@ -78,6 +81,7 @@ export function resolveTelegramOptions(options: TelegramAdapterOptions): Resolve
     webhookUrl,
     webhookPath:
       options.webhookPath ?? (webhookUrl ? new URL(webhookUrl).pathname : '/telegram/webhook'),
+    maxWebhookBodyBytes: options.maxWebhookBodyBytes ?? defaultWebhookBodyBytes,
     linkPreviews: options.linkPreviews ?? false,
     maxDownloadBytes: options.maxDownloadBytes ?? 20 * 1024 * 1024,
     throttle: options.throttle ?? {},
