@@ -16,8 +16,13 @@ export interface BrowserSkillConfig {
   maxChars: number;
   /** Loading a page may take this long, in ms. Default 20000. */
   navigationTimeoutMs: number;
-  /** After `load`, wait at most this long for scripts to finish fetching, in ms. Default 1500. */
+  /**
+   * After `load`, wait at most this long for the page to finish (its network quiet, or the
+   * call's `waitFor` selector), in ms. Default 1500.
+   */
   settleMs: number;
+  /** Nothing in flight for this long after `load` means the page is done, in ms. Default 150. */
+  quietMs: number;
   /** All responses of one page together, in bytes. Default 25 MiB. */
   maxPageBytes: number;
   /** The largest screenshot or PDF, in bytes. Default 20 MiB. */
@@ -31,6 +36,7 @@ export const browserSkillDefaults: BrowserSkillConfig = {
   maxChars: 20_000,
   navigationTimeoutMs: 20_000,
   settleMs: 1500,
+  quietMs: 150,
   maxPageBytes: 25 * 1024 * 1024,
   maxArtifactBytes: 20 * 1024 * 1024,
   viewport: { width: 1280, height: 800 },
@@ -128,7 +134,7 @@ export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefi
   const pool = options.pool ?? sharedBrowserPool;
 
   const open = <T>(
-    url: string,
+    { url, waitFor }: { url: string; waitFor?: string },
     context: ToolContext,
     action: (page: Page, state: GuardState) => Promise<T>,
   ) => {
@@ -140,6 +146,8 @@ export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefi
       signal: context.signal,
       navigationTimeoutMs: config.navigationTimeoutMs,
       settleMs: config.settleMs,
+      quietMs: config.quietMs,
+      ...(waitFor ? { waitFor } : {}),
       maxPageBytes: config.maxPageBytes,
       viewport: config.viewport,
       onRequest: (event) => {
@@ -156,9 +164,12 @@ export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefi
   return {
     strings,
     tools: {
-      browser_extract: async ({ url }: { url: string }, context): Promise<ToolReply> => {
+      browser_extract: async (
+        { url, waitFor }: { url: string; waitFor?: string },
+        context,
+      ): Promise<ToolReply> => {
         const { maxChars } = settings(context);
-        const { value, state } = await open(url, context, async (page) => ({
+        const { value, state } = await open({ url, waitFor }, context, async (page) => ({
           url: page.url(),
           title: await page.title(),
           text: tidyText(
@@ -180,11 +191,11 @@ export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefi
       },
 
       browser_screenshot: async (
-        { url, fullPage = false }: { url: string; fullPage?: boolean },
+        { url, fullPage = false, waitFor }: { url: string; fullPage?: boolean; waitFor?: string },
         context,
       ): Promise<ToolReply> => {
         const config = settings(context);
-        const { value, state } = await open(url, context, async (page) => ({
+        const { value, state } = await open({ url, waitFor }, context, async (page) => ({
           url: page.url(),
           title: await page.title(),
           png: checkSize(await page.screenshot({ type: 'png', fullPage }), config, 'screenshot'),
@@ -211,11 +222,12 @@ export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefi
           url,
           landscape = false,
           format = 'A4',
-        }: { url: string; landscape?: boolean; format?: 'A4' | 'Letter' },
+          waitFor,
+        }: { url: string; landscape?: boolean; format?: 'A4' | 'Letter'; waitFor?: string },
         context,
       ): Promise<ToolReply> => {
         const config = settings(context);
-        const { value, state } = await open(url, context, async (page) => ({
+        const { value, state } = await open({ url, waitFor }, context, async (page) => ({
           url: page.url(),
           title: await page.title(),
           pdf: checkSize(

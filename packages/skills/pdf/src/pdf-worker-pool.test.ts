@@ -53,7 +53,10 @@ describe('PDF rendering off the event loop', () => {
     const run = await worstLag(() =>
       pdfCreate({ markdown: pathological }, context, { workers: pool }),
     );
-    expect(run.worst).toBeLessThan(200);
+    // Rendering on the event loop blocked it for 30 s and more; off it, what is left is the
+    // machine's own scheduling noise (about 65 ms idle, 180 ms with a core busy rendering, on
+    // a loaded 2-core machine).
+    expect(run.worst).toBeLessThan(250);
     expect(run.ticks).toBeGreaterThan(timeoutMs / 20 / 3);
     const { error } = run as { error?: unknown };
     expect(isBotwireError(error, 'BOTWIRE_DOCUMENT_TOO_COMPLEX')).toBe(true);
