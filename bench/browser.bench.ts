@@ -1,15 +1,19 @@
 /**
- * The browser skill's time per `browser_extract` call on loopback pages, with the skill's
- * default config: a static page, a page that fetches its content after load, and one that
- * fetches twice in a chain with a pause. Prints the median milliseconds per call with no wait
- * after load and with the default wait, what the wait costs, and how often the call saw the
- * text the page's scripts built. Asserts nothing.
+ * The browser skill's wait after a page's `load` event, on loopback pages: a static page, a page that fetches its content after load, and one that
+ * fetches twice in a chain with a pause. Prints, per page, the median time of the wait after
+ * `load` as it was before issue 9 (Playwright's `networkidle`, capped at settleMs 1500) and as it
+ * is now (the default quiet window), and how often the call saw the text the page's scripts
+ * built. Asserts nothing.
  *
  *   node scripts/ensure-built.mjs && tsx bench/browser.bench.ts   (needs /usr/bin/chromium)
  */
 import { createServer } from 'node:http';
-import { EgressPolicy, loadSkills } from '../packages/core/dist/index.js';
-import { BrowserPool, createBrowserSkill } from '../packages/skills/browser/dist/index.js';
+import { EgressPolicy, loadSkills, silentLogger } from '../packages/core/dist/index.js';
+import {
+  BrowserPool,
+  createBrowserSkill,
+  withGuardedPage,
+} from '../packages/skills/browser/dist/index.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 10);
 const executablePath = process.env.BOTWIRE_CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -52,45 +56,75 @@ await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
 const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
 const pool = new BrowserPool({ executablePath });
-const load = (config: Record<string, unknown>) =>
-  loadSkills(
-    [
-      {
-        use: { manifest, definition: createBrowserSkill({ pool }) },
-        permissions: ['browser'],
-        config,
-      },
-    ],
-    { baseDir: process.cwd() },
-  );
-// "no wait" skips the wait after load (settleMs 0); the difference is what the wait costs.
-// The calls of both alternate, so a machine whose load changes affects both alike.
-const registries = { 'no wait': await load({ settleMs: 0 }), default: await load({}) };
+const registry = await loadSkills(
+  [{ use: { manifest, definition: createBrowserSkill({ pool }) }, permissions: ['browser'] }],
+  { baseDir: process.cwd() },
+);
 const egress = new EgressPolicy({ allow: ['127.0.0.1'] });
-const extract = (registry: (typeof registries)['default'], url: string) =>
-  registry.callTool('browser_extract', { url }, { egress }) as Promise<{ text: string }>;
 const median = (times: number[]) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 
-await extract(registries.default, `${origin}/p0`); // starts the browser
-console.log(`browser_extract, ${runs} calls per page and config; median ms per call`);
+/** The current wait: one `browser_extract` call with the default config; its log says how long. */
+async function currentWait(url: string) {
+  let settled = { ms: Number.NaN, outcome: '' };
+  const log = {
+    ...silentLogger,
+    debug: (message: string, fields?: Record<string, unknown>) => {
+      if (message === 'browser-page-settled') settled = fields as typeof settled;
+    },
+    child: () => log,
+  };
+  const reply = (await registry.callTool('browser_extract', { url }, { egress, log })) as {
+    text: string;
+  };
+  return { ms: settled.ms, text: reply.text, outcome: settled.outcome };
+}
+
+/** The wait before this change: Playwright's `networkidle` (500 ms without requests), at most 1500 ms. */
+async function networkIdleWait(url: string) {
+  const { value } = await withGuardedPage(
+    {
+      pool,
+      policy: egress,
+      url,
+      signal: new AbortController().signal,
+      navigationTimeoutMs: 20_000,
+      settleMs: 0,
+      quietMs: 0,
+      maxPageBytes: 25 * 1024 * 1024,
+      viewport: { width: 1280, height: 800 },
+    },
+    async (page) => {
+      const started = performance.now();
+      await page.waitForLoadState('networkidle', { timeout: 1500 }).catch(() => {});
+      const ms = performance.now() - started;
+      return { ms, text: await page.evaluate<string>('document.body.innerText') };
+    },
+  );
+  return value;
+}
+
+await currentWait(`${origin}/p0`); // starts the browser
+console.log(
+  `the wait after load, ${runs} calls per page and way; median ms (text the scripts built seen)`,
+);
 for (const [index, name] of Object.keys(pages).entries()) {
   const page = pages[name]!;
-  const times: Record<string, number[]> = { 'no wait': [], default: [] };
-  const seen: Record<string, number> = { 'no wait': 0, default: 0 };
+  const url = `${origin}/p${index}`;
+  const before = { times: [] as number[], seen: 0 };
+  const after = { times: [] as number[], seen: 0, caps: 0 };
+  // The two alternate, so a machine whose load changes affects both alike.
   for (let run = 0; run < runs; run++) {
-    for (const [config, registry] of Object.entries(registries)) {
-      const started = performance.now();
-      const reply = await extract(registry, `${origin}/p${index}`);
-      times[config]!.push(performance.now() - started);
-      if (reply.text.includes(page.expect)) seen[config]! += 1;
-    }
+    const idle = await networkIdleWait(url);
+    before.times.push(idle.ms);
+    if (idle.text.includes(page.expect)) before.seen += 1;
+    const current = await currentWait(url);
+    after.times.push(current.ms);
+    if (current.text.includes(page.expect)) after.seen += 1;
+    if (current.outcome === 'cap') after.caps += 1;
   }
-  const none = median(times['no wait']!);
-  const waited = median(times.default!);
   console.log(
-    `${name.padEnd(26)} no wait ${none.toFixed(0).padStart(5)} (text ${seen['no wait']}/${runs})` +
-      `  default ${waited.toFixed(0).padStart(5)} (text ${seen.default}/${runs})` +
-      `  the wait costs ${(waited - none).toFixed(0).padStart(5)}`,
+    `${name.padEnd(26)} networkidle (before) ${median(before.times).toFixed(0).padStart(5)} (${before.seen}/${runs})` +
+      `   quiet window (now) ${median(after.times).toFixed(0).padStart(5)} (${after.seen}/${runs}, capped ${after.caps})`,
   );
 }
 await pool.close();

@@ -148,6 +148,7 @@ export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefi
       settleMs: config.settleMs,
       quietMs: config.quietMs,
       ...(waitFor ? { waitFor } : {}),
+      onSettled: (settled) => context.log.debug('browser-page-settled', settled),
       maxPageBytes: config.maxPageBytes,
       viewport: config.viewport,
       onRequest: (event) => {

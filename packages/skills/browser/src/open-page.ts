@@ -23,6 +23,8 @@ export interface OpenPageOptions {
   quietMs: number;
   /** A CSS selector to wait for after `load` (instead of the network going quiet). */
   waitFor?: string;
+  /** Told how long the wait after `load` took and how it ended (for logs and benchmarks). */
+  onSettled?: (settled: { ms: number; outcome: 'quiet' | 'selector' | 'cap' }) => void;
   /** All responses of the page together may have at most this many bytes. */
   maxPageBytes: number;
   viewport: { width: number; height: number };
@@ -82,13 +84,18 @@ async function settle(
   signal: AbortSignal,
 ): Promise<void> {
   if (options.settleMs <= 0) return;
-  if (options.waitFor) {
-    await page
+  const started = performance.now();
+  let outcome: 'quiet' | 'selector' | 'cap';
+  if (options.waitFor)
+    outcome = await page
       .waitForSelector(options.waitFor, { state: 'attached', timeout: options.settleMs })
-      .catch(() => {});
-    return;
-  }
-  await activity.quiet(options.quietMs, options.settleMs, signal);
+      .then(
+        () => 'selector' as const,
+        () => 'cap' as const,
+      );
+  else
+    outcome = (await activity.quiet(options.quietMs, options.settleMs, signal)) ? 'quiet' : 'cap';
+  options.onSettled?.({ ms: Math.round(performance.now() - started), outcome });
 }
 
 /**
