@@ -138,12 +138,9 @@ describe('blockedRange', () => {
     '64:ff9b::808:808',
     '2001:0:4136:e378:8000:63bf:f7f7:f7f7',
     '100:0:0:1::1',
-  ])(
-    '%s is public',
-    (address) => {
-      expect(blockedRange(parseIp(address)!)).toBeUndefined();
-    },
-  );
+  ])('%s is public', (address) => {
+    expect(blockedRange(parseIp(address)!)).toBeUndefined();
+  });
 
   it('finds the IPv4 address inside each IPv6 form', () => {
     expect(formatIp(embeddedIpv4(parseIp('2002:a9fe:a9fe::1')!)!.address)).toBe('169.254.169.254');
