@@ -12,7 +12,9 @@ export type PdfWorkerResponse =
   | { id: number; ok: true; title: string; data: Uint8Array; pages: number }
   | { id: number; ok: false; message: string };
 
-// The worker thread of PdfWorkerPool: renders one job at a time and posts the bytes back.
+// The worker thread of PdfWorkerPool (exported as `@botwire/skill-pdf/pdf-worker` so the
+// build checks see it; it does nothing outside a worker): renders one job at a time and posts
+// the bytes back.
 parentPort?.on('message', async ({ id, job }: PdfWorkerRequest) => {
   try {
     const built = await buildPdf(job);
