@@ -1,4 +1,4 @@
-import { type BotHttpServer, type Logger, tokensEqual } from '@botwire/core';
+import { type HttpRoutes, type Logger, tokensEqual } from '@botwire/core';
 import type { Update } from 'grammy/types';
 
 /** The header Telegram sends the webhook's `secret_token` in. */
@@ -54,18 +54,21 @@ async function readLimited(request: Request, maxBytes: number): Promise<string |
  * acknowledged at once with 200, and processed afterwards, so a slow model never makes
  * Telegram resend it.
  */
-export function mountWebhook(server: BotHttpServer, options: WebhookOptions): void {
+export function mountWebhook(server: HttpRoutes, options: WebhookOptions): void {
   const maxBodyBytes = options.maxBodyBytes ?? defaultWebhookBodyBytes;
-  server.app.post(options.path, async (c) => {
-    if (!tokensEqual(c.req.header(secretHeader), options.secret)) {
+  const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+    Response.json(body, { status, headers });
+  server.mount(options.path, async (request) => {
+    if (request.method !== 'POST') return json({ ok: false, error: 'use POST' }, 405);
+    if (!tokensEqual(request.headers.get(secretHeader) ?? undefined, options.secret)) {
       options.log.warn('telegram-webhook-unauthorized', { path: options.path });
-      return c.json({ ok: false, error: 'unauthorized' }, 401);
+      return json({ ok: false, error: 'unauthorized' }, 401);
     }
-    if (!options.accepting()) return c.json({ ok: false, error: 'stopping' }, 503);
-    const body = await readLimited(c.req.raw, maxBodyBytes);
+    if (!options.accepting()) return json({ ok: false, error: 'stopping' }, 503);
+    const body = await readLimited(request, maxBodyBytes);
     if (body === undefined) {
       options.log.warn('telegram-webhook-too-large', { path: options.path, maxBodyBytes });
-      return c.json({ ok: false, error: `the body is larger than ${maxBodyBytes} bytes` }, 413, {
+      return json({ ok: false, error: `the body is larger than ${maxBodyBytes} bytes` }, 413, {
         connection: 'close',
       });
     }
@@ -73,12 +76,12 @@ export function mountWebhook(server: BotHttpServer, options: WebhookOptions): vo
     try {
       update = JSON.parse(body) as Update;
     } catch {
-      return c.json({ ok: false, error: 'the body is not JSON' }, 400);
+      return json({ ok: false, error: 'the body is not JSON' }, 400);
     }
     if (typeof update?.update_id !== 'number')
-      return c.json({ ok: false, error: 'not a Telegram update' }, 400);
+      return json({ ok: false, error: 'not a Telegram update' }, 400);
     if (await options.accept(update)) options.process(update);
-    return c.json({ ok: true });
+    return json({ ok: true });
   });
   server.describe({
     method: 'post',

@@ -1,8 +1,8 @@
-import type { BotHttpServer } from '../http/http-server';
 import type { LocalizedText } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
 import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
+import type { HttpRoutes } from './http-routes';
 import type { ScopedKeyValueStore } from './storage';
 
 /** What a messenger can show. The core degrades gracefully for what it cannot. */
@@ -47,7 +47,7 @@ export interface AdapterHost {
    * The bot's HTTP server, to mount routes (a webhook, the web chat) and WebSocket endpoints on.
    * The bot starts it after every adapter has started.
    */
-  http(): BotHttpServer;
+  http(): HttpRoutes;
   /** The adapter's own key-value namespace in the bot's storage (`adapter:<name>`). */
   kv: ScopedKeyValueStore;
   log: Logger;

@@ -51,10 +51,14 @@ export interface HttpRoutes {
    * whole subtree, and may hold `:name` segments. Routes mounted first win.
    */
   mount(path: string, handler: RouteHandler): void;
-  /** Accepts WebSocket connections on a path. */
+  /**
+   * Accepts WebSocket connections on a path. A message larger than `maxPayloadBytes` (default
+   * 64 KiB) closes the socket with 1009 before it is buffered.
+   */
   websocket(
     path: string,
     onConnection: (socket: WebSocket, request: IncomingMessage) => void,
+    options?: { maxPayloadBytes?: number },
   ): void;
   /** Adds a named check to `/ready`. */
   addReadinessCheck(name: string, check: ReadinessCheck): void;
