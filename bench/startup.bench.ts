@@ -49,8 +49,7 @@ function freePort(): Promise<number> {
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null)
-    return Promise.resolve(child.exitCode);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
 }
 
@@ -85,7 +84,10 @@ async function timeProcess(
 async function cpuOfEmptyNode(): Promise<number> {
   const child = spawn(
     process.execPath,
-    ['-e', 'const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1000))'],
+    [
+      '-e',
+      'const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1000))',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let output = '';
@@ -170,8 +172,7 @@ interface Figures {
 function figures(samples: number[]): Figures {
   const sorted = [...samples].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  const median =
-    sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
   return { median, min: sorted[0]!, max: sorted.at(-1)! };
 }
 
