@@ -1,15 +1,6 @@
-import { resolve } from 'node:path';
-import {
-  accessCommandNames,
-  builtinCommandNames,
-  loadConfig,
-  loadSkills,
-  validateSkillPath,
-} from '@botwire/core';
 import { Command } from 'commander';
-import { print, printError, toJson } from '../output';
 
-/** `botwire skills list` and `botwire skills validate <dir|skill.json>`. */
+/** `botwire skills list` and `botwire skills validate <dir|skill.json>`; their code loads when they run. */
 export function skillsCommand(): Command {
   const skills = new Command('skills').description("list the bot's skills, or validate a skill");
 
@@ -22,46 +13,8 @@ export function skillsCommand(): Command {
     )
     .option('--json', 'print JSON')
     .action(async (options: { config?: string; json?: boolean }) => {
-      const loaded = await loadConfig(options.config);
-      const registry = await loadSkills(loaded.config.skills ?? [], {
-        baseDir: loaded.rootDir,
-        reservedCommands: [...builtinCommandNames, ...accessCommandNames],
-      });
-      if (options.json) {
-        print(
-          toJson(
-            registry.skills.map((skill) => ({
-              ...skill.manifest,
-              granted: skill.grantedPermissions,
-              root: skill.root,
-            })),
-          ),
-        );
-        return;
-      }
-      if (registry.skills.length === 0)
-        print('No skills. Add some to the config: skills: ["./skills/my-skill"]');
-      for (const skill of registry.skills) {
-        print(`${skill.manifest.name} ${skill.manifest.version} — ${skill.manifest.description}`);
-        for (const tool of skill.manifest.tools) {
-          const missing = tool.permissions.filter(
-            (permission) => !skill.grantedPermissions.includes(permission),
-          );
-          const needs = tool.permissions.length
-            ? ` [needs ${tool.permissions.join(', ')}${missing.length ? `; NOT GRANTED: ${missing.join(', ')}` : ''}]`
-            : '';
-          print(
-            `  tool ${tool.name}${tool.side_effects ? ' (side effects)' : ''}${needs}: ${tool.description}`,
-          );
-        }
-        for (const command of skill.manifest.commands ?? []) {
-          const description =
-            typeof command.description === 'string' ? command.description : command.description.en;
-          print(
-            `  /${command.name}${command.argument ? ` <${command.argument}>` : ''} → ${command.tool}: ${description}`,
-          );
-        }
-      }
+      const { listSkills } = await import('./skills-actions');
+      await listSkills(options);
     });
 
   skills
@@ -73,32 +26,8 @@ export function skillsCommand(): Command {
     .option('--no-handlers', "check only skill.json, without loading the skill's module")
     .option('--json', 'print JSON')
     .action(async (path: string, options: { handlers: boolean; json?: boolean }) => {
-      const result = await validateSkillPath(resolve(path), { checkHandlers: options.handlers });
-      if (options.json)
-        print(
-          toJson({
-            valid: result.problems.length === 0,
-            manifestPath: result.manifestPath,
-            problems: result.problems,
-          }),
-        );
-      if (result.problems.length > 0) {
-        if (!options.json) {
-          printError(
-            `${result.manifestPath}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`,
-          );
-          for (const problem of result.problems)
-            printError(`  - ${problem.path || '/'}: ${problem.message} [${problem.code}]`);
-        }
-        process.exitCode = 1;
-        return;
-      }
-      if (!options.json) {
-        const manifest = result.manifest!;
-        print(
-          `✓ ${manifest.name} ${manifest.version} is valid: ${manifest.tools.length} tool(s), ${(manifest.commands ?? []).length} command(s)`,
-        );
-      }
+      const { validateSkill } = await import('./skills-actions');
+      await validateSkill(path, options);
     });
 
   return skills;

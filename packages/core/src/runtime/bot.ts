@@ -21,6 +21,7 @@ import type { ChatModel } from '../models/chat-model';
 import { createChatModelFromSpec } from '../models/select-model';
 import { type ContextProvider, plannerMiddleware } from '../planner/planner-middleware';
 import { type CompiledPattern, compilePatterns } from '../planner/rules-planner';
+import { defaultSkillCacheDir } from '../skills/skill-cache';
 import { type CallToolOptions, loadSkills, type SkillRegistry } from '../skills/skill-registry';
 import { memoryStorage } from '../storage/drivers/memory';
 import { sqliteStorage } from '../storage/drivers/sqlite';
@@ -222,6 +223,7 @@ export class Bot {
       reservedCommands,
       env: this.env,
       log: this.log,
+      cacheDir: defaultSkillCacheDir(this.rootDir, this.dataDir),
     });
     this.patterns = compilePatterns(this.registry);
     this.model ??= await createChatModelFromSpec(this.config.model, {

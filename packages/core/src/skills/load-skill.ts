@@ -3,8 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createJiti } from 'jiti';
-import type { Problem } from '../errors/botwire-error';
+import { BotwireError, type Problem } from '../errors/botwire-error';
 import type { InlineSkill, SkillDefinition } from './define-skill';
+import {
+  checkedModule,
+  moduleUnchanged,
+  restoreValidators,
+  type SkillCache,
+  type SkillCacheEntry,
+  validatorsToCache,
+} from './skill-cache';
 import type { SkillManifest } from './skill-manifest';
 import { parseManifestText, validateManifest } from './validate-manifest';
 
@@ -24,6 +32,12 @@ export interface SkillLoadResult {
   manifest?: SkillManifest;
   /** The handlers, present only when the module loaded and exported a skill definition. */
   definition?: SkillDefinition;
+  /**
+   * Imports the handler module on first call, checks it has every handler, and resolves with
+   * them (rejects with BOTWIRE_SKILL_LOAD_FAILED otherwise). Present instead of `definition`
+   * when the cache vouched for the module, so it was not loaded at start.
+   */
+  loadDefinition?: () => Promise<SkillDefinition>;
   root: string;
   /** The absolute path of skill.json, or `inline:<name>` for an inline skill. */
   manifestPath: string;
@@ -39,6 +53,13 @@ export interface LoadSkillOptions {
   baseDir: string;
   /** Load the handler module and check it has a handler for every declared tool (default true). */
   checkHandlers?: boolean;
+  /**
+   * Skip what an earlier start already checked: a skill.json whose hash is in the cache is not
+   * validated again (its compiled validators come from the cache), and a handler module that is
+   * unchanged since it was checked is imported on the first call of one of its tools instead of
+   * now. Sound skills are written to the cache.
+   */
+  cache?: SkillCache;
 }
 
 const looksLikePath = (source: string) =>
@@ -111,7 +132,12 @@ function resolvePackageRoot(name: string, baseDir: string): string | undefined {
 /** Reads and validates a skill.json; `value` is the parsed JSON even when it has problems. */
 export async function readManifest(
   manifestPath: string,
-): Promise<{ value?: unknown; problems: Problem[] }> {
+  cache?: SkillCache,
+): Promise<{
+  value?: unknown;
+  problems: Problem[];
+  cached?: { key: string; entry?: SkillCacheEntry };
+}> {
   let text: string;
   try {
     text = await readFile(manifestPath, 'utf8');
@@ -124,7 +150,23 @@ export async function readManifest(
   }
   const parsed = parseManifestText(text, manifestPath);
   if (parsed.problems.length) return parsed;
-  return { value: parsed.value, problems: validateManifest(parsed.value, { file: manifestPath }) };
+  if (!cache) {
+    return {
+      value: parsed.value,
+      problems: validateManifest(parsed.value, { file: manifestPath }),
+    };
+  }
+  const key = cache.key(manifestPath, text);
+  const entry = cache.read(key);
+  // Only sound manifests are cached, with the validators their validation compiled.
+  if (entry && restoreValidators(parsed.value, entry.validators)) {
+    return { value: parsed.value, problems: [], cached: { key, entry } };
+  }
+  return {
+    value: parsed.value,
+    problems: validateManifest(parsed.value, { file: manifestPath }),
+    cached: { key },
+  };
 }
 
 const moduleCandidates = ['index.ts', 'index.js', 'src/index.ts', 'dist/index.js'];
@@ -296,28 +338,71 @@ export async function loadSkill(
     };
   }
   const { root, manifestPath } = resolved;
-  const { value, problems } = await readManifest(manifestPath);
+  const { cache } = options;
+  const { value, problems, cached } = await readManifest(manifestPath, cache);
   const result: SkillLoadResult = { root, manifestPath, problems };
   if (value === undefined) return result;
   if (problems.length === 0) result.manifest = value as SkillManifest;
-  if (options.checkHandlers === false) return result;
+  const remember = (module?: string) => {
+    if (!cache || !cached || problems.length) return;
+    const validators = cached.entry?.validators ?? validatorsToCache(value);
+    const checked = module ? checkedModule(module) : undefined;
+    if (validators)
+      cache.write(cached.key, { validators, ...(checked ? { module: checked } : {}) });
+  };
+  if (options.checkHandlers === false) {
+    if (!cached?.entry) remember();
+    return result;
+  }
 
   const found = await findSkillModule(resolved, (value as { entry?: unknown } | null)?.entry);
   if ('problem' in found) {
     problems.push(found.problem);
     return result;
   }
-  result.modulePath = found.modulePath;
-  const definition = await importSkillModule(found.modulePath);
+  const { modulePath } = found;
+  result.modulePath = modulePath;
+  if (cached?.entry && moduleUnchanged(cached.entry, modulePath)) {
+    result.loadDefinition = lazyDefinition(value, { manifestPath, modulePath });
+    return result;
+  }
+  const definition = await importSkillModule(modulePath);
   if ('code' in definition) {
     problems.push(definition);
     return result;
   }
-  problems.push(
-    ...checkHandlers(value, definition, { manifestPath, modulePath: found.modulePath }),
-  );
+  problems.push(...checkHandlers(value, definition, { manifestPath, modulePath }));
   if (problems.length === 0) result.definition = definition;
+  remember(modulePath);
   return result;
+}
+
+/**
+ * Imports a handler module that an earlier start checked, on the first call: once, and checked
+ * again, since a module it imports may have changed since.
+ */
+function lazyDefinition(
+  manifest: unknown,
+  files: { manifestPath: string; modulePath: string },
+): () => Promise<SkillDefinition> {
+  let loading: Promise<SkillDefinition> | undefined;
+  const load = async (): Promise<SkillDefinition> => {
+    const definition = await importSkillModule(files.modulePath);
+    const problems =
+      'code' in definition ? [definition] : checkHandlers(manifest, definition, files);
+    if ('code' in definition || problems.length) {
+      throw new BotwireError('BOTWIRE_SKILL_LOAD_FAILED', {
+        message: `The handlers of the skill in ${files.manifestPath} could not be loaded: ${problems.map((problem) => problem.message).join('; ')}`,
+        problems,
+        hint: 'Run `botwire skills validate <dir>` on the skill, fix it and restart the bot.',
+      });
+    }
+    return definition;
+  };
+  return () => {
+    loading ??= load();
+    return loading;
+  };
 }
 
 function loadInlineSkill(source: InlineSkill, baseDir: string): SkillLoadResult {
