@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   checkJsonSchema,
@@ -76,13 +76,16 @@ function validationFingerprint(): string {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
- * Where the skill cache of a bot lives: `node_modules/.cache/botwire` of the bot's folder when
- * it has a node_modules folder (shared by every data directory, like other tools' caches),
- * else `cache` in the data directory.
+ * Where the skill cache of a bot lives: `.cache/botwire` in the nearest node_modules folder at
+ * or above the bot's folder (shared by every data directory, like other tools' caches), else
+ * `cache` in the data directory.
  */
 export function defaultSkillCacheDir(rootDir: string, dataDir: string): string {
-  const modules = join(rootDir, 'node_modules');
-  return existsSync(modules) ? join(modules, '.cache', 'botwire') : join(dataDir, 'cache');
+  for (let directory = resolve(rootDir); ; directory = dirname(directory)) {
+    const modules = join(directory, 'node_modules');
+    if (existsSync(modules)) return join(modules, '.cache', 'botwire');
+    if (dirname(directory) === directory) return join(dataDir, 'cache');
+  }
 }
 
 /**
