@@ -6,8 +6,10 @@
  * - `start`: from spawning `node packages/cli/dist/bin.js start --config
  *   examples/assistant/botwire.config.ts` (stdin a pipe, not a TTY; a free port through `PORT`;
  *   a temporary data directory through `BOTWIRE_DATA_DIR`) until `GET /health` answers 200. The
- *   first run starts on an empty data directory (cold: nothing cached, the database created);
- *   the others reuse it, as every later start of a bot does;
+ *   first run is cold, as after an install or a rebuild: an empty data directory (the database
+ *   is created) and no skill cache (`node_modules/.cache/botwire` of the example is removed
+ *   first, so every manifest is validated and every skill module imported and checked); the
+ *   others reuse both, as every later start of a bot does;
  * - `chat`: `echo /help | node packages/cli/dist/bin.js chat --config ...` until it exits.
  *
  * Prints the median of BENCH_RUNS runs (default 7) of each, with the minimum and maximum, and the
@@ -27,6 +29,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'packages/cli/dist/bin.js');
 const config = join(root, 'examples/assistant/botwire.config.ts');
 const healthTimeoutMs = 60_000;
+/** Where the example's skill cache lives (see defaultSkillCacheDir in core). */
+const skillCache = join(root, 'examples/assistant/node_modules/.cache/botwire');
 
 /** The environment of every run: no Telegram (the example adds it when a token is set), no model. */
 function runEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -196,6 +200,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'botwire-startup-bench-'));
   const chatDataDir = mkdtempSync(join(tmpdir(), 'botwire-startup-bench-chat-'));
   try {
+    rmSync(skillCache, { recursive: true, force: true });
     const cold = await timeStart(dataDir);
     const warm: { wallMs: number; cpuMs: number }[] = [];
     for (let run = 0; run < runs; run += 1) warm.push(await timeStart(dataDir));
@@ -213,12 +218,12 @@ async function main(): Promise<void> {
 
     console.log('');
     show('node -e 0', figures(baseline));
-    show('start → /health 200, first (empty data dir)', figures([cold.wallMs]));
+    show('start → /health 200, cold (no data, no cache)', figures([cold.wallMs]));
     show('start → /health 200', figures(warm.map((run) => run.wallMs)));
     show('echo /help | chat (until exit)', figures(chat));
     console.log('\nCPU time (user + system) used by the process:');
     show('node (empty script, until exit)', figures(baselineCpu));
-    show('start, until /health 200, first', figures([cold.cpuMs]));
+    show('start, until /health 200, cold', figures([cold.cpuMs]));
     show('start, until /health 200', figures(warm.map((run) => run.cpuMs)));
     console.log(`\nload average after: ${load()}`);
   } finally {
