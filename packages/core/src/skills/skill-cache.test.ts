@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BotwireError, isBotwireError } from '../errors/botwire-error';
+import { type BotwireError, isBotwireError } from '../errors/botwire-error';
 import { loadSkill } from './load-skill';
-import { checkedModule, SkillCache, validatorsToCache } from './skill-cache';
+import { checkedModule, defaultSkillCacheDir, SkillCache, validatorsToCache } from './skill-cache';
 import { loadSkills } from './skill-registry';
 import { validateManifest } from './validate-manifest';
 
@@ -181,6 +181,25 @@ describe('the skill cache', () => {
     expect(cacheFiles(cacheDir)).toHaveLength(1);
   });
 
+  it('keeps one entry per skill.json: a new version replaces the one before', async () => {
+    const skill = writeSkill();
+    const other = writeSkill({ name: 'other' });
+    const cacheDir = temporaryDirectory('botwire-skill-cache-');
+    await loadSkill(skill, { baseDir: skill, cache: new SkillCache(cacheDir) });
+    await loadSkill(other, { baseDir: other, cache: new SkillCache(cacheDir) });
+    const before = cacheFiles(cacheDir);
+    expect(before).toHaveLength(2);
+
+    writeFileSync(
+      join(skill, 'skill.json'),
+      JSON.stringify(manifest({ description: 'Edited.' }), null, 2),
+    );
+    await loadSkill(skill, { baseDir: skill, cache: new SkillCache(cacheDir) });
+    const after = cacheFiles(cacheDir);
+    expect(after).toHaveLength(2);
+    expect(after.filter((file) => before.includes(file))).toHaveLength(1);
+  });
+
   it('ignores a corrupted cache file, validates again and rewrites it', async () => {
     const skill = writeSkill();
     const cacheDir = temporaryDirectory('botwire-skill-cache-');
@@ -268,5 +287,16 @@ describe('the skill cache', () => {
         path: 'skills[0].config.prefix',
       }),
     ]);
+  });
+
+  it('lives in the nearest node_modules at or above the bot, else in the data directory', () => {
+    const project = temporaryDirectory('botwire-cache-place-');
+    const bot = join(project, 'bots', 'first');
+    mkdirSync(bot, { recursive: true });
+    expect(defaultSkillCacheDir(bot, join(bot, 'data'))).toBe(join(bot, 'data', 'cache'));
+    mkdirSync(join(project, 'node_modules'));
+    expect(defaultSkillCacheDir(bot, join(bot, 'data'))).toBe(
+      join(project, 'node_modules', '.cache', 'botwire'),
+    );
   });
 });

@@ -1,5 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +82,15 @@ function validationFingerprint(): string {
   return fingerprint;
 }
 
+/** Runs a clean-up step whose failure changes nothing that matters. */
+function attempt(step: () => void): void {
+  try {
+    step();
+  } catch {
+    // A file another process removed first, or a directory that cannot be listed.
+  }
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
@@ -104,9 +122,13 @@ export class SkillCache {
     this.directory = directory;
   }
 
-  /** The key of a skill.json: the hash of its path and text and of what validation depends on. */
+  /**
+   * The key of a skill.json: a hash of its path, then a hash of its path and text and of what
+   * validation depends on. Entries of the same path share the first part.
+   */
   key(manifestPath: string, manifestText: string): string {
-    return sha256([validationFingerprint(), manifestPath, manifestText].join('\u0000'));
+    const content = sha256([validationFingerprint(), manifestPath, manifestText].join('\u0000'));
+    return `${sha256(manifestPath).slice(0, 16)}-${content}`;
   }
 
   private fileOf(key: string): string {
@@ -134,7 +156,11 @@ export class SkillCache {
     }
   }
 
-  /** Stores an entry; the file appears whole or not at all. Returns false when it could not be written. */
+  /**
+   * Stores an entry; the file appears whole or not at all. Entries for earlier versions of the
+   * same skill.json are removed, so the cache does not grow with every edit. Returns false when
+   * it could not be written.
+   */
   write(key: string, entry: SkillCacheEntry): boolean {
     const body = JSON.stringify({ format, key, entry });
     const file = this.fileOf(key);
@@ -143,10 +169,19 @@ export class SkillCache {
       mkdirSync(this.directory, { recursive: true });
       writeFileSync(temporary, `${sha256(body)}\n${body}`);
       renameSync(temporary, file);
-      return true;
     } catch {
+      attempt(() => rmSync(temporary, { force: true }));
       return false;
     }
+    const samePath = `skill-${key.slice(0, key.indexOf('-') + 1)}`;
+    attempt(() => {
+      for (const name of readdirSync(this.directory)) {
+        const path = join(this.directory, name);
+        if (name.startsWith(samePath) && name.endsWith('.json') && path !== file)
+          rmSync(path, { force: true });
+      }
+    });
+    return true;
   }
 }
 
