@@ -182,7 +182,7 @@ function figures(samples: number[]): Figures {
 
 const show = (label: string, value: Figures) =>
   console.log(
-    `${label.padEnd(44)} median ${value.median.toFixed(0).padStart(5)} ms   (min ${value.min.toFixed(0)}, max ${value.max.toFixed(0)})`,
+    `${label.padEnd(46)} median ${value.median.toFixed(0).padStart(5)} ms   (min ${value.min.toFixed(0)}, max ${value.max.toFixed(0)})`,
   );
 
 async function main(): Promise<void> {
@@ -218,7 +218,7 @@ async function main(): Promise<void> {
 
     console.log('');
     show('node -e 0', figures(baseline));
-    show('start → /health 200, cold (no data, no cache)', figures([cold.wallMs]));
+    show('start → /health 200, cold (no cache, no data)', figures([cold.wallMs]));
     show('start → /health 200', figures(warm.map((run) => run.wallMs)));
     show('echo /help | chat (until exit)', figures(chat));
     console.log('\nCPU time (user + system) used by the process:');

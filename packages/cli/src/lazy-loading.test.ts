@@ -22,7 +22,7 @@ function writePreload(directory: string): string {
       "import { appendFileSync } from 'node:fs';",
       'export async function resolve(specifier, context, next) {',
       '  const result = await next(specifier, context);',
-      "  appendFileSync(process.env.LOAD_LOG, `${result.url}\\n`);",
+      "  appendFileSync(process.env.LOAD_LOG, result.url + '\\n');",
       '  return result;',
       '}',
       '',
@@ -36,7 +36,7 @@ function writePreload(directory: string): string {
       "import { createRequire, register } from 'node:module';",
       `register(${JSON.stringify(pathToFileURL(hooks).href)});`,
       'const require = createRequire(import.meta.url);',
-      "process.on('exit', () => appendFileSync(process.env.LOAD_LOG, `${Object.keys(require.cache).join('\\n')}\\n`));",
+      "process.on('exit', () => appendFileSync(process.env.LOAD_LOG, Object.keys(require.cache).join('\\n') + '\\n'));",
       '',
     ].join('\n'),
   );
@@ -128,13 +128,14 @@ describe('what the CLI loads', () => {
       [
         "import { appendFileSync } from 'node:fs';",
         `appendFileSync(${JSON.stringify(marker)}, 'loaded\\n');`,
-        'export default { tools: { shout: ({ text }) => ({ text: `${text.toUpperCase()}!` }) } };',
+        "export default { tools: { shout: ({ text }) => ({ text: text.toUpperCase() + '!' }) } };",
         '',
       ].join('\n'),
     );
     const config = join(bot, 'botwire.config.json');
     const dataDir = join(bot, 'data');
-    const loads = () => (existsSync(marker) ? readFileSync(marker, 'utf8').split('\n').length - 1 : 0);
+    const loads = () =>
+      existsSync(marker) ? readFileSync(marker, 'utf8').split('\n').length - 1 : 0;
 
     const first = botwire(['chat', '--config', config], { input: '/help\n', dataDir });
     expect(first.code).toBe(0);
