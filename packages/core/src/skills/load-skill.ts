@@ -5,6 +5,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Problem } from '../errors/botwire-error';
 import type { InlineSkill, SkillDefinition } from './define-skill';
 import {
+  type CheckedModule,
   checkedModule,
   moduleUnchanged,
   restoreValidators,
@@ -195,10 +196,9 @@ export async function loadSkill(
   const result: SkillLoadResult = { root, manifestPath, problems };
   if (value === undefined) return result;
   if (problems.length === 0) result.manifest = value as SkillManifest;
-  const remember = (module?: string) => {
+  const remember = (checked?: CheckedModule) => {
     if (!cache || !cached || problems.length) return;
     const validators = cached.entry?.validators ?? validatorsToCache(value);
-    const checked = module ? checkedModule(module) : undefined;
     if (validators)
       cache.write(cached.key, { validators, ...(checked ? { module: checked } : {}) });
   };
@@ -218,6 +218,8 @@ export async function loadSkill(
     result.loadDefinition = lazyDefinition(value, { manifestPath, modulePath });
     return result;
   }
+  // The file as it is before the import: a change made meanwhile is checked at the next start.
+  const checked = cache ? checkedModule(modulePath) : undefined;
   const definition = await importSkillModule(modulePath);
   if ('code' in definition) {
     problems.push(definition);
@@ -225,7 +227,7 @@ export async function loadSkill(
   }
   problems.push(...checkHandlers(value, definition, { manifestPath, modulePath }));
   if (problems.length === 0) result.definition = definition;
-  remember(modulePath);
+  remember(checked);
   return result;
 }
 
