@@ -1,10 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
-import { type WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { BotwireError } from '../errors/botwire-error';
 import type { Logger } from '../logging/logger';
 import { isLoopbackHost } from './loopback';
@@ -63,7 +64,8 @@ export class BotHttpServer {
     (socket: WebSocket, request: IncomingMessage) => void
   >();
   private readonly documents: RouteDocument[] = [];
-  private readonly webSocketServer = new WebSocketServer({ noServer: true });
+  /** Created, and ws loaded, by the first WebSocket upgrade rather than at start-up. */
+  private webSocketServer: WebSocketServer | undefined;
   private server: Server | undefined;
   private boundPort = 0;
 
@@ -172,7 +174,7 @@ export class BotHttpServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    for (const client of this.webSocketServer.clients) client.close(1001, 'server stopping');
+    for (const client of this.webSocketServer?.clients ?? []) client.close(1001, 'server stopping');
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections?.();
@@ -186,6 +188,9 @@ export class BotHttpServer {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    this.webSocketServer ??= new (
+      createRequire(import.meta.url)('ws') as typeof import('ws')
+    ).WebSocketServer({ noServer: true });
     this.webSocketServer.handleUpgrade(request, socket, head, (client) => handler(client, request));
   }
 
