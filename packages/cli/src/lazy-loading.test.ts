@@ -67,6 +67,7 @@ function botwire(args: string[], options: { input?: string; dataDir?: string } =
 
 const ajvCompiler = /ajv[\\/]dist[\\/](core|compile)[\\/.]/;
 const undici = /undici[\\/]index\.js$/;
+const ws = /node_modules[\\/]ws[\\/]/;
 const core = /packages[\\/]core[\\/]dist[\\/]|@botwire[\\/]core[\\/]/;
 
 beforeAll(() => {
@@ -87,7 +88,7 @@ describe('what the CLI loads', () => {
     expect(result.loaded.filter((url) => /ajv/.test(url))).toEqual([]);
   });
 
-  it('starts a second time without ajv, undici or the skill module, and loads the module on first use', () => {
+  it('starts a second time without ajv, undici, ws or the skill module, and loads the module on first use', () => {
     // A bot outside any node_modules: its skill cache lives in its data directory.
     const bot = join(workDir, 'bot');
     const skill = join(bot, 'skills', 'shout');
@@ -149,6 +150,7 @@ describe('what the CLI loads', () => {
     expect(second.stdout).toMatch(/\/shout/);
     expect(second.loaded.filter((url) => ajvCompiler.test(url))).toEqual([]);
     expect(second.loaded.filter((url) => undici.test(url))).toEqual([]);
+    expect(second.loaded.filter((url) => ws.test(url))).toEqual([]);
     expect(loads()).toBe(1);
 
     const third = botwire(['chat', '--config', config], { input: '/shout hey\n', dataDir });
