@@ -3,6 +3,6 @@
  * `await run(['node', 'botwire', 'skills', 'validate', './skills/notes'])`.
  */
 
-export { type InitOptions, initProject } from './commands/init';
-export { type NewSkillOptions, newSkill } from './commands/skill-new';
+export { type InitOptions, initProject } from './commands/init-project';
+export { type NewSkillOptions, newSkill } from './commands/new-skill';
 export { createProgram, run } from './program';

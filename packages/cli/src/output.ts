@@ -1,5 +1,3 @@
-import { isBotwireError } from '@botwire/core';
-
 /** Writes a line to standard output (results, JSON). */
 export function print(text: string): void {
   process.stdout.write(`${text}\n`);
@@ -12,7 +10,10 @@ export function printError(text: string): void {
 
 /** An error the way a person can act on it: code, message, every problem, hint. */
 export function describeError(error: unknown): string {
-  if (isBotwireError(error)) return error.describe();
+  // A BotwireError describes itself. Known by its shape, so that printing never loads core.
+  const describe = (error as { describe?: unknown } | null)?.describe;
+  if (error instanceof Error && error.name === 'BotwireError' && typeof describe === 'function')
+    return String(describe.call(error));
   return `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
 }
 

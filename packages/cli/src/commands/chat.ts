@@ -1,6 +1,4 @@
-import { consoleAdapter } from '@botwire/adapter-console';
 import { Command } from 'commander';
-import { botFromConfig, runUntilFinished } from './run-bot';
 
 /** `botwire chat [--config F]`: talks to the bot in this terminal, as its owner. */
 export function chatCommand(): Command {
@@ -13,6 +11,11 @@ export function chatCommand(): Command {
       'the bot config (default: botwire.config.ts|js|json in this folder)',
     )
     .action(async (options: { config?: string }) => {
+      // The runtime loads when the command runs, not when the CLI parses its arguments.
+      const [{ consoleAdapter }, { botFromConfig, runUntilFinished }] = await Promise.all([
+        import('@botwire/adapter-console'),
+        import('./run-bot'),
+      ]);
       const bot = await botFromConfig(options.config, {
         adapters: [consoleAdapter()],
         running: true,

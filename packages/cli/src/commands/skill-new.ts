@@ -1,42 +1,9 @@
-import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { BotwireError, findConfigFile } from '@botwire/core';
+import { relative } from 'node:path';
 import { Command } from 'commander';
 import { print } from '../output';
-import { skillPackageFiles } from '../templates/skill-package';
-import { cliVersion } from '../version';
-import { writeFiles } from './scaffold';
+import type { NewSkillOptions } from './new-skill';
 
-/** Options for {@link newSkill}. */
-export interface NewSkillOptions {
-  /** The folder to create the skill in. Default: `./skills` inside a bot project, else the current folder. */
-  dir?: string;
-  force?: boolean;
-}
-
-/** Scaffolds a skill package (manifest, handler, test). Returns the skill's folder. */
-export function newSkill(
-  name: string,
-  options: NewSkillOptions = {},
-): { root: string; files: string[] } {
-  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name) || name.length > 64) {
-    throw new BotwireError('BOTWIRE_SCAFFOLD_FAILED', {
-      message: `"${name}" is not a valid skill name.`,
-      hint: 'Use kebab-case: lower-case letters and digits joined by single dashes, such as weather-report.',
-    });
-  }
-  const cwd = process.cwd();
-  const parent = options.dir
-    ? resolve(options.dir)
-    : findConfigFile(cwd) || existsSync(join(cwd, 'skills'))
-      ? join(cwd, 'skills')
-      : cwd;
-  const root = join(parent, name);
-  const files = writeFiles(root, skillPackageFiles(name, `^${cliVersion}`), options.force);
-  return { root, files };
-}
-
-/** `botwire skill new <name>`. */
+/** `botwire skill new <name>`; the scaffolding code loads when the command runs. */
 export function skillNewCommand(): Command {
   const skill = new Command('skill').description('work with one skill package');
   skill
@@ -45,7 +12,8 @@ export function skillNewCommand(): Command {
     .argument('<name>', "the skill's name, in kebab-case")
     .option('--dir <dir>', 'the folder to create it in (default: ./skills in a bot project)')
     .option('--force', 'write into a folder that is not empty')
-    .action((name: string, options: NewSkillOptions) => {
+    .action(async (name: string, options: NewSkillOptions) => {
+      const { newSkill } = await import('./new-skill');
       const { root, files } = newSkill(name, options);
       for (const path of files) print(`  created ${relative(process.cwd(), path)}`);
       print('');

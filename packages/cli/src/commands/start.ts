@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { botFromConfig, runUntilFinished } from './run-bot';
 
 /** `botwire start [--config F]`: runs the bot with the adapters in its config. */
 export function startCommand(): Command {
@@ -10,6 +9,8 @@ export function startCommand(): Command {
       'the bot config (default: botwire.config.ts|js|json in this folder)',
     )
     .action(async (options: { config?: string }) => {
+      // The runtime loads when the command runs, not when the CLI parses its arguments.
+      const { botFromConfig, runUntilFinished } = await import('./run-bot');
       const bot = await botFromConfig(options.config, { running: true });
       await runUntilFinished(bot);
     });

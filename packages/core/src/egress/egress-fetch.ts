@@ -1,4 +1,6 @@
-import { Agent, buildConnector, type Dispatcher, fetch as undiciFetch } from 'undici';
+import { createRequire } from 'node:module';
+import type * as Undici from 'undici';
+import type { Agent, buildConnector, Dispatcher } from 'undici';
 import { BotwireError, isBotwireError } from '../errors/botwire-error';
 import { type EgressPolicy, egressBlockedError } from './egress-policy';
 
@@ -29,6 +31,14 @@ export interface EgressResponse {
 
 const dispatchers = new WeakMap<EgressPolicy, Agent>();
 
+let undiciModule: typeof Undici | undefined;
+
+/** undici, loaded by the first request rather than at start-up (it is a large module). */
+function undici(): typeof Undici {
+  undiciModule ??= createRequire(import.meta.url)('undici') as typeof Undici;
+  return undiciModule;
+}
+
 /**
  * The undici dispatcher of a policy: its connector resolves each host through the policy and
  * refuses any address the policy blocks before a socket is opened, so a DNS answer that
@@ -38,7 +48,7 @@ const dispatchers = new WeakMap<EgressPolicy, Agent>();
 export function egressDispatcher(policy: EgressPolicy): Dispatcher {
   let agent = dispatchers.get(policy);
   if (agent) return agent;
-  const base = policy.options.connect ?? buildConnector({});
+  const base = policy.options.connect ?? undici().buildConnector({});
   const connect: buildConnector.connector = (options, callback) => {
     const origin = `${options.protocol}//${options.host ?? options.hostname}`;
     policy.resolveHost(options.hostname, origin).then(
@@ -46,7 +56,7 @@ export function egressDispatcher(policy: EgressPolicy): Dispatcher {
       (error: Error) => callback(error, null),
     );
   };
-  agent = new Agent({ connect });
+  agent = new (undici().Agent)({ connect });
   dispatchers.set(policy, agent);
   return agent;
 }
@@ -136,7 +146,7 @@ export async function egressFetch(
     if (!decision.allowed) throw egressBlockedError(current, decision, hostOf(current));
     let response: Response;
     try {
-      response = (await undiciFetch(current, {
+      response = (await undici().fetch(current, {
         ...(request as object),
         method,
         headers,

@@ -1,10 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
-import { type WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { BotwireError } from '../errors/botwire-error';
 import type { Logger } from '../logging/logger';
 import type {
@@ -47,7 +48,9 @@ const checkTimeoutMs = 2000;
 const defaultWebSocketMaxPayloadBytes = 64 * 1024;
 
 interface WebSocketPath {
-  server: WebSocketServer;
+  /** Created, and ws loaded, by the path's first upgrade rather than at start-up. */
+  server?: WebSocketServer;
+  maxPayload: number;
   onConnection: (socket: WebSocket, request: IncomingMessage) => void;
 }
 
@@ -141,10 +144,7 @@ export class BotHttpServer implements HttpRoutes {
     options: { maxPayloadBytes?: number } = {},
   ): void {
     const maxPayload = options.maxPayloadBytes ?? defaultWebSocketMaxPayloadBytes;
-    this.sockets.set(path, {
-      server: new WebSocketServer({ noServer: true, maxPayload }),
-      onConnection,
-    });
+    this.sockets.set(path, { maxPayload, onConnection });
   }
 
   /** True when the request carries `Authorization: Bearer <owner token>` (compared in constant time). */
@@ -224,10 +224,10 @@ export class BotHttpServer implements HttpRoutes {
     if (!server) return;
     this.server = undefined;
     for (const { server: sockets } of this.sockets.values())
-      for (const client of sockets.clients) client.close(1001, 'server stopping');
+      for (const client of sockets?.clients ?? []) client.close(1001, 'server stopping');
     const cut = setTimeout(() => {
       for (const { server: sockets } of this.sockets.values())
-        for (const client of sockets.clients) client.terminate();
+        for (const client of sockets?.clients ?? []) client.terminate();
     }, webSocketCloseGraceMs);
     cut.unref();
     await new Promise<void>((resolve) => {
@@ -244,6 +244,9 @@ export class BotHttpServer implements HttpRoutes {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    entry.server ??= new (
+      createRequire(import.meta.url)('ws') as typeof import('ws')
+    ).WebSocketServer({ noServer: true, maxPayload: entry.maxPayload });
     entry.server.handleUpgrade(request, socket, head, (client) => {
       // A frame over the limit (or any protocol error) is reported here, never as an
       // unhandled 'error' event that would stop the process; ws closes the socket itself.

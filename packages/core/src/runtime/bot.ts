@@ -23,6 +23,7 @@ import { type CompiledPattern, compilePatterns } from '../planner/rules-planner'
 import type { Adapter, AdapterHost, CommandInfo } from '../ports/adapter';
 import type { ChatModel } from '../ports/chat-model';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
+import { defaultSkillCacheDir } from '../skills/skill-cache';
 import { type CallToolOptions, loadSkills, type SkillRegistry } from '../skills/skill-registry';
 import { memoryStorage } from '../storage/drivers/memory';
 import { sqliteStorage } from '../storage/drivers/sqlite';
@@ -260,6 +261,7 @@ export class Bot {
       reservedCommands,
       env: this.env,
       log: this.log,
+      cacheDir: defaultSkillCacheDir(this.rootDir, this.dataDir),
     });
     this.patterns = compilePatterns(this.registry);
     this.model ??= await createChatModelFromSpec(this.config.model, {

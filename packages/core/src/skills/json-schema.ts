@@ -1,18 +1,39 @@
-import type { ErrorObject, Options, ValidateFunction } from 'ajv';
-import AjvDraft07Import from 'ajv';
-import Ajv2020Import from 'ajv/dist/2020.js';
-import addFormatsImport from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { default as AjvDraft07, ErrorObject, Options, ValidateFunction } from 'ajv';
+import type { default as Ajv2020 } from 'ajv/dist/2020.js';
 import { collapseSchemaErrors, describeSchemaError, errorPointer } from './schema-errors';
 
-// ajv and ajv-formats are CommonJS: depending on the loader (Node ESM, Vitest, a bundler) the
-// default import is either the export itself or a namespace holding it under `default`.
+// ajv is loaded on first use, not at start-up: a bot whose validators come from the cache
+// (skill-cache.ts) never loads it. ajv and ajv-formats are CommonJS, so `require` loads them
+// synchronously; depending on the loader the export is the value itself or sits under `default`.
+const require = createRequire(import.meta.url);
 const interop = <T>(value: T): T => (value as T & { default?: T }).default ?? value;
-/** The ajv class for draft 2020-12, whichever way the loader exposes CommonJS default exports. */
-export const Ajv2020 = interop(Ajv2020Import);
-const AjvDraft07 = interop(AjvDraft07Import);
-const addFormats = interop(addFormatsImport);
 
-type AjvInstance = InstanceType<typeof Ajv2020> | InstanceType<typeof AjvDraft07>;
+interface AjvModules {
+  Ajv2020: typeof Ajv2020;
+  AjvDraft07: typeof AjvDraft07;
+  addFormats: (ajv: AjvInstance) => unknown;
+  standaloneCode: (ajv: AjvInstance, validate: ValidateFunction) => string;
+}
+
+let modules: AjvModules | undefined;
+
+function ajvModules(): AjvModules {
+  modules ??= {
+    Ajv2020: interop(require('ajv/dist/2020.js')),
+    AjvDraft07: interop(require('ajv')),
+    addFormats: interop(require('ajv-formats')),
+    standaloneCode: interop(require('ajv/dist/standalone/index.js')),
+  };
+  return modules;
+}
+
+/** A new ajv instance for draft 2020-12 with these options (ajv is loaded on the first call). */
+export function createAjv2020(options: Options): Ajv2020 {
+  return new (ajvModules().Ajv2020)(options);
+}
+
+type AjvInstance = Ajv2020 | AjvDraft07;
 
 /** The JSON Schema dialects tool and config schemas may use. */
 export type SchemaDialect = '2020-12' | 'draft-07';
@@ -37,6 +58,8 @@ const baseOptions: Options = {
   logger: false,
   // Two skills may use the same `$id` in their schemas; keep each compiled schema to itself.
   addUsedSchema: false,
+  // Keep each validator's source, so the skill cache can store it (see validatorSource).
+  code: { source: true },
 };
 
 const instances = new Map<string, AjvInstance>();
@@ -46,6 +69,7 @@ function ajvFor(dialect: SchemaDialect, mode: SchemaMode): AjvInstance {
   let ajv = instances.get(key);
   if (!ajv) {
     const options: Options = { ...baseOptions, useDefaults: mode === 'fill-defaults' };
+    const { Ajv2020, AjvDraft07, addFormats } = ajvModules();
     ajv = dialect === '2020-12' ? new Ajv2020(options) : new AjvDraft07(options);
     addFormats(ajv);
     instances.set(key, ajv);
@@ -72,6 +96,9 @@ const compiled = new Map<SchemaMode, WeakMap<object, ValidateFunction>>([
   ['fill-defaults', new WeakMap()],
   ['check-only', new WeakMap()],
 ]);
+
+/** The ajv instance that compiled each validator, which {@link validatorSource} needs. */
+const compiledBy = new WeakMap<ValidateFunction, AjvInstance>();
 
 /**
  * Checks that `schema` is a JSON Schema (draft 2020-12, or draft-07 when its `$schema` says so)
@@ -117,6 +144,7 @@ export function checkJsonSchema(
     }
     const validate = ajv.compile(canonical);
     cache.set(schema, validate);
+    compiledBy.set(validate, ajv);
     return { validate, issues: [] };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -139,6 +167,46 @@ export function compileJsonSchema(
   if (!validate)
     throw new Error(issues.map((issue) => `${issue.path || '/'}: ${issue.message}`).join('; '));
   return validate;
+}
+
+/**
+ * The source of a validator that {@link checkJsonSchema} compiled, as a CommonJS module (ajv's
+ * standalone code), for {@link validatorFromSource} to turn back into the same validator in a
+ * later process without ajv. Undefined when ajv cannot write it as standalone code.
+ */
+export function validatorSource(validate: ValidateFunction): string | undefined {
+  const ajv = compiledBy.get(validate);
+  if (!ajv) return undefined;
+  try {
+    return ajvModules().standaloneCode(ajv, validate);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Evaluates a validator's source from {@link validatorSource}: the same checks, the same errors
+ * and the same defaults filled in. Its `require` reaches only ajv's small runtime helpers and the
+ * formats of ajv-formats. Throws when the source is not such a module.
+ */
+export function validatorFromSource(source: string): ValidateFunction {
+  const module: { exports: unknown } = { exports: {} };
+  new Function('require', 'module', 'exports', source)(require, module, module.exports);
+  const validate = interop(module.exports as ValidateFunction);
+  if (typeof validate !== 'function') throw new Error('the source exports no validator');
+  return validate;
+}
+
+/**
+ * Makes {@link checkJsonSchema} and {@link compileJsonSchema} answer with `validate` for this
+ * schema object (a validator the skill cache restored), without checking or compiling it.
+ */
+export function rememberValidator(
+  schema: object,
+  mode: SchemaMode,
+  validate: ValidateFunction,
+): void {
+  compiled.get(mode)!.set(schema, validate);
 }
 
 /** Turns ajv's errors into one readable issue per mistake, naming values with `rootLabel` at the root. */

@@ -1,22 +1,30 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { createJiti } from 'jiti';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Problem } from '../errors/botwire-error';
 import type { InlineSkill, SkillDefinition } from './define-skill';
+import {
+  type CheckedModule,
+  checkedModule,
+  moduleUnchanged,
+  restoreValidators,
+  type SkillCache,
+  type SkillCacheEntry,
+  validatorsToCache,
+} from './skill-cache';
 import type { SkillManifest } from './skill-manifest';
+import {
+  checkHandlers,
+  findSkillModule,
+  importSkillModule,
+  isDefinition,
+  lazyDefinition,
+  type ResolvedSkill,
+} from './skill-module';
 import { parseManifestText, validateManifest } from './validate-manifest';
 
-/** Where a skill's files are. */
-export interface ResolvedSkill {
-  /** The directory of skill.json. */
-  root: string;
-  /** The absolute path of skill.json. */
-  manifestPath: string;
-  /** The package.json beside skill.json, when the skill is a package. */
-  packageJsonPath?: string;
-}
+export type { ResolvedSkill } from './skill-module';
 
 /** What {@link loadSkill} found: the manifest and handlers when they are sound, and every problem. */
 export interface SkillLoadResult {
@@ -24,6 +32,12 @@ export interface SkillLoadResult {
   manifest?: SkillManifest;
   /** The handlers, present only when the module loaded and exported a skill definition. */
   definition?: SkillDefinition;
+  /**
+   * Imports the handler module on first call, checks it has every handler, and resolves with
+   * them (rejects with BOTWIRE_SKILL_LOAD_FAILED otherwise). Present instead of `definition`
+   * when the cache vouched for the module, so it was not loaded at start.
+   */
+  loadDefinition?: () => Promise<SkillDefinition>;
   root: string;
   /** The absolute path of skill.json, or `inline:<name>` for an inline skill. */
   manifestPath: string;
@@ -39,6 +53,13 @@ export interface LoadSkillOptions {
   baseDir: string;
   /** Load the handler module and check it has a handler for every declared tool (default true). */
   checkHandlers?: boolean;
+  /**
+   * Skip what an earlier start already checked: a skill.json whose hash is in the cache is not
+   * validated again (its compiled validators come from the cache), and a handler module that is
+   * unchanged since it was checked is imported on the first call of one of its tools instead of
+   * now. Sound skills are written to the cache.
+   */
+  cache?: SkillCache;
 }
 
 const looksLikePath = (source: string) =>
@@ -111,7 +132,12 @@ function resolvePackageRoot(name: string, baseDir: string): string | undefined {
 /** Reads and validates a skill.json; `value` is the parsed JSON even when it has problems. */
 export async function readManifest(
   manifestPath: string,
-): Promise<{ value?: unknown; problems: Problem[] }> {
+  cache?: SkillCache,
+): Promise<{
+  value?: unknown;
+  problems: Problem[];
+  cached?: { key: string; entry?: SkillCacheEntry };
+}> {
   let text: string;
   try {
     text = await readFile(manifestPath, 'utf8');
@@ -124,154 +150,23 @@ export async function readManifest(
   }
   const parsed = parseManifestText(text, manifestPath);
   if (parsed.problems.length) return parsed;
-  return { value: parsed.value, problems: validateManifest(parsed.value, { file: manifestPath }) };
-}
-
-const moduleCandidates = ['index.ts', 'index.js', 'src/index.ts', 'dist/index.js'];
-
-function exportTarget(exports: unknown): string | undefined {
-  if (typeof exports === 'string') return exports;
-  if (Array.isArray(exports)) {
-    for (const item of exports) {
-      const target = exportTarget(item);
-      if (target) return target;
-    }
-    return undefined;
-  }
-  if (typeof exports !== 'object' || exports === null) return undefined;
-  const map = exports as Record<string, unknown>;
-  if ('.' in map) return exportTarget(map['.']);
-  if (Object.keys(map).some((key) => key.startsWith('.'))) return undefined;
-  for (const condition of ['import', 'node', 'default', 'require']) {
-    const target = condition in map ? exportTarget(map[condition]) : undefined;
-    if (target) return target;
-  }
-  return undefined;
-}
-
-/**
- * The module that holds a skill's handlers: the manifest's `entry`, else the package's entry
- * (`exports`, then `main`) when that file exists, else the first of index.ts, index.js,
- * src/index.ts and dist/index.js.
- */
-export async function findSkillModule(
-  resolved: ResolvedSkill,
-  entry: unknown,
-): Promise<{ modulePath: string } | { problem: Problem }> {
-  const { root, manifestPath } = resolved;
-  if (typeof entry === 'string') {
-    const modulePath = resolve(root, entry);
-    if (existsSync(modulePath)) return { modulePath };
+  if (!cache) {
     return {
-      problem: {
-        path: '/entry',
-        code: 'BOTWIRE_SKILL_LOAD_FAILED',
-        message: `entry "${entry}" does not exist (looked for ${modulePath}); fix the path, relative to skill.json`,
-        file: manifestPath,
-      },
+      value: parsed.value,
+      problems: validateManifest(parsed.value, { file: manifestPath }),
     };
   }
-  if (resolved.packageJsonPath) {
-    try {
-      const packageJson = JSON.parse(await readFile(resolved.packageJsonPath, 'utf8')) as Record<
-        string,
-        unknown
-      >;
-      const target =
-        exportTarget(packageJson.exports) ??
-        (typeof packageJson.main === 'string' ? packageJson.main : undefined);
-      if (target && existsSync(resolve(root, target)) && statSync(resolve(root, target)).isFile()) {
-        return { modulePath: resolve(root, target) };
-      }
-    } catch {
-      // A broken package.json is npm's business; fall back to the usual file names.
-    }
-  }
-  for (const candidate of moduleCandidates) {
-    const modulePath = join(root, candidate);
-    if (existsSync(modulePath)) return { modulePath };
+  const key = cache.key(manifestPath, text);
+  const entry = cache.read(key);
+  // Only sound manifests are cached, with the validators their validation compiled.
+  if (entry && restoreValidators(parsed.value, entry.validators)) {
+    return { value: parsed.value, problems: [], cached: { key, entry } };
   }
   return {
-    problem: {
-      path: '',
-      code: 'BOTWIRE_SKILL_LOAD_FAILED',
-      message: `no handler module found in ${root}: set "entry" in skill.json (such as "src/index.ts") or add one of ${moduleCandidates.join(', ')}`,
-      file: manifestPath,
-    },
+    value: parsed.value,
+    problems: validateManifest(parsed.value, { file: manifestPath }),
+    cached: { key },
   };
-}
-
-let jiti: ReturnType<typeof createJiti> | undefined;
-
-const isDefinition = (value: unknown): value is SkillDefinition =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as { tools?: unknown }).tools === 'object' &&
-  (value as { tools?: unknown }).tools !== null;
-
-/** Imports a skill module (TypeScript or JavaScript) and returns its default export, or its `skill` export. */
-export async function importSkillModule(modulePath: string): Promise<SkillDefinition | Problem> {
-  jiti ??= createJiti(import.meta.url);
-  let loaded: Record<string, unknown>;
-  try {
-    loaded = (await jiti.import(modulePath)) as Record<string, unknown>;
-  } catch (error) {
-    return {
-      path: '',
-      code: 'BOTWIRE_SKILL_LOAD_FAILED',
-      message: `the skill module could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
-      file: modulePath,
-    };
-  }
-  for (const candidate of [loaded?.default, loaded?.skill, loaded]) {
-    if (isDefinition(candidate)) return candidate;
-  }
-  return {
-    path: '',
-    code: 'BOTWIRE_SKILL_LOAD_FAILED',
-    message:
-      'the skill module exports no skill: `export default defineSkill({ tools: { ... } })` (or a named export `skill`)',
-    file: modulePath,
-  };
-}
-
-/** One problem per declared tool without a handler, and per handler of an undeclared tool. */
-export function checkHandlers(
-  manifest: unknown,
-  definition: SkillDefinition,
-  files: { manifestPath: string; modulePath?: string },
-): Problem[] {
-  const problems: Problem[] = [];
-  const tools = Array.isArray((manifest as { tools?: unknown })?.tools)
-    ? (manifest as { tools: unknown[] }).tools
-    : [];
-  const declared = new Set<string>();
-  const where = files.modulePath
-    ? relative(dirname(files.manifestPath), files.modulePath) || files.modulePath
-    : 'the skill definition';
-  tools.forEach((tool, index) => {
-    const name = (tool as { name?: unknown } | null)?.name;
-    if (typeof name !== 'string') return;
-    declared.add(name);
-    if (typeof definition.tools[name] !== 'function') {
-      problems.push({
-        path: `/tools/${index}`,
-        code: 'BOTWIRE_SKILL_HANDLER_MISSING',
-        message: `tool "${name}" has no handler: add \`${name}: async (input, context) => ...\` to the tools of defineSkill() in ${where}`,
-        file: files.manifestPath,
-      });
-    }
-  });
-  for (const name of Object.keys(definition.tools)) {
-    if (declared.has(name)) continue;
-    problems.push({
-      path: '/tools',
-      code: 'BOTWIRE_SKILL_HANDLER_EXTRA',
-      message: `${where} has a handler "${name}" that skill.json does not declare: declare the tool under "tools" or remove the handler`,
-      file: files.manifestPath,
-    });
-  }
-  return problems;
 }
 
 /**
@@ -296,27 +191,43 @@ export async function loadSkill(
     };
   }
   const { root, manifestPath } = resolved;
-  const { value, problems } = await readManifest(manifestPath);
+  const { cache } = options;
+  const { value, problems, cached } = await readManifest(manifestPath, cache);
   const result: SkillLoadResult = { root, manifestPath, problems };
   if (value === undefined) return result;
   if (problems.length === 0) result.manifest = value as SkillManifest;
-  if (options.checkHandlers === false) return result;
+  const remember = (checked?: CheckedModule) => {
+    if (!cache || !cached || problems.length) return;
+    const validators = cached.entry?.validators ?? validatorsToCache(value);
+    if (validators)
+      cache.write(cached.key, { validators, ...(checked ? { module: checked } : {}) });
+  };
+  if (options.checkHandlers === false) {
+    if (!cached?.entry) remember();
+    return result;
+  }
 
   const found = await findSkillModule(resolved, (value as { entry?: unknown } | null)?.entry);
   if ('problem' in found) {
     problems.push(found.problem);
     return result;
   }
-  result.modulePath = found.modulePath;
-  const definition = await importSkillModule(found.modulePath);
+  const { modulePath } = found;
+  result.modulePath = modulePath;
+  if (cached?.entry && moduleUnchanged(cached.entry, modulePath)) {
+    result.loadDefinition = lazyDefinition(value, { manifestPath, modulePath });
+    return result;
+  }
+  // The file as it is before the import: a change made meanwhile is checked at the next start.
+  const checked = cache ? checkedModule(modulePath) : undefined;
+  const definition = await importSkillModule(modulePath);
   if ('code' in definition) {
     problems.push(definition);
     return result;
   }
-  problems.push(
-    ...checkHandlers(value, definition, { manifestPath, modulePath: found.modulePath }),
-  );
+  problems.push(...checkHandlers(value, definition, { manifestPath, modulePath }));
   if (problems.length === 0) result.definition = definition;
+  remember(checked);
   return result;
 }
 

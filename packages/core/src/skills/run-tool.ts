@@ -7,7 +7,7 @@ import { type Locale, normalizeLocale, translate } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
 import { scopeKeyValueStore } from '../storage/scope-key-value-store';
-import type { SkillDefinition, ToolContext, ToolHandler } from './define-skill';
+import type { SkillDefinition, SkillStrings, ToolContext, ToolHandler } from './define-skill';
 import { describeErrors } from './json-schema';
 import type { Permission, ToolManifest } from './skill-manifest';
 
@@ -31,10 +31,10 @@ export interface CallToolOptions {
 export interface RunnableTool {
   skill: string;
   manifest: ToolManifest;
-  handler: ToolHandler;
   /** Permissions the tool both declares and is granted. */
   effectivePermissions: readonly Permission[];
-  definition: SkillDefinition;
+  /** The skill's handlers and strings, imported on the first call when they were not at start. */
+  loadDefinition: () => Promise<SkillDefinition>;
   config: Record<string, unknown>;
   /** Validators compiled once, when the skill was loaded. */
   validateInput: ValidateFunction;
@@ -81,12 +81,12 @@ let defaultEgress: EgressPolicy | undefined;
 
 function buildContext(
   tool: RunnableTool,
+  strings: SkillStrings,
   signal: AbortSignal,
   options: CallToolOptions,
   log: Logger,
 ): ToolContext {
   const locale = options.locale ?? normalizeLocale(options.user?.locale);
-  const strings = tool.definition.strings ?? {};
   const context = {
     skill: tool.skill,
     tool: tool.manifest.name,
@@ -160,9 +160,12 @@ export async function runTool(
   const name = tool.manifest.name;
   if (options.signal?.aborted) throw options.signal.reason;
   const input = checkArguments(tool, args);
+  // The first call of a skill whose module was not loaded at start imports it here.
+  const definition = await tool.loadDefinition();
+  if (options.signal?.aborted) throw options.signal.reason;
 
   const controller = new AbortController();
-  const context = buildContext(tool, controller.signal, options, log);
+  const context = buildContext(tool, definition.strings ?? {}, controller.signal, options, log);
   const started = Date.now();
   log.debug('tool-call-started', { tool: name, skill: tool.skill });
 
@@ -192,7 +195,7 @@ export async function runTool(
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     Promise.resolve()
-      .then(() => tool.handler(input, context))
+      .then(() => (definition.tools[name] as ToolHandler)(input, context))
       .then(
         (value) => settle(() => resolvePromise(value)),
         (error: unknown) =>

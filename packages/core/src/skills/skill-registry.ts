@@ -6,6 +6,7 @@ import { compileJsonSchema, describeErrors } from './json-schema';
 import { loadSkill } from './load-skill';
 import { type CallToolOptions, checkArguments, type RunnableTool, runTool } from './run-tool';
 import { closestNames, pointerToLabel } from './schema-errors';
+import { SkillCache } from './skill-cache';
 import {
   type CommandManifest,
   type Permission,
@@ -37,6 +38,12 @@ export interface LoadSkillsOptions {
   /** Where `requires.env` is looked up; defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
   log?: Logger;
+  /**
+   * A directory where start-up remembers what it checked (see {@link SkillCache}), so the next
+   * start skips validating unchanged manifests and imports unchanged handler modules on first
+   * use. Without it every start checks everything and loads every module.
+   */
+  cacheDir?: string;
 }
 
 /** A skill that loaded and passed every check. */
@@ -48,7 +55,11 @@ export interface LoadedSkill {
   manifestPath: string;
   /** How the config named it: the package name or path, or `inline`. */
   source: string;
-  definition: SkillDefinition;
+  /**
+   * The handlers. A module an earlier start checked and that has not changed since is imported
+   * by the first call (of a tool of the skill), not at start.
+   */
+  loadDefinition(): Promise<SkillDefinition>;
   /** What the bot's config grants the skill. */
   grantedPermissions: Permission[];
   /** The skill's options, validated against config_schema with its defaults filled in. */
@@ -90,7 +101,8 @@ export class SkillRegistry {
     this.log = log;
     for (const skill of skills) {
       for (const manifest of skill.manifest.tools) {
-        const handler = skill.definition.tools[manifest.name]!;
+        const handler: ToolHandler = async (input, context) =>
+          (await skill.loadDefinition()).tools[manifest.name]!(input, context);
         const effectivePermissions = manifest.permissions.filter((item) =>
           skill.grantedPermissions.includes(item),
         );
@@ -100,9 +112,8 @@ export class SkillRegistry {
         const runnable: RunnableTool = {
           skill: skill.manifest.name,
           manifest,
-          handler,
           effectivePermissions,
-          definition: skill.definition,
+          loadDefinition: () => skill.loadDefinition(),
           config: skill.config,
           validateInput: compileJsonSchema(manifest.input_schema, 'fill-defaults'),
           ...(validateOutput ? { validateOutput } : {}),
@@ -218,7 +229,7 @@ interface Candidate {
   source: string;
   entry: Exclude<SkillSource, string>;
   manifest: SkillManifest;
-  definition: SkillDefinition | undefined;
+  loadDefinition: (() => Promise<SkillDefinition>) | undefined;
   root: string;
   manifestPath: string;
 }
@@ -241,8 +252,15 @@ export async function loadSkills(
   const log = options.log ?? silentLogger;
   const env = options.env ?? process.env;
   const entries = sources.map((source) => (typeof source === 'string' ? { use: source } : source));
+  const cache = options.cacheDir ? new SkillCache(options.cacheDir) : undefined;
   const results = await Promise.all(
-    entries.map((entry) => loadSkill(entry.use, { baseDir: options.baseDir, checkHandlers: true })),
+    entries.map((entry) =>
+      loadSkill(entry.use, {
+        baseDir: options.baseDir,
+        checkHandlers: true,
+        ...(cache ? { cache } : {}),
+      }),
+    ),
   );
 
   const problems: Problem[] = [];
@@ -262,7 +280,9 @@ export async function loadSkills(
     if (result.manifest) {
       const source = typeof entry.use === 'string' ? entry.use : 'inline';
       const { manifest, definition, root, manifestPath } = result;
-      candidates.push({ index, source, entry, manifest, definition, root, manifestPath });
+      const loadDefinition =
+        result.loadDefinition ?? (definition ? () => Promise.resolve(definition) : undefined);
+      candidates.push({ index, source, entry, manifest, loadDefinition, root, manifestPath });
     }
   });
 
@@ -324,14 +344,14 @@ export async function loadSkills(
     });
 
     const config = checkConfig(candidate, problems);
-    const { definition } = candidate;
-    if (problems.length !== before || !config || !definition) continue;
+    const { loadDefinition } = candidate;
+    if (problems.length !== before || !config || !loadDefinition) continue;
     skills.push({
       manifest,
       root: candidate.root,
       manifestPath: candidate.manifestPath,
       source: candidate.source,
-      definition,
+      loadDefinition,
       grantedPermissions: [...new Set(candidate.entry.permissions ?? [])].filter((item) =>
         permissions.includes(item),
       ),

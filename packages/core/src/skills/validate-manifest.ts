@@ -2,7 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import manifestSchema from '../../skill.schema.json';
 import type { Problem } from '../errors/botwire-error';
 import type { ProblemCode } from '../errors/error-catalog';
-import { Ajv2020, checkJsonSchema, type SchemaMode } from './json-schema';
+import { checkJsonSchema, createAjv2020, type SchemaMode } from './json-schema';
 import {
   closestNames,
   collapseSchemaErrors,
@@ -18,7 +18,7 @@ export const skillManifestSchema: Record<string, unknown> = manifestSchema;
 let manifestValidator: ValidateFunction | undefined;
 
 function getManifestValidator(): ValidateFunction {
-  manifestValidator ??= new Ajv2020({ allErrors: true, verbose: true, logger: false }).compile(
+  manifestValidator ??= createAjv2020({ allErrors: true, verbose: true, logger: false }).compile(
     manifestSchema,
   );
   return manifestValidator;
