@@ -89,7 +89,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
     );
   }
   const connection = sqliteConnection(options, synchronous);
-  const { use, sweep } = connection;
+  const { use, write, sweep } = connection;
 
   const resolveUser = (
     s: SqliteStatements,
@@ -163,7 +163,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async update(id: string, patch: UserPatch) {
-        return use((s, database) => {
+        return write((s, database) => {
           checkUserPatch(patch);
           const data = patch.data === undefined ? undefined : encodeJson(patch.data, 'data');
           return database
@@ -186,7 +186,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async link(id: string, identity: Identity) {
-        return use((s, database) => {
+        return write((s, database) => {
           const checked = checkIdentity(identity);
           return database
             .transaction((): UserRecord => {
@@ -262,7 +262,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
 
     messages: {
       async append(message: NewMessage) {
-        return use((s) => {
+        return write((s) => {
           checkObject(message, 'A message');
           checkString(message.chatId, 'chatId');
           if (message.userId !== undefined) checkString(message.userId, 'userId');
@@ -310,7 +310,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async set(namespace: string, key: string, value: unknown, setOptions?: SetOptions) {
-        use((s) => {
+        return write((s) => {
           checkKey(namespace, key);
           const now = Date.now();
           const json = encodeJson(value, `The value of ${key}`);
@@ -320,7 +320,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async add(namespace: string, key: string, value: unknown, setOptions?: SetOptions) {
-        return use((s) => {
+        return write((s) => {
           checkKey(namespace, key);
           const now = Date.now();
           const json = encodeJson(value, `The value of ${key}`);
@@ -337,7 +337,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async increment(namespace: string, key: string, by = 1, setOptions?: SetOptions) {
-        return use((s, database) => {
+        return write((s, database) => {
           checkKey(namespace, key);
           checkIncrement(by);
           checkTtlMs(setOptions);
@@ -360,7 +360,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async delete(namespace: string, key: string) {
-        return use((s) => {
+        return write((s) => {
           checkKey(namespace, key);
           const row = s.kvDelete.get({ namespace, key });
           return row !== undefined && (row.expires_at === null || row.expires_at > Date.now());
