@@ -6,7 +6,8 @@
  * - the Botwire Telegram adapter with the full pipeline: the durable inbox (update stored,
  *   deduplicated, marked done), the per-chat queue, the typing indicator, access control, the
  *   middleware chain, a trivial `/ping` command, history and usage in storage and the send,
- *   once on the memory driver and once on the default storage (SQLite in a temporary folder).
+ *   on the memory driver, on the default storage (SQLite in a temporary folder) and on SQLite
+ *   with `synchronous: 'full'` (what the default trades away, see docs/decisions/0005).
  *
  * All run in the same process on the same kind of updates. The send throttle is off: with it,
  * Telegram's limit of 30 messages a second would be measured instead. Asserts nothing.
@@ -18,7 +19,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { telegramAdapter } from '../packages/adapters/telegram/dist/index.js';
-import { type Adapter, createBot, silentLogger } from '../packages/core/dist/index.js';
+import {
+  type Adapter,
+  createBot,
+  silentLogger,
+  sqliteStorage,
+} from '../packages/core/dist/index.js';
 import {
   bareGrammyBot,
   benchBotInfo,
@@ -58,7 +64,13 @@ interface Contender {
   best: number;
 }
 
-async function botwireContender(storage: 'memory' | 'default'): Promise<Contender> {
+const labels = {
+  memory: 'Botwire, memory storage',
+  default: 'Botwire, default storage (sqlite)',
+  full: 'Botwire, sqlite synchronous=full',
+};
+
+async function botwireContender(storage: keyof typeof labels): Promise<Contender> {
   const api = inProcessApi();
   const adapter = telegramAdapter({
     token: '1:bench',
@@ -73,6 +85,9 @@ async function botwireContender(storage: 'memory' | 'default'): Promise<Contende
   const bot = createBot({
     config: {
       ...(storage === 'memory' ? { storage: 'memory' as const } : {}),
+      ...(storage === 'full'
+        ? { storage: sqliteStorage({ path: join(dataDir, 'full.db'), synchronous: 'full' }) }
+        : {}),
       access: 'open',
       name: 'Bench',
       http: false,
@@ -85,7 +100,7 @@ async function botwireContender(storage: 'memory' | 'default'): Promise<Contende
   bot.use((context, next) => (context.command?.name === 'ping' ? context.reply('pong') : next()));
   await bot.start();
   return {
-    label: storage === 'memory' ? 'Botwire, memory storage' : 'Botwire, default storage (sqlite)',
+    label: labels[storage],
     bot: adapter.bot as unknown as GrammyBot,
     replies: () => api.calls.get('sendMessage') ?? 0,
     stop: async () => {
@@ -110,6 +125,8 @@ const contenders = [
   await grammyContender(),
   await botwireContender('memory'),
   await botwireContender('default'),
+  // The trade-off of docs/decisions/0005-sqlite-synchronous.md; BENCH_FULL=0 leaves it out.
+  ...(process.env.BENCH_FULL === '0' ? [] : [await botwireContender('full')]),
 ];
 for (const contender of contenders) await drive(contender.bot, warmup);
 for (let round = 0; round < rounds; round++) {

@@ -422,13 +422,17 @@ export class Bot {
       `${adapter.name}:${incoming.chat.platformId}`,
       incoming,
     );
-    await storage.messages.append({
+    // Not awaited before the chain runs: the chain's first writes (the usage count) then share
+    // its group commit. Reads of the history still see it (storage runs calls in order), and
+    // the message is not done until it is stored.
+    const recorded = storage.messages.append({
       chatId: chat.id,
       userId: user.id,
       direction: 'in',
       text: message.kind === 'button' ? `[button] ${message.buttonData ?? ''}` : message.text,
       platformMessageId: message.platformMessageId,
     });
+    recorded.catch(() => {}); // awaited below, after the chain
     const locale = normalizeLocale(
       user.locale ?? sender.locale,
       guessLocale(message.text) ?? this.config.locale ?? 'en',
@@ -436,7 +440,11 @@ export class Bot {
     const context = new BotContext(this, adapter, message, user, chat, locale);
     const started = Date.now();
     context.log.debug('message-received', { kind: message.kind, command: message.command?.name });
-    await this.handler(context, async () => {});
+    try {
+      await this.handler(context, async () => {});
+    } finally {
+      await recorded;
+    }
     context.log.debug('message-handled', {
       ms: Date.now() - started,
       replies: context.replies.length,

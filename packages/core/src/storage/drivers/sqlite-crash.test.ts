@@ -25,17 +25,21 @@ describe('sqliteStorage after a crash', () => {
   });
 
   // One writer: each write is its own group commit. Twenty: writes share group commits.
-  it.each([1, 20])(
-    'keeps every acknowledged write when the writing process is killed (%i writers)',
+  it.each([
+    { writers: 1, synchronous: 'full' },
+    { writers: 20, synchronous: 'full' },
+    { writers: 20, synchronous: 'normal' },
+  ])(
+    'keeps every acknowledged write when the writing process is killed ($writers writers, synchronous $synchronous)',
     {
       timeout: 40_000,
     },
-    async (writers) => {
+    async ({ writers, synchronous }) => {
       directory = mkdtempSync(join(tmpdir(), 'botwire-crash-'));
       const path = join(directory, 'crash.db');
       const writer = spawn(
         process.execPath,
-        ['--import', 'tsx', writerScript, path, 'full', String(writers)],
+        ['--import', 'tsx', writerScript, path, synchronous, String(writers)],
         { cwd: here, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       child = writer;

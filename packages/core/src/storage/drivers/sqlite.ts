@@ -44,8 +44,10 @@ export interface SqliteStorageOptions {
   /** The database file, such as `data/bot.db`; missing parent directories are created. */
   path: string;
   /**
-   * `full` (default) makes every write durable before its promise resolves; `normal` is faster
-   * and still survives a crash of the process, but may lose the last writes on power loss.
+   * `normal` (default): a write whose promise resolved survives a crash or kill of the process;
+   * a power loss or OS crash may take back the writes since the last checkpoint (the file
+   * stays consistent). `full` makes every commit reach the disk before its promise resolves,
+   * surviving power loss too, at one fsync per group commit. See docs/decisions/0005.
    */
   synchronous?: 'full' | 'normal';
   /** The better-sqlite3 constructor; loaded with `import('better-sqlite3')` when omitted. */
@@ -82,7 +84,7 @@ function prefixEnd(prefix: string): string | undefined {
  */
 export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
   checkString(options?.path, 'The sqlite storage path');
-  const synchronous = options.synchronous ?? 'full';
+  const synchronous = options.synchronous ?? 'normal';
   if (synchronous !== 'full' && synchronous !== 'normal') {
     throw invalidArgument(
       `synchronous must be "full" or "normal"; got ${JSON.stringify(synchronous)}.`,
