@@ -1,6 +1,8 @@
 /**
  * Storage throughput: kv.set, kv.get, messages.append and users.resolve (of an existing user)
- * per second, for sqlite (synchronous full and normal) and memory. Prints figures, asserts nothing.
+ * per second, one call after another, and kv.set with 100 calls at once (what group commit
+ * shares one commit between), for sqlite (synchronous full and normal) and memory. Prints
+ * figures, asserts nothing.
  *
  * Run: pnpm exec tsx bench/storage.bench.ts
  */
@@ -20,6 +22,7 @@ const keyCount = 1_000;
 interface Row {
   driver: string;
   kvSet: number;
+  kvSetConcurrent: number;
   kvGet: number;
   append: number;
   resolve: number;
@@ -53,6 +56,16 @@ async function bench(driver: string, storage: StorageDriver, path?: string): Pro
   const kvSet = await measure((index) =>
     storage.kv.set('bench', `key${index % keyCount}`, { ...value, index }),
   );
+  const concurrency = 100;
+  const kvSetConcurrent =
+    concurrency *
+    (await measure((index) =>
+      Promise.all(
+        Array.from({ length: concurrency }, (_, each) =>
+          storage.kv.set('bench', `key${(index * concurrency + each) % keyCount}`, value),
+        ),
+      ),
+    ));
   const kvGet = await measure((index) =>
     storage.kv.get('bench', `key${(index * 7919) % keyCount}`),
   );
@@ -72,6 +85,7 @@ async function bench(driver: string, storage: StorageDriver, path?: string): Pro
   return {
     driver,
     kvSet,
+    kvSetConcurrent,
     kvGet,
     append,
     resolve,
@@ -81,10 +95,19 @@ async function bench(driver: string, storage: StorageDriver, path?: string): Pro
 
 function print(rows: Row[]): void {
   const format = (perSecond: number) => Math.round(perSecond).toLocaleString('en-US');
-  const header = ['driver', 'kv.set/s', 'kv.get/s', 'messages.append/s', 'users.resolve/s', 'file'];
+  const header = [
+    'driver',
+    'kv.set/s',
+    'kv.set/s (100 at once)',
+    'kv.get/s',
+    'messages.append/s',
+    'users.resolve/s',
+    'file',
+  ];
   const lines = rows.map((row) => [
     row.driver,
     format(row.kvSet),
+    format(row.kvSetConcurrent),
     format(row.kvGet),
     format(row.append),
     format(row.resolve),

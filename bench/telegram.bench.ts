@@ -2,80 +2,47 @@
  * Updates per second through grammY's `handleUpdate`, with every Bot API call answered in-process
  * (a `fetch` that never touches the network), for:
  *
+ * - a bare grammY bot doing the equivalent work: `/ping` answered with `pong`;
  * - the Botwire Telegram adapter with the full pipeline: the durable inbox (update stored,
  *   deduplicated, marked done), the per-chat queue, the typing indicator, access control, the
- *   middleware chain, a trivial `/ping` command, history in storage (memory driver) and the send;
- * - a bare grammY bot doing the equivalent work: `/ping` answered with `pong`.
+ *   middleware chain, a trivial `/ping` command, history and usage in storage and the send,
+ *   on the memory driver, on the default storage (SQLite in a temporary folder) and on SQLite
+ *   with `synchronous: 'full'` (what the default trades away, see docs/decisions/0005).
  *
- * Both run in the same process on the same updates. The send throttle is off for both: with it,
+ * All run in the same process on the same kind of updates. The send throttle is off: with it,
  * Telegram's limit of 30 messages a second would be measured instead. Asserts nothing.
  *
  *   pnpm bench:telegram          (builds stale packages first)
  *   BENCH_UPDATES=20000 BENCH_CHATS=200 BENCH_ROUNDS=5 pnpm bench:telegram
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { type TelegramAdapter, telegramAdapter } from '../packages/adapters/telegram/dist/index.js';
-import { type Adapter, createBot, silentLogger } from '../packages/core/dist/index.js';
-
-type GrammyBot = TelegramAdapter['bot'];
-type BotConstructor = new (token: string, config?: Record<string, unknown>) => GrammyBot;
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { telegramAdapter } from '../packages/adapters/telegram/dist/index.js';
+import {
+  type Adapter,
+  createBot,
+  silentLogger,
+  sqliteStorage,
+} from '../packages/core/dist/index.js';
+import {
+  bareGrammyBot,
+  benchBotInfo,
+  type GrammyBot,
+  inProcessApi,
+  textUpdate,
+} from './bare-grammy';
 
 const total = Number(process.env.BENCH_UPDATES ?? 5000);
 const chats = Number(process.env.BENCH_CHATS ?? 100);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const warmup = Math.min(1000, Math.ceil(total / 5));
-const botInfo = {
-  id: 1,
-  is_bot: true as const,
-  first_name: 'Bench',
-  username: 'BenchBot',
-  can_join_groups: false,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-};
-
-/** A Bot API answered in memory; counts the calls per method. */
-function inProcessApi() {
-  const calls = new Map<string, number>();
-  let messageId = 0;
-  const fetch = async (url: string | URL, init?: { signal?: AbortSignal | null }) => {
-    const method = String(url).slice(String(url).lastIndexOf('/') + 1);
-    calls.set(method, (calls.get(method) ?? 0) + 1);
-    if (method === 'getUpdates') {
-      // Long polling that never gets an update: the benchmark feeds handleUpdate directly.
-      await new Promise((resolve) => init?.signal?.addEventListener('abort', resolve));
-      return new Response(JSON.stringify({ ok: true, result: [] }));
-    }
-    const result =
-      method === 'sendMessage'
-        ? { message_id: ++messageId, date: 0, chat: { id: 1, type: 'private' }, text: 'pong' }
-        : true;
-    return new Response(JSON.stringify({ ok: true, result }));
-  };
-  return { fetch, calls };
-}
 
 let nextUpdateId = 1;
-function pingUpdates(count: number) {
-  return Array.from({ length: count }, (_, index) => {
-    const chatId = 10_000 + (index % chats);
-    const updateId = nextUpdateId++;
-    return {
-      update_id: updateId,
-      message: {
-        message_id: updateId,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: chatId, type: 'private', first_name: 'User' },
-        from: { id: chatId, is_bot: false, first_name: 'User', language_code: 'en' },
-        text: '/ping',
-        entities: [{ type: 'bot_command', offset: 0, length: 5 }],
-      },
-    };
-  });
-}
+const pingUpdates = (count: number) =>
+  Array.from({ length: count }, (_, index) =>
+    textUpdate(nextUpdateId++, 10_000 + (index % chats), '/ping'),
+  );
 
 /** Feeds updates to handleUpdate, `chats` at a time (one per chat), and returns updates per second. */
 async function drive(bot: GrammyBot, count: number): Promise<number> {
@@ -90,24 +57,42 @@ async function drive(bot: GrammyBot, count: number): Promise<number> {
 }
 
 interface Contender {
+  label: string;
   bot: GrammyBot;
   replies: () => number;
   stop: () => Promise<void>;
+  best: number;
 }
 
-async function botwireContender(): Promise<Contender> {
+const labels = {
+  memory: 'Botwire, memory storage',
+  default: 'Botwire, default storage (sqlite)',
+  full: 'Botwire, sqlite synchronous=full',
+};
+
+async function botwireContender(storage: keyof typeof labels): Promise<Contender> {
   const api = inProcessApi();
   const adapter = telegramAdapter({
     token: '1:bench',
     apiRoot: 'http://bench.invalid',
-    botInfo: botInfo as never,
+    botInfo: benchBotInfo as never,
     throttle: false,
     commandMenu: false,
     client: { fetch: api.fetch as never },
     env: {},
   });
+  const dataDir = mkdtempSync(join(tmpdir(), 'botwire-bench-telegram-'));
   const bot = createBot({
-    config: { storage: 'memory', access: 'open', name: 'Bench', http: false },
+    config: {
+      ...(storage === 'memory' ? { storage: 'memory' as const } : {}),
+      ...(storage === 'full'
+        ? { storage: sqliteStorage({ path: join(dataDir, 'full.db'), synchronous: 'full' }) }
+        : {}),
+      access: 'open',
+      name: 'Bench',
+      http: false,
+    },
+    dataDir,
     // The adapter's types come from core's sources, the bot's from its build: the same shapes.
     adapters: [adapter as unknown as Adapter],
     log: silentLogger,
@@ -115,51 +100,54 @@ async function botwireContender(): Promise<Contender> {
   bot.use((context, next) => (context.command?.name === 'ping' ? context.reply('pong') : next()));
   await bot.start();
   return {
-    bot: adapter.bot,
+    label: labels[storage],
+    bot: adapter.bot as unknown as GrammyBot,
     replies: () => api.calls.get('sendMessage') ?? 0,
-    stop: () => bot.stop(),
+    stop: async () => {
+      await bot.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    best: 0,
   };
 }
 
 async function grammyContender(): Promise<Contender> {
-  const require = createRequire(
-    new URL('../packages/adapters/telegram/package.json', import.meta.url),
-  );
-  const { Bot } = (await import(pathToFileURL(require.resolve('grammy')).href)) as {
-    Bot: BotConstructor;
-  };
-  const api = inProcessApi();
-  const bot = new Bot('1:bench', { botInfo, client: { fetch: api.fetch } });
+  const { bot, replies } = await bareGrammyBot();
   bot.command('ping', (context) => context.reply('pong'));
-  return { bot, replies: () => api.calls.get('sendMessage') ?? 0, stop: async () => {} };
+  return { label: 'bare grammY bot', bot, replies, stop: async () => {}, best: 0 };
 }
 
 const format = (value: number) => Math.round(value).toLocaleString('en-US').padStart(9);
 
-// Rounds alternate between the two, and each keeps its best: a machine shared with other work
-// slows some rounds down, never speeds one up.
-const grammy = await grammyContender();
-const botwire = await botwireContender();
-await drive(grammy.bot, warmup);
-await drive(botwire.bot, warmup);
-let grammyBest = 0;
-let botwireBest = 0;
+// Rounds alternate between the contenders, and each keeps its best: a machine shared with other
+// work slows some rounds down, never speeds one up.
+const contenders = [
+  await grammyContender(),
+  await botwireContender('memory'),
+  await botwireContender('default'),
+  // The trade-off of docs/decisions/0005-sqlite-synchronous.md; BENCH_FULL=0 leaves it out.
+  ...(process.env.BENCH_FULL === '0' ? [] : [await botwireContender('full')]),
+];
+for (const contender of contenders) await drive(contender.bot, warmup);
 for (let round = 0; round < rounds; round++) {
-  grammyBest = Math.max(grammyBest, await drive(grammy.bot, total));
-  botwireBest = Math.max(botwireBest, await drive(botwire.bot, total));
+  for (const contender of contenders)
+    contender.best = Math.max(contender.best, await drive(contender.bot, total));
 }
-await botwire.stop();
+for (const contender of contenders) await contender.stop();
 const expected = warmup + rounds * total;
-if (grammy.replies() !== expected || botwire.replies() !== expected)
-  throw new Error(
-    `expected ${expected} replies each, got grammY ${grammy.replies()}, Botwire ${botwire.replies()}`,
-  );
+for (const contender of contenders) {
+  if (contender.replies() !== expected)
+    throw new Error(
+      `expected ${expected} replies from ${contender.label}, got ${contender.replies()}`,
+    );
+}
 
+const grammy = contenders[0]!.best;
 console.log(
   `telegram: ${total} /ping updates through handleUpdate over ${chats} chats, best of ${rounds} rounds, Bot API answered in-process (node ${process.version})`,
 );
-console.log(`  bare grammY bot           ${format(grammyBest)} updates/s`);
-console.log(`  Botwire full pipeline     ${format(botwireBest)} updates/s`);
-console.log(
-  `  ratio                     ${(grammyBest / botwireBest).toFixed(1).padStart(9)}x (grammY / Botwire)`,
-);
+console.log(`  ${''.padEnd(36)} updates/s   grammY / this`);
+for (const contender of contenders) {
+  const ratio = contender === contenders[0] ? '' : `${(grammy / contender.best).toFixed(1)}x`;
+  console.log(`  ${contender.label.padEnd(36)} ${format(contender.best)}   ${ratio.padStart(13)}`);
+}

@@ -59,6 +59,8 @@ const capabilities: AdapterCapabilities = {
 /** No message the bot sends may ping anyone: mentions render, but notify nobody. */
 const allowedMentions = { parse: [], repliedUser: false } as const;
 const typingEveryMs = 8000;
+/** A reply faster than this shows no typing indicator: it would only cost an API call. */
+const typingDelayMs = 500;
 const filesPerMessage = 10;
 
 /** A slash command being answered: the deferred reply is filled first, follow-ups after it. */
@@ -129,14 +131,30 @@ export function discordAdapter(options: DiscordAdapterOptions = {}): Adapter {
     });
   };
 
+  /** Stops the typing indicator of a channel whose message is running. */
+  const typing = new Map<string, () => void>();
+
+  /**
+   * Shows "typing" once the reply has taken longer than {@link typingDelayMs}, and keeps it up
+   * until the first reply in the channel is sent or the message is done.
+   */
   const keepTyping = (channel: SendableChannels): (() => void) => {
     const type = () =>
       channel
         .sendTyping()
         .catch((error: unknown) => log().debug('discord-typing-failed', { error }));
-    void type();
-    const timer = setInterval(type, typingEveryMs);
-    return () => clearInterval(timer);
+    let repeat: NodeJS.Timeout | undefined;
+    const delay = setTimeout(() => {
+      void type();
+      repeat = setInterval(type, typingEveryMs);
+    }, typingDelayMs);
+    const stop = () => {
+      clearTimeout(delay);
+      clearInterval(repeat);
+      if (typing.get(channel.id) === stop) typing.delete(channel.id);
+    };
+    typing.set(channel.id, stop);
+    return stop;
   };
 
   const onCommand = (interaction: ChatInputCommandInteraction) => {
@@ -334,6 +352,7 @@ export function discordAdapter(options: DiscordAdapterOptions = {}): Adapter {
           message: 'The Discord adapter is not running.',
         });
       }
+      typing.get(chat.platformId)?.();
       const ids: string[] = [];
       const payloads = payloadsOf(message);
       try {

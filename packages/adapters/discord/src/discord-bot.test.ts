@@ -28,7 +28,7 @@ const demoSkill: InlineSkill = {
         side_effects: false,
         timeout_ms: 2000,
       },
-      ...['demo_long', 'demo_shout', 'demo_file'].map((name) => ({
+      ...['demo_long', 'demo_shout', 'demo_file', 'demo_slow'].map((name) => ({
         name,
         description: `The ${name} fixture.`,
         input_schema: { type: 'object', properties: {} },
@@ -47,12 +47,17 @@ const demoSkill: InlineSkill = {
       { name: 'long', tool: 'demo_long', description: 'a long answer' },
       { name: 'shout', tool: 'demo_shout', description: 'mention everyone' },
       { name: 'file', tool: 'demo_file', description: 'send a file' },
+      { name: 'slow', tool: 'demo_slow', description: 'answer after a second' },
     ],
   },
   definition: {
     tools: {
       demo_echo: async ({ text }: { text?: string }) => ({ text: `echo: ${text ?? ''}` }),
       demo_long: async () => ({ text: longText }),
+      demo_slow: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        return { text: 'done at last' };
+      },
       demo_shout: async () => ({ text: `@everyone and @here, look: <@${pingedUserId}>!` }),
       demo_file: async () => ({
         text: 'Your report.',
@@ -156,7 +161,8 @@ describe('a bot on Discord (end to end against a local Discord)', () => {
     );
     expect(peer.textsIn(general)).toEqual(['echo: ping']);
     expect(peer.textsIn(random)).toEqual(['echo: free for all']);
-    expect(peer.typing).toContain(general);
+    // Instant replies: no typing indicator.
+    expect(peer.typing).toEqual([]);
     // A reply to the bot's message is addressed to the bot too.
     const [answer] = peer.messagesIn(general);
     await peer.userSends({
@@ -169,6 +175,17 @@ describe('a bot on Discord (end to end against a local Discord)', () => {
       (texts) => texts.length >= 2,
     );
     expect(peer.textsIn(general)).toEqual(['echo: ping', 'echo: threaded']);
+  });
+
+  it('shows typing once for a reply that takes a second', async () => {
+    const typedBefore = peer.typing.length;
+    const before = peer.textsIn(peer.dmChannelId).length;
+    await peer.userSends({ content: '/slow' });
+    await until(
+      () => peer.textsIn(peer.dmChannelId).slice(before),
+      (list) => list.length >= 1,
+    );
+    expect(peer.typing.slice(typedBefore)).toEqual([peer.dmChannelId]);
   });
 
   it('splits a 4500-character reply into 3 ordered parts of at most 2000', async () => {

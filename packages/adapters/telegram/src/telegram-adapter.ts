@@ -39,6 +39,8 @@ const capabilities: AdapterCapabilities = {
 const allowedUpdates = ['message', 'callback_query'] as const;
 const connectMethods = new Set(['getMe', 'setWebhook']);
 const typingEveryMs = 4500;
+/** A reply faster than this shows no typing indicator: it would only cost an API call. */
+const typingDelayMs = 500;
 const longButtonDataTtlMs = 30 * 24 * 3_600_000;
 
 /** A Telegram adapter, with the grammY bot underneath it. */
@@ -85,6 +87,8 @@ class GrammyTelegramAdapter implements TelegramAdapter {
   private connection: AbortController | undefined;
   private connecting: Promise<void> | undefined;
   private readonly warned = new Set<string>();
+  /** Stops the typing indicator of a chat whose update is running (see {@link showTyping}). */
+  private readonly typing = new Map<string, () => void>();
 
   constructor(private readonly settings: ResolvedTelegramOptions) {}
 
@@ -342,7 +346,8 @@ class GrammyTelegramAdapter implements TelegramAdapter {
       if (!signal.aborted) this.warnOnce('telegram-get-updates-failed', error);
       throw error;
     }
-    for (const update of updates) await this.inbox!.accept(update);
+    // All at once: the whole batch shares one group commit instead of one commit per update.
+    await Promise.all(updates.map((update) => this.inbox!.accept(update)));
     if (updates.length === 0) await sleep(this.settings.pollDelayMs, signal).catch(() => {});
     return updates;
   }
@@ -394,15 +399,29 @@ class GrammyTelegramAdapter implements TelegramAdapter {
     }
   }
 
+  /**
+   * Shows "typing" in the chat once the reply has taken longer than {@link typingDelayMs}, and
+   * keeps it up until the first reply is sent or the update is done, whichever comes first.
+   */
   private showTyping(chatId: string): () => void {
     const send = () =>
       void this.bot.api
         .sendChatAction(toChatId(chatId), 'typing')
         .catch((error: unknown) => this.warnOnce('telegram-typing-failed', error));
-    send();
-    const timer = setInterval(send, typingEveryMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    let repeat: NodeJS.Timeout | undefined;
+    const delay = setTimeout(() => {
+      send();
+      repeat = setInterval(send, typingEveryMs);
+      repeat.unref();
+    }, typingDelayMs);
+    delay.unref();
+    const stop = () => {
+      clearTimeout(delay);
+      clearInterval(repeat);
+      if (this.typing.get(chatId) === stop) this.typing.delete(chatId);
+    };
+    this.typing.set(chatId, stop);
+    return stop;
   }
 
   async stop(): Promise<void> {
@@ -426,6 +445,7 @@ class GrammyTelegramAdapter implements TelegramAdapter {
       throw new BotwireError('BOTWIRE_ADAPTER_NOT_STARTED', {
         message: 'The Telegram adapter is not running.',
       });
+    this.typing.get(chat.platformId)?.();
     try {
       const ids = await sendOutgoing(toChatId(chat.platformId), message, {
         api: this.bot.api,

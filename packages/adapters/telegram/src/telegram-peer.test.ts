@@ -229,6 +229,32 @@ describe('telegram adapter against a local Bot API peer', () => {
     });
   });
 
+  it('shows no typing for an instant reply, and typing once for a reply that takes a second', async () => {
+    const reply = (text: string) =>
+      adapter.send({ platformId: '501', type: 'private' }, { text }).then(() => undefined);
+    await start({}, async (message) => {
+      if (message.text === 'slow') await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await reply(`re: ${message.text}`);
+    });
+    peer.pushUpdate({
+      message: { message_id: 1, date: at, chat, from: user, text: 'fast' },
+    } as never);
+    await waitUntil(() => peer.callsOf('sendMessage').length === 1);
+    // Past the half second the indicator waits for: the instant reply cancelled it.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(peer.callsOf('sendChatAction')).toEqual([]);
+
+    peer.pushUpdate({
+      message: { message_id: 2, date: at, chat, from: user, text: 'slow' },
+    } as never);
+    await waitUntil(() => peer.callsOf('sendMessage').length === 2);
+    const actions = peer.callsOf('sendChatAction');
+    expect(actions.map((call) => call.params)).toEqual([{ chat_id: 501, action: 'typing' }]);
+    // Sent before the reply, and not again after it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(peer.callsOf('sendChatAction')).toHaveLength(1);
+  });
+
   it('shows typing while the bot works and publishes the command menu in English and Russian', async () => {
     let release!: () => void;
     const working = new Promise<void>((resolve) => {

@@ -145,15 +145,38 @@ export class UpdateInbox<U> {
     this.accepted.clear();
   }
 
+  /**
+   * Stores the entry, checks it was not done already and takes its lease, all asked at once:
+   * storage that commits in groups (sqlite) writes them in one transaction. The rare loser
+   * (a redelivery) undoes what it took.
+   */
   private async store(id: number, update: U): Promise<boolean> {
     const { kv } = this.options;
     const entry: InboxEntry<U> = { update, attempts: 1 };
-    if (!(await kv.add(`inbox:${pad(id)}`, entry))) return false;
-    if (await kv.get(`done:${id}`)) {
-      await kv.delete(`inbox:${pad(id)}`);
-      return false;
+    const asked = await Promise.allSettled([
+      kv.add(`inbox:${pad(id)}`, entry),
+      kv.get(`done:${id}`),
+      kv.add(`lease:${id}`, this.instance, { ttlMs: this.leaseMs }),
+    ]);
+    const failed = asked.find((each) => each.status === 'rejected');
+    const [fresh, done, leased] = asked.map((each) => each.status === 'fulfilled' && each.value);
+    if (failed) {
+      // Not accepted: give back what was taken, so that the redelivery is taken as new.
+      await Promise.allSettled([
+        fresh ? kv.delete(`inbox:${pad(id)}`) : undefined,
+        leased ? kv.delete(`lease:${id}`) : undefined,
+      ]);
+      throw failed.reason;
     }
-    return kv.add(`lease:${id}`, this.instance, { ttlMs: this.leaseMs });
+    if (fresh && !done && leased) return true;
+    // Already done: drop what this call stored. Pending elsewhere: give back a lease this call
+    // took only because the old one had expired, for recover() to find. Stored but leased by
+    // someone else: the entry stays for recover() to replay, as a new entry would.
+    await Promise.all([
+      fresh && done ? kv.delete(`inbox:${pad(id)}`) : undefined,
+      leased && (done || !fresh) ? kv.delete(`lease:${id}`) : undefined,
+    ]);
+    return false;
   }
 
   private enqueue(update: U): Promise<void> {
@@ -189,11 +212,14 @@ export class UpdateInbox<U> {
     );
   }
 
+  /** Marks the update done and drops its entry and lease, asked at once (one group commit). */
   private async finish(id: number): Promise<void> {
     const { kv } = this.options;
-    await kv.set(`done:${id}`, Date.now(), { ttlMs: this.rememberMs });
-    await kv.delete(`inbox:${pad(id)}`);
-    await kv.delete(`lease:${id}`);
+    await Promise.all([
+      kv.set(`done:${id}`, Date.now(), { ttlMs: this.rememberMs }),
+      kv.delete(`inbox:${pad(id)}`),
+      kv.delete(`lease:${id}`),
+    ]);
   }
 
   private async claim(id: number): Promise<boolean> {

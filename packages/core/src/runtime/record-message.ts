@@ -9,14 +9,22 @@ import type { BotContext } from './bot-context';
 export function recordMessage(): Middleware<BotContext> {
   return async (context, next) => {
     const { message } = context;
-    await context.services.storage.messages.append({
+    // Not awaited before the rest of the chain runs: its first writes (the usage count) then
+    // share the storage's group commit. Reads of the history still see it (storage runs calls
+    // in order), and the message is not done until it is stored.
+    const recorded = context.services.storage.messages.append({
       chatId: context.chat.id,
       userId: context.user.id,
       direction: 'in',
       text: message.kind === 'button' ? `[button] ${message.buttonData ?? ''}` : message.text,
       platformMessageId: message.platformMessageId,
     });
+    recorded.catch(() => {}); // awaited below, after the chain
     context.recorded = true;
-    await next();
+    try {
+      await next();
+    } finally {
+      await recorded;
+    }
   };
 }

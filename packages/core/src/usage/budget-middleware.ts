@@ -45,13 +45,18 @@ export function budgetMiddleware(
     const subject: LimitSubject = context.role ?? 'guest';
     const own = limitsFor(limits, context.role);
     const max = own.messagesPerDay;
-    const { admitted, count } = await tracker.admitMessage(context.user.id, max);
+    // Counted and read at once (one group commit on sqlite); the message count is the one the
+    // atomic increment returned, whatever order a driver runs the two in.
+    const [{ admitted, count }, today] = await Promise.all([
+      tracker.admitMessage(context.user.id, max),
+      tracker.today(context.user.id),
+    ]);
     if (!admitted && max !== undefined) {
       context.log.info('limit-reached', { limit: 'messagesPerDay', max, subject, count });
       await context.reply(limitReply(context, { limit: 'messagesPerDay', max }));
       return;
     }
-    const state: UsageState = { today: await tracker.today(context.user.id), limits: own, subject };
+    const state: UsageState = { today: { ...today, messages: count }, limits: own, subject };
     context.state.usage = state;
     return next();
   };

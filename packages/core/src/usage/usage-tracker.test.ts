@@ -21,6 +21,31 @@ describe('UsageTracker', () => {
 
   afterEach(() => storage.close());
 
+  it('reads a day by exact keys, never scanning a key range', async () => {
+    const kv = {
+      ...storage.kv,
+      get: storage.kv.get.bind(storage.kv),
+      increment: storage.kv.increment.bind(storage.kv),
+      list: () => Promise.reject(new Error('usage must not scan a key range')),
+    };
+    const tracker = new UsageTracker(kv as StorageDriver['kv'], { now: () => now });
+    await tracker.recordMessage('usr_a');
+    await tracker.recordToolCall({
+      userId: 'usr_a',
+      skill: 's',
+      tool: 't',
+      ok: false,
+      latencyMs: 1,
+    });
+    expect(await tracker.today('usr_a')).toEqual({
+      ...emptyUsage(),
+      messages: 1,
+      toolCalls: 1,
+      toolErrors: 1,
+    });
+    expect((await tracker.forSkill('s')).toolCalls).toBe(1);
+  });
+
   it('counts messages per user and per UTC day', async () => {
     expect(await usage.recordMessage('usr_a')).toBe(1);
     expect(await usage.recordMessage('usr_a')).toBe(2);

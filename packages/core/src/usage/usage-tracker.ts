@@ -255,14 +255,17 @@ export class UsageTracker {
     await Promise.all(increments);
   }
 
+  /** Reads the day's counters by their exact keys, all asked at once: no scan of a key range. */
   private async read(scope: Scope, id: string, day: string): Promise<UsageCounts> {
     const prefix = this.prefix(scope, id, day);
+    const values = await Promise.all(
+      usageCounters.map((counter) => this.kv.get<number>(this.namespace, `${prefix}${counter}`)),
+    );
     const counts = emptyUsage();
-    const entries = await this.kv.list<number>(this.namespace, { prefix });
-    for (const { key, value } of entries) {
-      const counter = key.slice(prefix.length) as UsageCounter;
-      if (usageCounters.includes(counter) && typeof value === 'number') counts[counter] = value;
-    }
+    usageCounters.forEach((counter, index) => {
+      const value = values[index];
+      if (typeof value === 'number') counts[counter] = value;
+    });
     return counts;
   }
 }

@@ -22,10 +22,27 @@ export interface SqliteConnection {
   open(): Promise<void>;
   /** Closes the database; later calls to `use` fail with BOTWIRE_STORAGE_CLOSED. */
   close(): Promise<void>;
-  /** Runs `work` on the open database; turns driver errors into BotwireErrors. */
-  use<T>(work: (s: SqliteStatements, database: Database) => T): T;
+  /**
+   * Runs work that reads (and rarely writes) on the open database: at once when no write is
+   * waiting for the group commit, else queued behind the waiting writes, so that it sees them.
+   * Turns driver errors into BotwireErrors.
+   */
+  use<T>(work: Work<T>): Promise<T>;
+  /** Queues work that writes for the next group commit; resolves once that is committed. */
+  write<T>(work: Work<T>): Promise<T>;
+  /** Runs the group commit now, if work is waiting for one. */
+  flush(): void;
   /** Deletes expired key-value entries, at most once a minute. */
   sweep(s: SqliteStatements, now: number): void;
+}
+
+/** Work on the open database, given its prepared statements. */
+export type Work<T> = (s: SqliteStatements, database: Database) => T;
+
+interface QueuedWork {
+  work: Work<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
 }
 
 const busyTimeoutMs = 5_000;
@@ -48,6 +65,15 @@ async function loadDatabase(): Promise<typeof BetterSqlite3> {
  * The lifecycle of the database of one sqlite storage driver: opening it (WAL journal,
  * busy timeout, foreign keys, migrations), running work on it with errors made into
  * BotwireErrors, sweeping expired key-value entries, and closing it.
+ *
+ * Writes are committed in groups. A write is queued; at the end of the turn of the event loop
+ * (`setImmediate`) every queued piece of work runs, in the order it was called, each in its
+ * own savepoint, in one transaction, and one commit (one fsync) makes all of them durable:
+ * the writes of every chat that wrote in that turn. A promise resolves only after the commit
+ * that made its write durable, so an acknowledged write is as durable as before; when the
+ * commit fails, everything in the group rejects. A read runs at once unless writes are
+ * waiting: then it joins the queue, sees them, and resolves after their commit. The write lock
+ * is held only while the queue runs, never across a turn of the event loop.
  */
 export function sqliteConnection(
   options: SqliteConnectionOptions,
@@ -59,29 +85,93 @@ export function sqliteConnection(
   let opening: Promise<void> | undefined;
   let closed = false;
   let lastSweep = 0;
+  let queue: QueuedWork[] = [];
+  let scheduled = false;
+  /** Runs a function in a savepoint when a transaction is open (better-sqlite3 nests them). */
+  let inSavepoint: ((run: () => unknown) => unknown) | undefined;
 
-  /** Runs `work` on the open database; turns driver errors into BotwireErrors. */
-  const use = <T>(work: (s: SqliteStatements, database: Database) => T): T => {
-    if (!statements || !db) {
-      throw new BotwireError('BOTWIRE_STORAGE_CLOSED', {
-        message: closed
-          ? `The sqlite storage ${path} was used after close().`
-          : `The sqlite storage ${path} is not open. Call open() before using it.`,
-      });
+  const translate = (error: unknown): unknown => {
+    if (isBotwireError(error)) return error;
+    const code = (error as { code?: unknown }).code;
+    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+      return invalidArgument('The chat or user this refers to does not exist.', error);
     }
+    return new BotwireError('BOTWIRE_STORAGE_FAILED', {
+      message: `The sqlite storage ${path} failed: ${(error as Error).message}`,
+      details: typeof code === 'string' ? { sqliteCode: code } : {},
+      cause: error,
+    });
+  };
+
+  const checkOpen = (): void => {
+    if (statements && db) return;
+    throw new BotwireError('BOTWIRE_STORAGE_CLOSED', {
+      message: closed
+        ? `The sqlite storage ${path} was used after close().`
+        : `The sqlite storage ${path} is not open. Call open() before using it.`,
+    });
+  };
+
+  /** Runs every queued piece of work in one transaction, then settles their promises. */
+  const flush = (): void => {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return;
+    const database = db;
+    const s = statements;
+    if (!database || !s || !inSavepoint) {
+      const error = translate(new Error('the database was closed with writes waiting'));
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
-      return work(statements, db);
-    } catch (error) {
-      if (isBotwireError(error)) throw error;
-      const code = (error as { code?: unknown }).code;
-      if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
-        throw invalidArgument('The chat or user this refers to does not exist.', error);
+      database.exec('BEGIN IMMEDIATE');
+      for (const item of batch) {
+        try {
+          outcomes.push({ ok: true, value: inSavepoint(() => item.work(s, database)) });
+        } catch (error) {
+          // SQLite rolls the whole transaction back after some errors (a full disk, I/O).
+          if (!database.inTransaction) throw error;
+          outcomes.push({ ok: false, error: translate(error) });
+        }
       }
-      throw new BotwireError('BOTWIRE_STORAGE_FAILED', {
-        message: `The sqlite storage ${path} failed: ${(error as Error).message}`,
-        details: typeof code === 'string' ? { sqliteCode: code } : {},
-        cause: error,
-      });
+      database.exec('COMMIT');
+    } catch (error) {
+      try {
+        if (database.inTransaction) database.exec('ROLLBACK');
+      } catch {
+        // Nothing more can be undone when the rollback fails too.
+      }
+      const failure = translate(error);
+      for (const item of batch) item.reject(failure);
+      return;
+    }
+    batch.forEach((item, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  };
+
+  const enqueue = <T>(work: Work<T>): Promise<T> => {
+    checkOpen();
+    return new Promise<T>((resolve, reject) => {
+      queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (scheduled) return;
+      scheduled = true;
+      setImmediate(flush);
+    });
+  };
+
+  const use = async <T>(work: Work<T>): Promise<T> => {
+    if (queue.length > 0) return enqueue(work);
+    checkOpen();
+    try {
+      return work(statements!, db!);
+    } catch (error) {
+      throw translate(error);
     }
   };
 
@@ -115,12 +205,14 @@ export function sqliteConnection(
       const prepared = prepareSqliteStatements(database);
       db = database;
       statements = prepared;
+      inSavepoint = database.transaction((run: () => unknown) => run());
       closed = false;
       lastSweep = 0;
-      use((s) => sweep(s, Date.now()));
+      await use((s) => sweep(s, Date.now()));
     } catch (error) {
       db = undefined;
       statements = undefined;
+      inSavepoint = undefined;
       database.close();
       if (isBotwireError(error)) throw error;
       throw new BotwireError('BOTWIRE_STORAGE_FAILED', {
@@ -132,7 +224,9 @@ export function sqliteConnection(
 
   return {
     use,
+    write: enqueue,
     sweep,
+    flush,
 
     open() {
       if (!opening) {
@@ -146,9 +240,11 @@ export function sqliteConnection(
 
     async close() {
       if (opening) await opening.catch(() => undefined);
+      flush();
       const database = db;
       db = undefined;
       statements = undefined;
+      inSavepoint = undefined;
       opening = undefined;
       if (database) {
         closed = true;

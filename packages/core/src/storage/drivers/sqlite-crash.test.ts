@@ -24,94 +24,113 @@ describe('sqliteStorage after a crash', () => {
     directory = undefined;
   });
 
-  it('keeps every acknowledged write when the writing process is killed', {
-    timeout: 40_000,
-  }, async () => {
-    directory = mkdtempSync(join(tmpdir(), 'botwire-crash-'));
-    const path = join(directory, 'crash.db');
-    const writer = spawn(process.execPath, ['--import', 'tsx', writerScript, path], {
-      cwd: here,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = writer;
-
-    let acknowledged = -1;
-    let pending = '';
-    let errors = '';
-    writer.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      errors += chunk;
-    });
-    writer.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      const lines = (pending + chunk).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        const index = Number(line);
-        if (index !== acknowledged + 1)
-          throw new Error(`The writer printed ${line} after ${acknowledged}.`);
-        acknowledged = index;
-      }
-    });
-
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new Error(`Only ${acknowledged + 1} writes in ${waitMs} ms. Writer stderr:\n${errors}`),
-          ),
-        waitMs,
+  // One writer: each write is its own group commit. Twenty: writes share group commits.
+  it.each([
+    { writers: 1, synchronous: 'full' },
+    { writers: 20, synchronous: 'full' },
+    { writers: 20, synchronous: 'normal' },
+  ])(
+    'keeps every acknowledged write when the writing process is killed ($writers writers, synchronous $synchronous)',
+    {
+      timeout: 40_000,
+    },
+    async ({ writers, synchronous }) => {
+      directory = mkdtempSync(join(tmpdir(), 'botwire-crash-'));
+      const path = join(directory, 'crash.db');
+      const writer = spawn(
+        process.execPath,
+        ['--import', 'tsx', writerScript, path, synchronous, String(writers)],
+        { cwd: here, stdio: ['ignore', 'pipe', 'pipe'] },
       );
-      const check = () => {
-        if (acknowledged + 1 < wanted) return;
-        clearTimeout(timer);
-        resolve();
-      };
-      writer.stdout.on('data', check);
-      writer.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`The writer exited early with code ${code}. Writer stderr:\n${errors}`));
+      child = writer;
+
+      const acknowledgedSet = new Set<number>();
+      let acknowledged = -1;
+      let pending = '';
+      let errors = '';
+      writer.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        errors += chunk;
       });
-    });
+      writer.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        const lines = (pending + chunk).split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) {
+          const index = Number(line);
+          if (!Number.isInteger(index) || acknowledgedSet.has(index))
+            throw new Error(`The writer printed ${line} twice or garbled.`);
+          acknowledgedSet.add(index);
+          acknowledged = acknowledgedSet.size - 1;
+        }
+      });
 
-    writer.kill('SIGKILL');
-    const [code, signal] = (await once(writer, 'close')) as [number | null, NodeJS.Signals | null];
-    expect({ code, signal }, 'the writer was still running when it was killed').toEqual({
-      code: null,
-      signal: 'SIGKILL',
-    });
-    expect(acknowledged + 1).toBeGreaterThanOrEqual(wanted);
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `Only ${acknowledged + 1} writes in ${waitMs} ms. Writer stderr:\n${errors}`,
+              ),
+            ),
+          waitMs,
+        );
+        const check = () => {
+          if (acknowledged + 1 < wanted) return;
+          clearTimeout(timer);
+          resolve();
+        };
+        writer.stdout.on('data', check);
+        writer.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`The writer exited early with code ${code}. Writer stderr:\n${errors}`));
+        });
+      });
 
-    const storage = sqliteStorage({ path });
-    await storage.open();
-    try {
-      const entries = await storage.kv.list<{ index: number }>('crash');
-      const stored = new Set(entries.map((entry) => entry.value.index));
-      const chat = await storage.chats.resolve(
-        { platform: 'crash', platformId: '1' },
-        { type: 'private' },
-      );
-      const messages = await storage.messages.list(chat.id, { limit: acknowledged + 10 });
-      const texts = new Set(messages.map((message) => message.text));
-      const missing: number[] = [];
-      for (let index = 0; index <= acknowledged; index++) {
-        if (!stored.has(index) || !texts.has(String(index))) missing.push(index);
+      writer.kill('SIGKILL');
+      const [code, signal] = (await once(writer, 'close')) as [
+        number | null,
+        NodeJS.Signals | null,
+      ];
+      expect({ code, signal }, 'the writer was still running when it was killed').toEqual({
+        code: null,
+        signal: 'SIGKILL',
+      });
+      expect(acknowledged + 1).toBeGreaterThanOrEqual(wanted);
+
+      const storage = sqliteStorage({ path });
+      await storage.open();
+      try {
+        const entries = await storage.kv.list<{ index: number }>('crash');
+        const stored = new Set(entries.map((entry) => entry.value.index));
+        const chat = await storage.chats.resolve(
+          { platform: 'crash', platformId: '1' },
+          { type: 'private' },
+        );
+        const messages = await storage.messages.list(chat.id, {
+          limit: acknowledged + writers + 10,
+        });
+        const texts = new Set(messages.map((message) => message.text));
+        const missing: number[] = [];
+        for (const index of acknowledgedSet) {
+          if (!stored.has(index) || !texts.has(String(index))) missing.push(index);
+        }
+        expect(missing, 'acknowledged writes lost in the crash').toEqual([]);
+        // At most the writes in flight when the process died (one per writer) may be there
+        // unacknowledged.
+        expect(entries.length - acknowledgedSet.size).toBeLessThanOrEqual(writers);
+        expect(messages.length - acknowledgedSet.size).toBeLessThanOrEqual(writers);
+        const last = Math.max(...acknowledgedSet);
+        expect(await storage.kv.get('crash', `k${last}`)).toMatchObject({ index: last });
+      } finally {
+        await storage.close();
       }
-      expect(missing, 'acknowledged writes lost in the crash').toEqual([]);
-      // At most the one write in flight when the process died may be there unacknowledged.
-      expect(entries.length - (acknowledged + 1)).toBeLessThanOrEqual(1);
-      expect(messages.length - (acknowledged + 1)).toBeLessThanOrEqual(1);
-      expect(await storage.kv.get('crash', `k${acknowledged}`)).toMatchObject({
-        index: acknowledged,
-      });
-    } finally {
-      await storage.close();
-    }
 
-    const database = new Database(path, { readonly: true });
-    try {
-      expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
-      expect(database.pragma('foreign_key_check')).toEqual([]);
-    } finally {
-      database.close();
-    }
-  });
+      const database = new Database(path, { readonly: true });
+      try {
+        expect(database.pragma('integrity_check', { simple: true })).toBe('ok');
+        expect(database.pragma('foreign_key_check')).toEqual([]);
+      } finally {
+        database.close();
+      }
+    },
+  );
 });

@@ -155,6 +155,81 @@ describe('sqliteStorage', () => {
     });
   });
 
+  describe('group commit', () => {
+    /** A better-sqlite3 that counts the commits of the group commit. */
+    const counting = () => {
+      const counter = { commits: 0 };
+      class CountingDatabase extends Database {
+        override exec(source: string) {
+          if (source === 'COMMIT') counter.commits += 1;
+          return super.exec(source);
+        }
+      }
+      return { counter, Database: CountingDatabase as unknown as typeof Database };
+    };
+
+    it('commits the writes of one turn once, and resolves each only after that', async () => {
+      const { counter, Database: CountingDatabase } = counting();
+      const storage = sqliteStorage({ path, Database: CountingDatabase });
+      opened.push(storage);
+      await storage.open();
+      const chat = await storage.chats.resolve(
+        { platform: 'test', platformId: '1' },
+        { type: 'private' },
+      );
+      const before = counter.commits;
+      const writes = Array.from({ length: 50 }, (_, index) =>
+        index % 2 === 0
+          ? storage.kv.set('test', `k${index}`, index)
+          : storage.messages.append({ chatId: chat.id, direction: 'in', text: `m${index}` }),
+      );
+      expect(counter.commits, 'nothing is committed before the turn ends').toBe(before);
+      await Promise.all(writes);
+      expect(counter.commits - before).toBe(1);
+      // Another connection sees all of them: they were committed before the promises resolved.
+      expect(raw().prepare('SELECT count(*) FROM kv WHERE namespace = ?').pluck().get('test')).toBe(
+        25,
+      );
+    });
+
+    it('lets a read see the writes queued before it', async () => {
+      const storage = await open();
+      const written = storage.kv.set('test', 'key', 'new');
+      const incremented = storage.kv.increment('test', 'count');
+      expect(await storage.kv.get('test', 'key')).toBe('new');
+      expect(await storage.kv.get('test', 'count')).toBe(1);
+      await Promise.all([written, incremented]);
+    });
+
+    it('rejects only the write that failed, and commits the others of its group', async () => {
+      const storage = await open();
+      const results = await Promise.allSettled([
+        storage.kv.set('test', 'before', 1),
+        storage.messages.append({ chatId: 'cht_missing', direction: 'in', text: 'lost' }),
+        storage.kv.set('test', 'after', 2),
+      ]);
+      expect(results.map((result) => result.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({
+        code: 'BOTWIRE_INVALID_ARGUMENT',
+      });
+      expect(await storage.kv.get('test', 'before')).toBe(1);
+      expect(await storage.kv.get('test', 'after')).toBe(2);
+    });
+
+    it('commits what is queued when the storage is closed', async () => {
+      const storage = await open();
+      const written = storage.kv.set('test', 'key', 'kept');
+      await storage.close();
+      await written;
+      const again = await open();
+      expect(await again.kv.get('test', 'key')).toBe('kept');
+    });
+  });
+
   it('lets two instances on one file see each other’s writes, and resolve one user', async () => {
     const first = await open();
     const second = await open();

@@ -44,8 +44,10 @@ export interface SqliteStorageOptions {
   /** The database file, such as `data/bot.db`; missing parent directories are created. */
   path: string;
   /**
-   * `full` (default) makes every write durable before its promise resolves; `normal` is faster
-   * and still survives a crash of the process, but may lose the last writes on power loss.
+   * `normal` (default): a write whose promise resolved survives a crash or kill of the process;
+   * a power loss or OS crash may take back the writes since the last checkpoint (the file
+   * stays consistent). `full` makes every commit reach the disk before its promise resolves,
+   * surviving power loss too, at one fsync per group commit. See docs/decisions/0005.
    */
   synchronous?: 'full' | 'normal';
   /** The better-sqlite3 constructor; loaded with `import('better-sqlite3')` when omitted. */
@@ -82,14 +84,14 @@ function prefixEnd(prefix: string): string | undefined {
  */
 export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
   checkString(options?.path, 'The sqlite storage path');
-  const synchronous = options.synchronous ?? 'full';
+  const synchronous = options.synchronous ?? 'normal';
   if (synchronous !== 'full' && synchronous !== 'normal') {
     throw invalidArgument(
       `synchronous must be "full" or "normal"; got ${JSON.stringify(synchronous)}.`,
     );
   }
   const connection = sqliteConnection(options, synchronous);
-  const { use, sweep } = connection;
+  const { use, write, sweep } = connection;
 
   const resolveUser = (
     s: SqliteStatements,
@@ -163,7 +165,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async update(id: string, patch: UserPatch) {
-        return use((s, database) => {
+        return write((s, database) => {
           checkUserPatch(patch);
           const data = patch.data === undefined ? undefined : encodeJson(patch.data, 'data');
           return database
@@ -186,7 +188,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async link(id: string, identity: Identity) {
-        return use((s, database) => {
+        return write((s, database) => {
           const checked = checkIdentity(identity);
           return database
             .transaction((): UserRecord => {
@@ -262,7 +264,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
 
     messages: {
       async append(message: NewMessage) {
-        return use((s) => {
+        return write((s) => {
           checkObject(message, 'A message');
           checkString(message.chatId, 'chatId');
           if (message.userId !== undefined) checkString(message.userId, 'userId');
@@ -310,7 +312,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async set(namespace: string, key: string, value: unknown, setOptions?: SetOptions) {
-        use((s) => {
+        return write((s) => {
           checkKey(namespace, key);
           const now = Date.now();
           const json = encodeJson(value, `The value of ${key}`);
@@ -320,7 +322,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async add(namespace: string, key: string, value: unknown, setOptions?: SetOptions) {
-        return use((s) => {
+        return write((s) => {
           checkKey(namespace, key);
           const now = Date.now();
           const json = encodeJson(value, `The value of ${key}`);
@@ -337,7 +339,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async increment(namespace: string, key: string, by = 1, setOptions?: SetOptions) {
-        return use((s, database) => {
+        return write((s, database) => {
           checkKey(namespace, key);
           checkIncrement(by);
           checkTtlMs(setOptions);
@@ -360,7 +362,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async delete(namespace: string, key: string) {
-        return use((s) => {
+        return write((s) => {
           checkKey(namespace, key);
           const row = s.kvDelete.get({ namespace, key });
           return row !== undefined && (row.expires_at === null || row.expires_at > Date.now());
