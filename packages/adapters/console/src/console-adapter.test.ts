@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { createBot, memoryStorage, scopeKeyValueStore, silentLogger } from '@botwire/core';
-import { runAdapterContract } from '@botwire/core/contracts';
+import { runAdapterContract } from '@botwire/core/contract-suites';
 import { describe, expect, it } from 'vitest';
 import { consoleAdapter } from './console-adapter';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Adapter, type AdapterHost, type Bot, createBot, silentLogger } from '@botwire/core';
-import { type HarnessUser, runAdapterContract } from '@botwire/core/contracts';
+import { type HarnessUser, runAdapterContract } from '@botwire/core/contract-suites';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { webAdapter } from './web-adapter';
 import {
