@@ -1,10 +1,10 @@
+import { loadSkills } from '@botwire/core';
 import {
   compilePatterns,
-  loadSkills,
   planForCommand,
   planForPattern,
   validateManifest,
-} from '@botwire/core';
+} from '@botwire/core/testing';
 import { describe, expect, it } from 'vitest';
 import { BrowserPool } from './browser-pool';
 import { createBrowserSkill } from './browser-tools';
