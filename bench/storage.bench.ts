@@ -7,9 +7,9 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { StorageDriver } from '../packages/core/src/ports/storage';
 import { memoryStorage } from '../packages/core/src/storage/drivers/memory';
 import { sqliteStorage } from '../packages/core/src/storage/drivers/sqlite';
-import type { StorageDriver } from '../packages/core/src/storage/storage-driver';
 
 /** Each measurement stops at this many operations or this many milliseconds, whichever is first. */
 const maxOperations = 20_000;

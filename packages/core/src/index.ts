@@ -1,15 +1,14 @@
 /**
  * @botwire/core — what bot builders, skill authors and adapter authors use: creating and
- * configuring a bot, middleware, the message model, the adapter, model and storage ports with
- * their built-in drivers, skills, egress for skills, errors and logging. Everything else is
- * internal; fakes for tests are in `@botwire/core/testing`, the shared contract suites in
- * `@botwire/core/contract-suites`. `etc/core.api.md` lists this surface (`pnpm api:update`).
+ * configuring a bot, the chain and middleware, conversations, the message model, the ports
+ * (adapter, chat model, embeddings, storage, HTTP routes, ...) with their built-in drivers,
+ * skills, egress for skills, errors and logging. Everything else is internal; fakes for tests are
+ * in `@botwire/core/testing`, the shared contract suites in `@botwire/core/contract-suites`.
+ * `etc/core.api.md` lists this surface (`pnpm api:update` rewrites it).
  */
 
 export { accessCommandNames } from './access/access-commands';
 export { type AccessControlOptions, accessControl } from './access/access-control';
-export type { ClaimCode } from './access/claim-code';
-export type { Adapter, AdapterCapabilities, AdapterHost, CommandInfo } from './adapters/adapter';
 export { splitText } from './adapters/split-text';
 export {
   type AdapterEntry,
@@ -24,6 +23,16 @@ export {
   type LoadedConfig,
   loadConfig,
 } from './config/load-config';
+export type {
+  AnswerResult,
+  ConversationAnswer,
+  ConversationData,
+  ConversationDefinition,
+  ConversationState,
+  ConversationStep,
+  StepQuestion,
+} from './conversations/conversation-types';
+export { type Conversation, defineConversation } from './conversations/define-conversation';
 export type { EgressConfig } from './egress/egress-config';
 export {
   type EgressRequestInit,
@@ -55,11 +64,8 @@ export {
   BotHttpServer,
   type BotHttpServerOptions,
   bearerToken,
-  type ReadinessCheck,
-  type ReadinessResult,
   tokensEqual,
 } from './http/http-server';
-export type { RouteDocument } from './http/openapi';
 export type { coreStrings } from './i18n/core-strings';
 export type { Locale, StringTable } from './i18n/translate';
 export {
@@ -87,17 +93,6 @@ export {
   type Middleware,
   type NextFunction,
 } from './middleware/composer';
-export type {
-  ChatMessage,
-  ChatModel,
-  ChatRequest,
-  ChatResponse,
-  ChatRole,
-  ModelTool,
-  ModelToolCall,
-  TokenUsage,
-} from './models/chat-model';
-export type { EmbeddingModel } from './models/embedding-model';
 export { type LexicalEmbeddingOptions, lexicalEmbeddingModel } from './models/lexical-embeddings';
 export {
   type ModelErrorContext,
@@ -120,11 +115,52 @@ export {
   type ContextProvider,
   type PlannerOptions,
   plannerMiddleware,
-} from './planner/planner-middleware';
+} from './planner/planner-steps';
 export type { CompiledPattern } from './planner/rules-planner';
+export type { Adapter, AdapterCapabilities, AdapterHost, CommandInfo } from './ports/adapter';
+export type {
+  ChatMessage,
+  ChatModel,
+  ChatRequest,
+  ChatResponse,
+  ChatRole,
+  ModelTool,
+  ModelToolCall,
+  TokenUsage,
+} from './ports/chat-model';
+export type { CodeSandbox, SandboxLimits, SandboxResult } from './ports/code-sandbox';
+export type { EmbeddingModel } from './ports/embedding-model';
+export type {
+  HttpRoutes,
+  ReadinessCheck,
+  ReadinessResult,
+  RouteDocument,
+  RouteHandler,
+} from './ports/http-routes';
+export type { JobQueue, JobRecord, JobRequest } from './ports/job-queue';
+export type {
+  ChatRecord,
+  ChatStore,
+  Identity,
+  KeyValueStore,
+  MessageRecord,
+  MessageStore,
+  NewMessage,
+  Role,
+  ScopedKeyValueStore,
+  SetOptions,
+  StorageDriver,
+  UserPatch,
+  UserProfile,
+  UserRecord,
+  UserStore,
+} from './ports/storage';
+export type { VectorIndex, VectorMatch, VectorRecord } from './ports/vector-index';
 export { Bot, type BotOptions, createBot } from './runtime/bot';
 export { BotContext } from './runtime/bot-context';
+export type { BotServices, BotSettings } from './runtime/bot-services';
 export { builtinCommandNames } from './runtime/builtin-commands';
+export { type ChainStep, type DefaultStepName, insertStep } from './runtime/chain-steps';
 export {
   defineSkill,
   type InlineSkill,
@@ -155,23 +191,6 @@ export {
 export { type SkillPathValidation, validateSkillPath } from './skills/validate-skill-path';
 export { type MemoryStorageOptions, memoryStorage } from './storage/drivers/memory';
 export { type SqliteStorageOptions, sqliteStorage } from './storage/drivers/sqlite';
-export type {
-  ChatRecord,
-  ChatStore,
-  Identity,
-  KeyValueStore,
-  MessageRecord,
-  MessageStore,
-  NewMessage,
-  Role,
-  ScopedKeyValueStore,
-  SetOptions,
-  StorageDriver,
-  UserPatch,
-  UserProfile,
-  UserRecord,
-  UserStore,
-} from './storage/storage-driver';
 export { budgetMiddleware, type UsageState, usageState } from './usage/budget-middleware';
 export type { DailyLimits, LimitSubject, UsageLimits } from './usage/usage-limits';
 export type { UsageMetrics } from './usage/usage-metrics';

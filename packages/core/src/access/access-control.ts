@@ -1,18 +1,18 @@
+import { coreStrings } from '../i18n/core-strings';
+import { type Locale, normalizeLocale, translate } from '../i18n/translate';
 import type { Middleware } from '../middleware/composer';
+import type { UserRecord } from '../ports/storage';
 import type { BotContext } from '../runtime/bot-context';
-import type { UserRecord } from '../storage/storage-driver';
-import type { ClaimCode } from './claim-code';
+import { type AccessRequest, AccessRequests } from './access-requests';
+import type { ClaimCodes } from './claim-code';
+import { hasRole } from './roles';
 
 /** Options for {@link accessControl}. */
 export interface AccessControlOptions {
-  /** `owner`: only the owner and admitted users get past; `open`: everyone does. */
-  mode: 'owner' | 'open';
-  /** Identities (`telegram:123`) or user ids admitted from the config. */
-  allow: readonly string[];
-  /** The claim code while the bot has no owner. */
-  claimCode(): ClaimCode | undefined;
+  /** The claim code store; a message can claim the bot while a code is active. */
+  claimCodes: ClaimCodes;
   /** Called once the code was claimed. */
-  onClaimed(user: UserRecord): void;
+  onClaimed?(user: UserRecord): void;
 }
 
 /** True when the user is on the config's allow list, by id or by any of their identities. */
@@ -23,16 +23,24 @@ export function isOnAllowList(user: UserRecord, allow: readonly string[]): boole
   );
 }
 
+/** Button data of the Admit and Decline buttons the admins get with an access request. */
+export const admitButtonPrefix = 'botwire:admit:';
+export const declineButtonPrefix = 'botwire:decline-access:';
+
 /**
- * Middleware that lets a message pass only from someone allowed to talk to the bot.
- * Secure by default: a new bot answers only its owner, who claims it with the one-time
- * code printed at start-up, and the users the owner admits. The person at a local terminal
- * (an adapter with the `localOperator` capability) is the owner, and so is a sender whose
- * adapter checked their credential (`verifiesRoles`, `verifiedRole: 'owner'`).
+ * Middleware that lets a message pass only from someone allowed to talk to the bot (the
+ * settings' `access` and `allow`). Secure by default: a new bot answers only its owner, who
+ * claims it with the one-time code shown on the terminal at start-up, and the users the owner
+ * admits. The person at a local terminal (an adapter with the `localOperator` capability) is
+ * the owner, and so is a sender whose adapter checked their credential (`verifiesRoles`,
+ * `verifiedRole: 'owner'`). A stranger is told how to get in, and the admins are asked once,
+ * in their own chat, with an Admit button.
  */
 export function accessControl(options: AccessControlOptions): Middleware<BotContext> {
   return async (context, next) => {
-    const { users } = context.bot.storage;
+    const { storage, settings } = context.services;
+    const { users } = storage;
+    const requests = new AccessRequests(storage.kv);
     const { capabilities } = context.adapter;
     const { sender } = context.message;
     if (
@@ -41,33 +49,140 @@ export function accessControl(options: AccessControlOptions): Middleware<BotCont
     ) {
       if (context.user.role !== 'owner')
         context.user = await users.update(context.user.id, { role: 'owner' });
+      await rememberHomeChat(context, requests);
       return next();
     }
     if (capabilities.verifiesRoles && sender.verifiedRole === 'user' && !context.user.role)
       context.user = await users.update(context.user.id, { role: 'user' });
-    const claim = options.claimCode();
-    if (claim?.active && context.message.kind === 'message') {
-      const outcome = claim.tryClaim(context.user.id, context.text);
+    if (context.message.kind === 'message') {
+      const outcome = await options.claimCodes.tryClaim(context.user.id, context.text);
       if (outcome === 'claimed') {
         context.user = await users.update(context.user.id, { role: 'owner' });
         context.log.warn('bot-claimed', { user: context.user.id });
-        options.onClaimed(context.user);
-        await context.reply(context.t('access.claimed', { bot: context.bot.name }));
+        options.onClaimed?.(context.user);
+        await rememberHomeChat(context, requests);
+        await context.reply(context.t('access.claimed', { bot: settings.name }));
         return;
       }
       if (outcome === 'wrong' || outcome === 'locked') {
         await context.reply(context.t('access.claim_wrong'));
         return;
       }
-    } else if (context.command?.name === 'claim') {
-      await context.reply(context.t('access.claim_taken'));
-      return;
+      if (outcome === 'none' && context.command?.name === 'claim') {
+        await context.reply(context.t('access.claim_taken'));
+        return;
+      }
     }
-    if (!context.user.role && isOnAllowList(context.user, options.allow)) {
+    if (!context.user.role && isOnAllowList(context.user, settings.allow)) {
       context.user = await users.update(context.user.id, { role: 'user' });
     }
-    if (context.user.role || options.mode === 'open') return next();
-    context.log.info('access-denied', { user: context.user.id });
-    await context.reply(context.t('access.private', { userId: context.user.id }));
+    if (context.user.role) {
+      await rememberHomeChat(context, requests);
+      return next();
+    }
+    if (settings.access === 'open') return next();
+    await turnAway(context, requests, options.claimCodes);
   };
+}
+
+/** An admin's private chat becomes where they get the bot's notices. */
+async function rememberHomeChat(context: BotContext, requests: AccessRequests): Promise<void> {
+  if (context.message.chat.type !== 'private' || !hasRole(context.role, 'admin')) return;
+  await requests.setHomeChat(context.user.id, {
+    platform: context.adapter.name,
+    chatPlatformId: context.message.chat.platformId,
+    chatId: context.chat.id,
+  });
+}
+
+/**
+ * A stranger on a private bot: while nobody has claimed it, they are told to send the code
+ * from the terminal; otherwise their request goes to the admins (once) and they are told so.
+ */
+async function turnAway(
+  context: BotContext,
+  requests: AccessRequests,
+  claimCodes: ClaimCodes,
+): Promise<void> {
+  context.log.info('access-denied', { user: context.user.id });
+  if (await claimCodes.active()) {
+    await context.reply(context.t('access.claim_hint', { bot: context.botName }));
+    return;
+  }
+  if (context.message.kind !== 'message') return;
+  const { sender } = context.message;
+  const request: AccessRequest = {
+    userId: context.user.id,
+    ...(context.user.name ? { name: context.user.name } : {}),
+    ...(context.user.username ? { username: context.user.username } : {}),
+    platform: context.adapter.name,
+    platformId: sender.platformId,
+    chatPlatformId: context.message.chat.platformId,
+    chatType: context.message.chat.type,
+    locale: context.locale,
+    at: new Date().toISOString(),
+  };
+  if (!(await requests.add(request))) {
+    await context.reply(context.t('access.request_pending', { userId: context.user.id }));
+    return;
+  }
+  const told = await notifyAdmins(context, requests, request);
+  await context.reply(
+    context.t(told > 0 ? 'access.requested' : 'access.private', { userId: context.user.id }),
+  );
+}
+
+/** Sends the request with Admit and Decline buttons to every owner and admin with a home chat. */
+async function notifyAdmins(
+  context: BotContext,
+  requests: AccessRequests,
+  request: AccessRequest,
+): Promise<number> {
+  const { storage } = context.services;
+  const admins = [
+    ...(await storage.users.list({ role: 'owner', limit: 20 })),
+    ...(await storage.users.list({ role: 'admin', limit: 20 })),
+  ];
+  let told = 0;
+  for (const admin of admins) {
+    const home = await requests.homeChat(admin.id);
+    const adapter = home ? context.services.adapter(home.platform) : undefined;
+    if (!home || !adapter) continue;
+    const locale: Locale = normalizeLocale(admin.locale, context.services.settings.locale ?? 'en');
+    const t = (key: string, params?: Record<string, string | number>) =>
+      translate(coreStrings, locale, key, params);
+    try {
+      await context.services.deliver(
+        adapter,
+        { platformId: home.chatPlatformId, type: 'private' },
+        {
+          text: t('access.request_notice', { who: describeRequester(request) }),
+          buttons: [
+            [
+              { label: t('access.admit_button'), data: `${admitButtonPrefix}${request.userId}` },
+              {
+                label: t('access.decline_button'),
+                data: `${declineButtonPrefix}${request.userId}`,
+              },
+            ],
+          ],
+        },
+        { chatId: home.chatId },
+      );
+      told += 1;
+    } catch (error) {
+      context.log.warn('access-request-notice-failed', { admin: admin.id, error });
+    }
+  }
+  return told;
+}
+
+/** `Ann (@ann, telegram:42, usr_…)`. */
+export function describeRequester(request: AccessRequest): string {
+  const parts = [
+    ...(request.username ? [`@${request.username}`] : []),
+    `${request.platform}:${request.platformId}`,
+    request.userId,
+  ];
+  return `${request.name ?? request.username ?? request.platformId} (${parts.join(', ')})`;
 }

@@ -1,4 +1,7 @@
-import { type Role, roles } from '../storage/storage-driver';
+import type { Role } from '../ports/storage';
+
+/** All roles, most powerful first. */
+export const roles: readonly Role[] = ['owner', 'admin', 'moderator', 'user'];
 
 /** True when `role` is at least `minimum` (owner > admin > moderator > user). No role is below all. */
 export function hasRole(role: Role | undefined, minimum: Role): boolean {

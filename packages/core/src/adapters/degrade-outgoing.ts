@@ -1,27 +1,33 @@
 import type { IncomingMessage } from '../messages/incoming-message';
 import type { Button, OutgoingMessage } from '../messages/outgoing-message';
-import type { AdapterCapabilities } from './adapter';
+import type { AdapterCapabilities } from '../ports/adapter';
+import type { KeyValueStore } from '../ports/storage';
 import { buttonsToNumberedOptions } from './numbered-options';
 
+/** How long a numbered option stays answerable. */
+const optionsTtlMs = 24 * 60 * 60 * 1000;
+const namespace = 'runtime';
+
 /**
- * Fits outgoing messages to what a messenger can show, and remembers per chat what numbered
- * options stood for, so that a reply of `2` acts as a press of button 2 on a messenger with no
- * buttons. Artifacts on a messenger with no files become a list of their names and sizes.
+ * Fits outgoing messages to what a messenger can show, and remembers per chat (in storage, so
+ * a restart or a second process keeps it) what numbered options stood for, so that a reply of
+ * `2` acts as a press of button 2 on a messenger with no buttons. Artifacts on a messenger with
+ * no files become a list of their names and sizes.
  */
 export class OutgoingDegrader {
-  private readonly pendingOptions = new Map<string, Button[]>();
+  constructor(private readonly kv: KeyValueStore) {}
 
   /** The message as this messenger can show it; `chatKey` identifies the chat. */
-  degrade(
+  async degrade(
     capabilities: AdapterCapabilities,
     chatKey: string,
     message: OutgoingMessage,
-  ): OutgoingMessage {
+  ): Promise<OutgoingMessage> {
     let outgoing = message;
     if (!capabilities.buttons && message.buttons?.length) {
       const numbered = buttonsToNumberedOptions(message);
       outgoing = numbered.message;
-      this.pendingOptions.set(chatKey, numbered.options);
+      await this.kv.set(namespace, optionsKey(chatKey), numbered.options, { ttlMs: optionsTtlMs });
     }
     if (!capabilities.files && outgoing.artifacts?.length) {
       const names = outgoing.artifacts
@@ -34,14 +40,24 @@ export class OutgoingDegrader {
   }
 
   /** A reply that picks a numbered option becomes a press of that button. */
-  resolveOption(chatKey: string, message: IncomingMessage): IncomingMessage {
-    const options = this.pendingOptions.get(chatKey);
-    if (!options || message.kind !== 'message') return message;
+  async resolveOption(
+    capabilities: AdapterCapabilities,
+    chatKey: string,
+    message: IncomingMessage,
+  ): Promise<IncomingMessage> {
+    if (capabilities.buttons || message.kind !== 'message') return message;
     const match = /^\s*(\d{1,2})\s*$/.exec(message.text);
-    const option = match ? options[Number(match[1]) - 1] : undefined;
+    if (!match) return message;
+    const options = await this.kv.get<Button[]>(namespace, optionsKey(chatKey));
+    const option = options?.[Number(match[1]) - 1];
     if (!option?.data) return message;
-    this.pendingOptions.delete(chatKey);
+    // Only the first answer counts, also when two processes read the same options.
+    if (!(await this.kv.delete(namespace, optionsKey(chatKey)))) return message;
     const { command: _command, ...rest } = message;
     return { ...rest, kind: 'button', buttonData: option.data, text: option.label };
   }
+}
+
+function optionsKey(chatKey: string): string {
+  return `options:${chatKey}`;
 }

@@ -1,10 +1,12 @@
-import type { Adapter } from '../adapters/adapter';
+import type { ConversationDefinition } from '../conversations/conversation-types';
 import type { EgressConfig } from '../egress/egress-config';
 import type { LogLevel } from '../logging/logger';
 import type { Middleware } from '../middleware/composer';
+import type { Adapter } from '../ports/adapter';
+import type { StorageDriver } from '../ports/storage';
 import type { BotContext } from '../runtime/bot-context';
+import type { ChainStep } from '../runtime/chain-steps';
 import type { SkillSource } from '../skills/skill-registry';
-import type { StorageDriver } from '../storage/storage-driver';
 import type { UsageLimits } from '../usage/usage-limits';
 
 /** A skill the bot loads: a package name or a path, with the permissions and options the bot gives it. */
@@ -54,8 +56,22 @@ export interface BotConfig {
   adapters?: AdapterEntry[];
   /** Skills to load, with what each is allowed to do. */
   skills?: SkillEntry[];
-  /** Middleware that runs after access control and before skill commands. */
+  /**
+   * Middleware that runs after access control, the built-in commands and the budget, and
+   * before conversations and the planner (the `user-middleware` step of the chain).
+   */
   middleware?: Middleware<BotContext>[];
+  /**
+   * Reorders or extends the chain: gets the default steps (identify-sender, access-control,
+   * record-message, builtin-commands, budget, user-middleware, conversations,
+   * pending-confirmation, rules-planner, model-planner, fallback) and returns the steps to run.
+   *
+   * @example
+   * chain: (steps) => insertStep(steps, { before: 'identify-sender' }, { name: 'rate-limit', middleware: limiter }),
+   */
+  chain?: (steps: ChainStep[]) => ChainStep[];
+  /** Multi-step flows (wizards) the bot can enter; see `defineConversation`. */
+  conversations?: ConversationDefinition<any>[];
   /** The bot's character, given to the model with every message. */
   persona?: string;
   /**

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Adapter, AdapterHost } from '../adapters/adapter';
 import { isBotwireError } from '../errors/botwire-error';
 import { BotHttpServer } from '../http/http-server';
 import { silentLogger } from '../logging/logger';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
+import type { Adapter, AdapterHost } from '../ports/adapter';
+import type { StorageDriver } from '../ports/storage';
 import { memoryStorage } from '../storage/drivers/memory';
-import { type StorageDriver, scopeKeyValueStore } from '../storage/storage-driver';
+import { scopeKeyValueStore } from '../storage/scope-key-value-store';
 
 /** A user on the platform, as a harness simulates them. */
 export interface HarnessUser {

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BotwireErrorCode } from '../errors/error-catalog';
-import type { ChatModel, ChatRequest, ModelTool } from '../models/chat-model';
+import type { ChatModel, ChatRequest, ModelTool } from '../ports/chat-model';
 import type { ModelPeer, ModelPeerOptions } from '../testing/peers/peer-script';
 
 /** Where {@link runChatModelContract} points the driver under test. */

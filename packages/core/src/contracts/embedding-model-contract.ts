@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EmbeddingModel } from '../models/embedding-model';
+import type { EmbeddingModel } from '../ports/embedding-model';
 
 /** What a test run of the embeddings contract needs: the model, and how to release it. */
 export interface EmbeddingModelTarget {

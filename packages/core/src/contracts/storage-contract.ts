@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe } from 'vitest';
-import type { StorageDriver } from '../storage/storage-driver';
+import type { StorageDriver } from '../ports/storage';
 import { chatStoreContract } from './storage/chat-store-contract';
 import { keyValueStoreContract } from './storage/key-value-store-contract';
 import { lifecycleContract } from './storage/lifecycle-contract';

@@ -21,6 +21,25 @@ function server(options: Partial<ConstructorParameters<typeof BotHttpServer>[0]>
 }
 
 describe('BotHttpServer', () => {
+  it('serves mounted web Request handlers, subtrees included, and rotates a generated token', async () => {
+    const http = server({ generatedToken: 'first-token' });
+    http.mount('/hook', async (request) =>
+      Response.json({ method: request.method, body: await request.text() }),
+    );
+    http.mount('/files/*', (request) => new Response(new URL(request.url).pathname));
+    await http.start();
+    const posted = await fetch(`${http.url}/hook`, { method: 'POST', body: 'hello' });
+    expect(await posted.json()).toEqual({ method: 'POST', body: 'hello' });
+    expect(await (await fetch(`${http.url}/files/a/b.txt`)).text()).toBe('/files/a/b.txt');
+    expect(http.serves('/hook')).toBe(true);
+    expect(http.serves('/')).toBe(false);
+    expect(http.isOwnerRequest('Bearer first-token')).toBe(true);
+    const next = http.rotateToken();
+    expect(http.isOwnerRequest('Bearer first-token')).toBe(false);
+    expect(http.isOwnerRequest(`Bearer ${next}`)).toBe(true);
+    expect(() => server({ token: 'configured' }).rotateToken()).toThrow(/cannot be rotated/);
+  });
+
   it('answers /health, /metrics and /openapi.json', async () => {
     const http = server({ metrics: () => 'botwire_messages_total 3\n' });
     http.describe({

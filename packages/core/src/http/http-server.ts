@@ -7,20 +7,15 @@ import { type Context, Hono } from 'hono';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { BotwireError } from '../errors/botwire-error';
 import type { Logger } from '../logging/logger';
+import type {
+  HttpRoutes,
+  ReadinessCheck,
+  ReadinessResult,
+  RouteDocument,
+  RouteHandler,
+} from '../ports/http-routes';
 import { isLoopbackHost } from './loopback';
-import { openApiDocument, type RouteDocument } from './openapi';
-
-/** The state of one dependency, as `/ready` reports it. */
-export interface ReadinessResult {
-  ok: boolean;
-  /** What is wrong, when it is not ok. */
-  error?: string;
-  /** Extra facts (a circuit breaker's state, a queue's length). */
-  details?: Record<string, unknown>;
-}
-
-/** A named check `/ready` runs: storage, model, queue, ... */
-export type ReadinessCheck = () => Promise<ReadinessResult> | ReadinessResult;
+import { openApiDocument } from './openapi';
 
 /** Options for {@link BotHttpServer}. */
 export interface BotHttpServerOptions {
@@ -30,6 +25,11 @@ export interface BotHttpServerOptions {
   port?: number;
   /** The owner's API token; required on any address but loopback. Generated when missing. */
   token?: string;
+  /**
+   * The token to use when none is configured (the bot keeps one in storage, so the web
+   * sign-in link stays valid across restarts). Default: a new random token.
+   */
+  generatedToken?: string;
   /** Prometheus text for `/metrics`. */
   metrics?: () => string;
   log: Logger;
@@ -48,14 +48,13 @@ const checkTimeoutMs = 2000;
  * @example
  * host.http().app.post('/telegram/webhook', (c) => c.text('ok'));
  */
-export class BotHttpServer {
+export class BotHttpServer implements HttpRoutes {
   /** The Hono app; adapters add their routes to it. */
   readonly app = new Hono();
   readonly host: string;
-  /** The owner's API token: configured, or generated at start-up (then printed once). */
-  readonly token: string;
   /** True when the token was generated rather than configured. */
   readonly tokenGenerated: boolean;
+  private ownerToken: string;
   private readonly requestedPort: number;
   private readonly checks = new Map<string, ReadinessCheck>();
   private readonly sockets = new Map<
@@ -63,6 +62,7 @@ export class BotHttpServer {
     (socket: WebSocket, request: IncomingMessage) => void
   >();
   private readonly documents: RouteDocument[] = [];
+  private readonly mounted: string[] = [];
   private readonly webSocketServer = new WebSocketServer({ noServer: true });
   private server: Server | undefined;
   private boundPort = 0;
@@ -72,8 +72,25 @@ export class BotHttpServer {
     this.requestedPort = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
     const configured = options.token ?? process.env.BOTWIRE_API_TOKEN;
     this.tokenGenerated = !configured;
-    this.token = configured ?? randomBytes(24).toString('base64url');
+    this.ownerToken = configured ?? options.generatedToken ?? newOwnerToken();
     this.mountBuiltins();
+  }
+
+  /** The owner's API token: configured, or generated (and kept in storage by the bot). */
+  get token(): string {
+    return this.ownerToken;
+  }
+
+  /** Replaces a generated owner token (the old one stops working at once). */
+  rotateToken(token: string = newOwnerToken()): string {
+    if (!this.tokenGenerated)
+      throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+        message:
+          'The owner token is configured (BOTWIRE_API_TOKEN or http.token), so it cannot be rotated here.',
+        hint: 'Change the configured token and restart the bot.',
+      });
+    this.ownerToken = token;
+    return token;
   }
 
   /** `http://host:port` once listening. */
@@ -85,6 +102,20 @@ export class BotHttpServer {
   /** Adds a named check to `/ready` (storage, model, queue, an adapter's connection). */
   addReadinessCheck(name: string, check: ReadinessCheck): void {
     this.checks.set(name, check);
+  }
+
+  /** Sends requests for `path` (every method) to a handler of web Requests. */
+  mount(path: string, handler: RouteHandler): void {
+    this.app.all(path, (c) => handler(c.req.raw));
+    this.mounted.push(path);
+  }
+
+  /** True when something is mounted on exactly this path (the web chat page on `/`). */
+  serves(path: string): boolean {
+    return (
+      this.mounted.includes(path) ||
+      this.app.routes.some((route) => route.method === 'GET' && route.path === path)
+    );
   }
 
   /** Describes a route for the OpenAPI document. */
@@ -213,6 +244,11 @@ export class BotHttpServer {
       return c.json({ error: { code: 'BOTWIRE_INTERNAL', message: 'Internal error.' } }, 500);
     });
   }
+}
+
+/** A new random owner token. */
+export function newOwnerToken(): string {
+  return randomBytes(24).toString('base64url');
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */

@@ -1,19 +1,4 @@
-/** One route in the OpenAPI document. */
-export interface RouteDocument {
-  method: 'get' | 'post' | 'put' | 'delete' | 'patch';
-  /** An OpenAPI path, such as `/api/v1/chat` or `/api/v1/artifacts/{id}`. */
-  path: string;
-  summary: string;
-  /** Requires `Authorization: Bearer <token>`. */
-  auth?: boolean;
-  /** JSON Schema of the request body. */
-  requestBody?: Record<string, unknown>;
-  /** JSON Schemas (or plain descriptions) of the responses, by status code. */
-  responses: Record<
-    string,
-    { description: string; schema?: Record<string, unknown>; contentType?: string }
-  >;
-}
+import type { RouteDocument } from '../ports/http-routes';
 
 const builtins: RouteDocument[] = [
   {

@@ -21,6 +21,30 @@ export const coreStrings = {
     'command.usage': 'Usage: /{command} {usage}',
     'access.private':
       'This bot is private. Ask its owner to let you in: they can send /admit {userId}',
+    'access.claim_hint':
+      '{bot} has no owner yet. If you are its owner, send the claim code shown in the terminal where the bot runs (it looks like 123-456-789).',
+    'access.requested':
+      "This bot is private. I have asked its owner to let you in; you'll hear from me when they do. Your id: {userId}",
+    'access.request_pending': 'Your request is waiting for the owner. Your id: {userId}',
+    'access.request_notice': '{who} asks to use the bot.',
+    'access.admit_button': 'Admit',
+    'access.decline_button': 'Decline',
+    'access.requests_title': 'Waiting for access:',
+    'access.declined': 'Declined the request of {userId}.',
+    'access.already_admitted': 'User {userId} already has access.',
+    'access.welcome': 'You can use {bot} now. Send /help to see what I can do.',
+    'help.command.token': 'make a new web sign-in link (the old one stops working)',
+    'token.rotated': 'New web sign-in link: {link}\nThe old link no longer works.',
+    'token.rotated_elsewhere':
+      'A new web sign-in token was made; the link is printed in the terminal where the bot runs.',
+    'token.no_server': 'This bot has no web server, so there is no sign-in token.',
+    'conversation.cancelled': 'Cancelled.',
+    'conversation.nothing_to_cancel': 'There is nothing to cancel.',
+    'conversation.expired': 'The earlier form timed out, so I dropped it.',
+    'conversation.invalid': "That doesn't fit. {hint}",
+    'conversation.too_many_attempts':
+      'That did not work several times, so I stopped. Send /cancel or start again.',
+    'help.command.cancel': 'stop the current form or question',
     'access.claimed': 'You are now the owner of {bot}. Send /help to see what I can do.',
     'access.claim_wrong': 'That claim code is not right.',
     'access.claim_taken': 'This bot already has an owner.',
@@ -75,6 +99,31 @@ export const coreStrings = {
     'command.usage': 'Как использовать: /{command} {usage}',
     'access.private':
       'Это личный бот. Попросите владельца дать вам доступ: он может отправить /admit {userId}',
+    'access.claim_hint':
+      'У бота {bot} ещё нет владельца. Если вы его владелец, отправьте код, показанный в терминале, где запущен бот (вида 123-456-789).',
+    'access.requested':
+      'Это личный бот. Я попросил владельца дать вам доступ и сообщу, когда он это сделает. Ваш id: {userId}',
+    'access.request_pending': 'Ваш запрос ждёт решения владельца. Ваш id: {userId}',
+    'access.request_notice': '{who} просит доступ к боту.',
+    'access.admit_button': 'Пустить',
+    'access.decline_button': 'Отклонить',
+    'access.requests_title': 'Ждут доступа:',
+    'access.declined': 'Запрос {userId} отклонён.',
+    'access.already_admitted': 'У пользователя {userId} уже есть доступ.',
+    'access.welcome':
+      'Теперь вы можете пользоваться ботом {bot}. Отправьте /help, чтобы узнать, что я умею.',
+    'help.command.token': 'новая ссылка для входа в веб-чат (старая перестанет работать)',
+    'token.rotated': 'Новая ссылка для входа в веб-чат: {link}\nСтарая больше не работает.',
+    'token.rotated_elsewhere':
+      'Создан новый токен для входа в веб-чат; ссылка напечатана в терминале, где запущен бот.',
+    'token.no_server': 'У этого бота нет веб-сервера, поэтому и токена для входа нет.',
+    'conversation.cancelled': 'Отменено.',
+    'conversation.nothing_to_cancel': 'Отменять нечего.',
+    'conversation.expired': 'Время на заполнение прошлой формы вышло, я её сбросил.',
+    'conversation.invalid': 'Не подходит. {hint}',
+    'conversation.too_many_attempts':
+      'Несколько раз не получилось, я остановился. Отправьте /cancel или начните заново.',
+    'help.command.cancel': 'прервать текущую форму или вопрос',
     'access.claimed': 'Теперь вы владелец бота {bot}. Отправьте /help, чтобы узнать, что я умею.',
     'access.claim_wrong': 'Код владельца неверный.',
     'access.claim_taken': 'У этого бота уже есть владелец.',

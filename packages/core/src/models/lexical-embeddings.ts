@@ -1,5 +1,5 @@
 import { BotwireError } from '../errors/botwire-error';
-import type { EmbeddingModel } from './embedding-model';
+import type { EmbeddingModel } from '../ports/embedding-model';
 import { lexicalStem, lexicalWords } from './lexical-stemmer';
 
 /** Options for {@link lexicalEmbeddingModel}. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BotwireError } from '../errors/botwire-error';
-import type { ChatModel, ChatRequest, ChatResponse } from './chat-model';
+import type { ChatModel, ChatRequest, ChatResponse } from '../ports/chat-model';
 import { modelErrorFromStatus } from './model-errors';
 import { type ModelCallReport, resilientChatModel } from './resilient-chat-model';
 

@@ -1,6 +1,6 @@
 import { BotwireError, isBotwireError } from '../errors/botwire-error';
 import type { BotwireErrorCode } from '../errors/error-catalog';
-import type { ChatModel, ChatRequest, ChatResponse } from './chat-model';
+import type { ChatModel, ChatRequest, ChatResponse } from '../ports/chat-model';
 import { isRetryableModelError, modelErrorStatus, modelTimeout } from './model-errors';
 
 /** The circuit breaker's state: `open` fails calls at once, `half-open` lets one trial through. */

@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BotwireError } from '../errors/botwire-error';
-import type { ChatModel } from './chat-model';
-import type { EmbeddingModel } from './embedding-model';
+import type { ChatModel } from '../ports/chat-model';
+import type { EmbeddingModel } from '../ports/embedding-model';
 import {
   type ResilienceOptions,
   type ResilientChatModel,

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../models/chat-model';
+import type { ChatMessage } from '../ports/chat-model';
 import { quoteData } from './conversation';
 import type { ExecutionResult, StepOutcome } from './executor';
 import type { ModelCaller } from './llm-planner';

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { KeyValueStore } from '../ports/storage';
+import { fromStoredValue, toStoredValue } from '../state/stored-value';
 import type { StepOutcome } from './executor';
 import type { Plan } from './plan';
 import type { ConversationInput } from './planner-prompts';
@@ -6,6 +8,8 @@ import type { ConversationInput } from './planner-prompts';
 /** A step waiting for the user's yes or no. */
 export interface PendingConfirmation {
   id: string;
+  /** The user who was asked; in a group only their answer counts. */
+  userId: string;
   /** The plan it belongs to (plan mode), or undefined for a single tool call (step-by-step mode). */
   plan?: Plan;
   step: StepOutcome;
@@ -37,30 +41,44 @@ export function readConfirmation(
   return undefined;
 }
 
-/** Confirmations waiting per chat, kept in memory for a few minutes. */
+const namespace = 'runtime';
+
+/**
+ * Confirmations waiting per chat and user, kept in storage for a few minutes, so a "yes" after
+ * a restart, or handled by another process sharing the storage, resumes the plan.
+ */
 export class ConfirmationStore {
-  private readonly pending = new Map<string, PendingConfirmation>();
+  constructor(
+    private readonly kv: KeyValueStore,
+    private readonly ttlMs = 10 * 60_000,
+  ) {}
 
-  constructor(private readonly ttlMs = 10 * 60_000) {}
-
-  /** Remembers a step waiting in this chat (replacing any older one) and returns its entry. */
-  add(chatKey: string, entry: Omit<PendingConfirmation, 'id' | 'expiresAt'>): PendingConfirmation {
+  /** Remembers a step waiting for this user in this chat (replacing an older one). */
+  async add(
+    chatKey: string,
+    entry: Omit<PendingConfirmation, 'id' | 'expiresAt'>,
+  ): Promise<PendingConfirmation> {
     const full = { ...entry, id: randomUUID().slice(0, 8), expiresAt: Date.now() + this.ttlMs };
-    this.pending.set(chatKey, full);
+    await this.kv.set(namespace, key(chatKey, entry.userId), toStoredValue(full), {
+      ttlMs: this.ttlMs,
+    });
     return full;
   }
 
-  /** The step waiting in this chat, if it has not expired. */
-  get(chatKey: string): PendingConfirmation | undefined {
-    const entry = this.pending.get(chatKey);
-    if (entry && entry.expiresAt < Date.now()) {
-      this.pending.delete(chatKey);
-      return undefined;
-    }
-    return entry;
+  /** The step waiting for this user in this chat, if it has not expired. */
+  async get(chatKey: string, userId: string): Promise<PendingConfirmation | undefined> {
+    const stored = await this.kv.get(namespace, key(chatKey, userId));
+    if (stored === undefined) return undefined;
+    const entry = fromStoredValue<PendingConfirmation>(stored);
+    return entry.expiresAt < Date.now() ? undefined : entry;
   }
 
-  delete(chatKey: string): void {
-    this.pending.delete(chatKey);
+  /** Forgets the step; true for exactly one caller, also across processes (so it runs once). */
+  take(chatKey: string, userId: string): Promise<boolean> {
+    return this.kv.delete(namespace, key(chatKey, userId));
   }
+}
+
+function key(chatKey: string, userId: string): string {
+  return `confirm:${chatKey}:${userId}`;
 }

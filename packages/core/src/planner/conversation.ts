@@ -1,5 +1,5 @@
-import type { ChatMessage } from '../models/chat-model';
-import type { MessageRecord } from '../storage/storage-driver';
+import type { ChatMessage } from '../ports/chat-model';
+import type { MessageRecord } from '../ports/storage';
 
 /** Roughly how many tokens a text costs (about four characters a token). */
 export function estimateTokens(text: string): number {
@@ -29,9 +29,39 @@ export function historyWindow(
     const cost = estimateTokens(record.text) + 4;
     if (used + cost > maxTokens) break;
     used += cost;
-    window.push({ role: record.direction === 'in' ? 'user' : 'assistant', content: record.text });
+    window.push({
+      role: record.direction === 'in' ? 'user' : 'assistant',
+      content: isUntrustedRecord(record)
+        ? quoteData('earlier_reply', { trust: 'untrusted' }, record.text)
+        : record.text,
+    });
   }
   return window.reverse();
+}
+
+/** True when a stored message carried outside content (marked when it was sent). */
+export function isUntrustedRecord(record: MessageRecord): boolean {
+  return record.meta?.untrusted === true;
+}
+
+/**
+ * True when an argument of a tool call comes from untrusted text: a string argument of six or
+ * more characters that appears in it (case-insensitive). Used for content carried over from
+ * earlier turns, where no `{{s1...}}` reference shows where a value came from.
+ */
+export function argumentsFromUntrusted(args: unknown, untrustedTexts: readonly string[]): boolean {
+  if (untrustedTexts.length === 0) return false;
+  const haystack = untrustedTexts.join('\n').toLowerCase();
+  const visit = (value: unknown): boolean => {
+    if (typeof value === 'string') {
+      const needle = value.trim().toLowerCase();
+      return needle.length >= 6 && haystack.includes(needle);
+    }
+    if (Array.isArray(value)) return value.some(visit);
+    if (value && typeof value === 'object') return Object.values(value).some(visit);
+    return false;
+  };
+  return visit(args);
 }
 
 /** Wraps untrusted text so that a model sees clearly where the data starts and ends. */

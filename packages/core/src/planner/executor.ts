@@ -1,6 +1,7 @@
 import { BotwireError, isBotwireError } from '../errors/botwire-error';
 import type { Artifact } from '../messages/outgoing-message';
 import type { SkillRegistry } from '../skills/skill-registry';
+import { argumentsFromUntrusted } from './conversation';
 import {
   dependenciesOf,
   type Plan,
@@ -44,6 +45,11 @@ export interface ExecuteOptions {
   confirmed?: ReadonlySet<string>;
   /** Outcomes of an earlier run of the same plan (after a confirmation), reused as they are. */
   previous?: readonly StepOutcome[];
+  /**
+   * Untrusted texts from earlier turns (replies built from web pages, ...): a step whose
+   * arguments come from them counts as fed by untrusted data.
+   */
+  untrustedTexts?: readonly string[];
 }
 
 const outsidePermissions = new Set(['network', 'browser']);
@@ -119,7 +125,9 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       return { ...base, status: 'failed', untrusted: untrustedInput, error: failure };
     }
     const sideEffects = options.registry.getTool(step.tool)?.manifest.side_effects ?? true;
-    if (sideEffects && untrustedInput && !options.confirmed?.has(step.id)) {
+    const fedUntrusted =
+      untrustedInput || argumentsFromUntrusted(args, options.untrustedTexts ?? []);
+    if (sideEffects && fedUntrusted && !options.confirmed?.has(step.id)) {
       return { ...base, status: 'needs-confirmation', arguments: args, untrusted: true };
     }
     const started = Date.now();
@@ -134,12 +142,13 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
         ms: Date.now() - started,
       };
     } catch (error) {
+      // The error of an outside call carries what the remote side controls (a content type, a URL).
       return {
         ...base,
         status: 'failed',
         arguments: args,
         error: asBotwireError(error),
-        untrusted: untrustedInput,
+        untrusted: untrustedInput || producesUntrustedOutput(options.registry, step.tool),
         ms: Date.now() - started,
       };
     }

@@ -1,6 +1,6 @@
 import type { Problem } from '../errors/botwire-error';
 import type { Logger } from '../logging/logger';
-import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from '../models/chat-model';
+import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from '../ports/chat-model';
 import type { SkillRegistry } from '../skills/skill-registry';
 import type { Plan, PlanStep } from './plan';
 import {

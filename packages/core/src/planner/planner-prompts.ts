@@ -1,5 +1,5 @@
 import type { Locale } from '../i18n/translate';
-import type { ChatMessage } from '../models/chat-model';
+import type { ChatMessage } from '../ports/chat-model';
 import type { JsonSchema } from '../skills/skill-manifest';
 import type { SkillRegistry } from '../skills/skill-registry';
 import { maxPlanSteps } from './plan';
@@ -15,6 +15,11 @@ export interface ConversationInput {
   facts: string[];
   /** The user's message. */
   text: string;
+  /**
+   * Texts of earlier replies in `history` that carried outside content (a web page, a tool's
+   * untrusted output). A side-effecting tool whose arguments come from them asks first.
+   */
+  untrusted?: string[];
 }
 
 const languageNames: Record<Locale, string> = { en: 'English', ru: 'Russian' };

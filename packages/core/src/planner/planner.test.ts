@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BotConfig } from '../config/define-config';
 import { BotwireError } from '../errors/botwire-error';
 import { silentLogger } from '../logging/logger';
-import type { ChatModel } from '../models/chat-model';
+import type { ChatModel } from '../ports/chat-model';
 import { type Bot, createBot } from '../runtime/bot';
 import { plannerTestSkills, type ToolLog } from '../testing/planner-test-skills';
 import { scriptedChatModel } from '../testing/scripted-chat-model';

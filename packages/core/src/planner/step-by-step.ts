@@ -1,9 +1,9 @@
 import { isBotwireError } from '../errors/botwire-error';
 import type { Artifact } from '../messages/outgoing-message';
-import type { ChatMessage, ModelTool } from '../models/chat-model';
+import type { ChatMessage, ModelTool } from '../ports/chat-model';
 import type { SkillRegistry } from '../skills/skill-registry';
 import { outcomeText } from './answer-composer';
-import { quoteData } from './conversation';
+import { argumentsFromUntrusted, quoteData } from './conversation';
 import { artifactsOf, producesUntrustedOutput, type StepOutcome } from './executor';
 import type { ModelCaller } from './llm-planner';
 import { maxPlanSteps } from './plan';
@@ -25,6 +25,8 @@ export interface StepByStepInput {
   registry: SkillRegistry;
   callModel: ModelCaller;
   callTool(name: string, args: Record<string, unknown>): Promise<unknown>;
+  /** Untrusted texts from earlier turns; a side-effecting call whose arguments come from them asks first. */
+  untrustedTexts?: readonly string[];
 }
 
 /**
@@ -70,7 +72,9 @@ export async function runStepByStep(input: StepByStepInput): Promise<StepByStepR
     try {
       const args = registry.checkArguments(call.name, call.arguments);
       const sideEffects = registry.getTool(call.name)?.manifest.side_effects ?? true;
-      if (sideEffects && untrustedSeen) {
+      const fedUntrusted =
+        untrustedSeen || argumentsFromUntrusted(args, input.untrustedTexts ?? []);
+      if (sideEffects && fedUntrusted) {
         outcome = {
           id,
           tool: call.name,
@@ -101,7 +105,15 @@ export async function runStepByStep(input: StepByStepInput): Promise<StepByStepR
       };
     } catch (error) {
       if (!isBotwireError(error)) throw error;
-      outcome = { id, tool: call.name, status: 'failed', error, untrusted: untrustedSeen, ms: 0 };
+      // A failed outside call is untrusted too: its error text carries what the remote side sent.
+      outcome = {
+        id,
+        tool: call.name,
+        status: 'failed',
+        error,
+        untrusted: untrustedSeen || producesUntrustedOutput(registry, call.name),
+        ms: 0,
+      };
     }
     untrustedSeen ||= outcome.untrusted;
     steps.push(outcome);

@@ -1,32 +1,96 @@
-import type { Adapter } from '../adapters/adapter';
+import { BotwireError } from '../errors/botwire-error';
 import { coreStrings } from '../i18n/core-strings';
-import { type Locale, translate } from '../i18n/translate';
+import { type Locale, normalizeLocale, translate } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
 import type { CommandCall, IncomingMessage } from '../messages/incoming-message';
 import { type OutgoingMessage, type SentMessage, toOutgoing } from '../messages/outgoing-message';
-import type { ChatRecord, Role, UserRecord } from '../storage/storage-driver';
-import type { Bot } from './bot';
+import type { Adapter } from '../ports/adapter';
+import type { ChatRecord, Role, StorageDriver, UserRecord } from '../ports/storage';
+import type { SkillRegistry } from '../skills/skill-registry';
+import type { BotServices } from './bot-services';
 
 /**
- * What every middleware and command handler receives for one message:
- * the message, who sent it, where, in which language, and how to answer.
+ * What every middleware and command handler receives for one message: the message, who sent
+ * it, where, in which language, how to answer, and the bot's services. The `identify-sender`
+ * step of the chain fills in `user` and `chat`; a middleware placed before it reads only the
+ * message.
  */
 export class BotContext {
   /** A place for middleware to leave data for later middleware of the same message. */
   readonly state: Record<string, unknown> = {};
   /** The replies sent so far for this message. */
   readonly replies: OutgoingMessage[] = [];
-  readonly log: Logger;
+  log: Logger;
+  /**
+   * True once the record-message step stored the incoming message: from then on replies are
+   * recorded in the chat's history too. Replies to a message that was never recorded (a
+   * stranger's message to a private bot) leave no history.
+   */
+  recorded = false;
+  /** The language to answer in; the identify step refines it. */
+  locale: Locale;
+  private identifiedUser: UserRecord | undefined;
+  private identifiedChat: ChatRecord | undefined;
 
   constructor(
-    readonly bot: Bot,
+    readonly services: BotServices,
     readonly adapter: Adapter,
     public message: IncomingMessage,
-    public user: UserRecord,
-    readonly chat: ChatRecord,
-    public locale: Locale,
   ) {
-    this.log = bot.log.child({ platform: adapter.name, user: user.id, chat: chat.id });
+    this.log = services.log.child({ platform: adapter.name });
+    this.locale = normalizeLocale(message.sender.locale, services.settings.locale ?? 'en');
+  }
+
+  /** The bot's name. */
+  get botName(): string {
+    return this.services.settings.name;
+  }
+
+  /** The bot's storage. */
+  get storage(): StorageDriver {
+    return this.services.storage;
+  }
+
+  /** The bot's loaded skills. */
+  get skills(): SkillRegistry {
+    return this.services.skills;
+  }
+
+  /** `adapter:chat` — the key of this chat across the runtime (queues, pending state). */
+  get chatKey(): string {
+    return `${this.adapter.name}:${this.message.chat.platformId}`;
+  }
+
+  /** True once the identify step has found the sender and the chat in storage. */
+  get identified(): boolean {
+    return this.identifiedUser !== undefined && this.identifiedChat !== undefined;
+  }
+
+  /** The sender's record. Throws before the identify step ran. */
+  get user(): UserRecord {
+    if (!this.identifiedUser) throw notIdentified('user');
+    return this.identifiedUser;
+  }
+
+  set user(user: UserRecord) {
+    this.identifiedUser = user;
+  }
+
+  /** The chat's record. Throws before the identify step ran. */
+  get chat(): ChatRecord {
+    if (!this.identifiedChat) throw notIdentified('chat');
+    return this.identifiedChat;
+  }
+
+  /** Sets who sent the message and where (the identify step calls it). */
+  identify(user: UserRecord, chat: ChatRecord): void {
+    this.identifiedUser = user;
+    this.identifiedChat = chat;
+    this.log = this.services.log.child({
+      platform: this.adapter.name,
+      user: user.id,
+      chat: chat.id,
+    });
   }
 
   /** The message text (empty for a button press or a bare file). */
@@ -39,9 +103,9 @@ export class BotContext {
     return this.message.command;
   }
 
-  /** The sender's role; undefined for a user who was not admitted. */
+  /** The sender's role; undefined for a user who was not admitted (or not identified yet). */
   get role(): Role | undefined {
-    return this.user.role;
+    return this.identifiedUser?.role;
   }
 
   /** A runtime string in the user's language: `context.t('help.title', { bot: 'Ada' })`. */
@@ -52,20 +116,43 @@ export class BotContext {
     return translate(coreStrings, this.locale, key, params);
   }
 
-  /** Sends a reply to the chat the message came from. */
-  async reply(message: string | OutgoingMessage): Promise<SentMessage> {
+  /**
+   * Sends a reply to the chat the message came from. It is recorded in the chat's history
+   * (which the model reads) when the incoming message was; `{ history: false }` keeps a reply
+   * that carries a credential out of it, and `{ untrusted: true }` marks a reply built from
+   * outside content so that later turns still treat it as data.
+   */
+  async reply(
+    message: string | OutgoingMessage,
+    options: { history?: boolean; untrusted?: boolean } = {},
+  ): Promise<SentMessage> {
     const outgoing = toOutgoing(message);
     this.replies.push(outgoing);
-    return this.bot.deliver(this.adapter, this.message.chat, outgoing, { chatId: this.chat.id });
+    const chat = this.identifiedChat;
+    const record = chat && this.recorded && options.history !== false;
+    return this.services.deliver(
+      this.adapter,
+      this.message.chat,
+      outgoing,
+      record
+        ? { chatId: chat.id, ...(options.untrusted ? { meta: { untrusted: true } } : {}) }
+        : {},
+    );
   }
 
   /** Runs a tool of a loaded skill for this user, with the same checks as everywhere. */
   callTool(name: string, args: unknown, options: { signal?: AbortSignal } = {}): Promise<unknown> {
-    return this.bot.callTool(name, args, {
-      user: this.user,
-      chat: this.chat,
+    return this.services.callTool(name, args, {
+      ...(this.identifiedUser ? { user: this.identifiedUser } : {}),
+      ...(this.identifiedChat ? { chat: this.identifiedChat } : {}),
       locale: this.locale,
       ...options,
     });
   }
+}
+
+function notIdentified(what: 'user' | 'chat'): BotwireError {
+  return new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+    message: `context.${what} is read before the identify-sender step of the chain ran. Place this middleware after it, or read context.message.sender.`,
+  });
 }

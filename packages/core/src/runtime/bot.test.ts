@@ -88,9 +88,9 @@ describe('bot runtime: access control', () => {
   it('answers strangers of a private bot with the access prompt only', async () => {
     const { test } = await startBot({ skills: [{ use: notesSkill, permissions: ['storage'] }] });
     const [reply] = await test.say('/note hello world', { userId: 'stranger' });
-    expect(reply?.text).toMatch(/This bot is private.*\/admit usr_/);
+    expect(reply?.text).toMatch(/no owner yet.*claim code shown in the terminal/);
     const again = await test.say('/help', { userId: 'stranger' });
-    expect(again[0]?.text).toMatch(/private/);
+    expect(again[0]?.text).toMatch(/no owner yet/);
   });
 
   it('makes the first sender of the claim code its owner, once', async () => {
@@ -110,7 +110,7 @@ describe('bot runtime: access control', () => {
     const { bot, test } = await startBot({});
     await test.say(bot.claimCode!, { userId: 'owner' });
     const [denied] = await test.say('hi', { userId: 'friend' });
-    const friendId = /\/admit (usr_\w+)/.exec(denied!.text)?.[1];
+    const friendId = /Your id: (usr_\w+)/.exec(denied!.text)?.[1];
     expect(friendId).toBeDefined();
     expect((await test.say(`/admit ${friendId}`, { userId: 'owner' }))[0]?.text).toMatch(
       /can use the bot now/,
@@ -136,7 +136,9 @@ describe('bot runtime: access control', () => {
     const local = await startBot({}, { localOperator: true });
     expect((await local.test.say('/whoami', { operator: true }))[0]?.text).toMatch(/Role: owner/);
     const remote = await startBot({});
-    expect((await remote.test.say('/whoami', { operator: true }))[0]?.text).toMatch(/private/);
+    expect((await remote.test.say('/whoami', { operator: true }))[0]?.text).toMatch(
+      /no owner yet.*claim code/,
+    );
   });
 });
 

@@ -1,48 +1,51 @@
 import { join } from 'node:path';
 import { accessCommandNames, accessCommands } from '../access/access-commands';
 import { accessControl } from '../access/access-control';
-import { ClaimCode } from '../access/claim-code';
-import type { Adapter, AdapterHost, CommandInfo } from '../adapters/adapter';
+import { ClaimCodes } from '../access/claim-code';
 import { OutgoingDegrader } from '../adapters/degrade-outgoing';
 import type { BotConfig } from '../config/define-config';
 import { resolveDataDir } from '../config/load-config';
+import type { ConversationDefinition } from '../conversations/conversation-types';
+import { Conversations } from '../conversations/conversations';
 import { egressConfigFromEnv } from '../egress/egress-config';
 import { closeEgressDispatcher } from '../egress/egress-fetch';
 import { EgressPolicy } from '../egress/egress-policy';
 import { BotwireError, isBotwireError } from '../errors/botwire-error';
-import { BotHttpServer } from '../http/http-server';
-import { guessLocale, normalizeLocale } from '../i18n/translate';
+import { BotHttpServer, newOwnerToken } from '../http/http-server';
 import { createLogger, type Logger } from '../logging/logger';
 import { Redactor } from '../logging/redact';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
 import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
 import { Composer, type Middleware } from '../middleware/composer';
-import type { ChatModel } from '../models/chat-model';
 import { createChatModelFromSpec } from '../models/select-model';
-import { type ContextProvider, plannerMiddleware } from '../planner/planner-middleware';
+import { type ContextProvider, plannerSteps } from '../planner/planner-steps';
 import { type CompiledPattern, compilePatterns } from '../planner/rules-planner';
+import type { Adapter, AdapterHost, CommandInfo } from '../ports/adapter';
+import type { ChatModel } from '../ports/chat-model';
+import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
 import { type CallToolOptions, loadSkills, type SkillRegistry } from '../skills/skill-registry';
 import { memoryStorage } from '../storage/drivers/memory';
 import { sqliteStorage } from '../storage/drivers/sqlite';
-import {
-  type ChatRecord,
-  type StorageDriver,
-  scopeKeyValueStore,
-  type UserRecord,
-} from '../storage/storage-driver';
+import { scopeKeyValueStore } from '../storage/scope-key-value-store';
 import { budgetMiddleware } from '../usage/budget-middleware';
 import { modelCallHooks } from '../usage/model-call-hooks';
 import { UsageTracker } from '../usage/usage-tracker';
 import { BotContext } from './bot-context';
+import type { BotServices, BotSettings } from './bot-services';
 import {
   builtinCommandInfo,
   builtinCommandNames,
   builtinCommands,
   fallbackReply,
 } from './builtin-commands';
+import type { ChainStep } from './chain-steps';
+import { ChatLock } from './chat-lock';
 import { ChatQueue } from './chat-queue';
+import { identifySender } from './identify-sender';
 import { modelReadiness, storageReadiness } from './readiness-checks';
+import { recordMessage } from './record-message';
 import { resolveAdapters } from './resolve-adapters';
+import { startBanner } from './start-banner';
 
 /** Options for {@link createBot}. */
 export interface BotOptions {
@@ -58,6 +61,11 @@ export interface BotOptions {
   log?: Logger;
   redactor?: Redactor;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where the start-up banner (sign-in link, claim code) is written: the terminal, never the
+   * log. Default: standard error.
+   */
+  terminal?: { write(text: string): unknown };
 }
 
 /**
@@ -90,9 +98,16 @@ export class Bot {
   private usageTracker: UsageTracker | undefined;
   private adapters: Adapter[] = [];
   private handler: Middleware<BotContext> | undefined;
-  private claim: ClaimCode | undefined;
+  private steps: ChainStep[] = [];
+  private claimCodes: ClaimCodes | undefined;
+  private issuedClaimCode: string | undefined;
+  private storedOwnerToken: string | undefined;
+  private services: BotServices | undefined;
+  private chatLock: ChatLock | undefined;
+  private degrader: OutgoingDegrader | undefined;
+  private readonly conversations = new Conversations();
+  private readonly terminal: { write(text: string): unknown };
   private readonly chatQueue = new ChatQueue();
-  private readonly degrader = new OutgoingDegrader();
   private readonly endedAdapters = new Set<Adapter>();
   private resolveFinished!: () => void;
   private state: 'new' | 'initialized' | 'running' | 'stopped' = 'new';
@@ -109,6 +124,8 @@ export class Bot {
     this.log = options.log ?? createLogger({ ...options.config.log, redactor: this.redactor });
     this.adapterOverride = options.adapters;
     this.model = options.model;
+    this.terminal = options.terminal ?? process.stderr;
+    for (const conversation of options.config.conversations ?? []) this.register(conversation);
     this.finished = new Promise((resolve) => {
       this.resolveFinished = resolve;
     });
@@ -176,6 +193,7 @@ export class Bot {
       const options = this.config.http || {};
       const server = new BotHttpServer({
         ...options,
+        ...(this.storedOwnerToken ? { generatedToken: this.storedOwnerToken } : {}),
         log: this.log.child({ component: 'http' }),
         metrics: () => (this.usageTracker ? this.usage.metricsText() : ''),
         title: this.name,
@@ -194,15 +212,33 @@ export class Bot {
     return this.httpServer;
   }
 
-  /** The claim code, while the bot has no owner. */
+  /**
+   * The claim code this process showed at start-up, until someone claims the bot through it.
+   * Only its hash is stored.
+   */
   get claimCode(): string | undefined {
-    return this.claim?.active ? this.claim.value : undefined;
+    return this.issuedClaimCode;
   }
 
-  /** Adds middleware after access control and the config's middleware, before skill commands. */
+  /** Adds middleware in the `user-middleware` step, after the config's middleware. */
   use(...middleware: Middleware<BotContext>[]): this {
     this.composer.use(...middleware);
     return this;
+  }
+
+  /** Registers a conversation (a multi-step flow) the bot's middleware can enter. */
+  conversation(definition: ConversationDefinition<any>): this {
+    this.register(definition);
+    return this;
+  }
+
+  private register(definition: ConversationDefinition<any>): void {
+    this.conversations.register(definition);
+  }
+
+  /** The names of the chain's steps, in order (after `init()`). */
+  get chain(): string[] {
+    return this.steps.map((step) => step.name);
   }
 
   /**
@@ -230,13 +266,123 @@ export class Bot {
     });
     if (this.model)
       this.log.info('model-ready', { provider: this.model.provider, model: this.model.model });
-    this.storageDriver = this.createStorage();
-    await this.storageDriver.open();
-    this.usageTracker = new UsageTracker(this.storageDriver.kv);
-    const owners = await this.storageDriver.users.list({ role: 'owner', limit: 1 });
-    if (owners.length === 0) this.claim = new ClaimCode();
-    this.handler = this.buildChain();
+    const storage = this.createStorage();
+    this.storageDriver = storage;
+    await storage.open();
+    this.usageTracker = new UsageTracker(storage.kv);
+    this.degrader = new OutgoingDegrader(storage.kv);
+    this.chatLock = new ChatLock(storage.kv);
+    this.claimCodes = new ClaimCodes(storage.kv);
+    const owners = await storage.users.list({ role: 'owner', limit: 1 });
+    if (owners.length === 0) this.issuedClaimCode = await this.claimCodes.issue();
+    else await this.claimCodes.withdraw();
+    // The web owner token outlives restarts; /token makes a new one.
+    this.storedOwnerToken = await storage.kv.get<string>('runtime', 'owner-token');
+    if (!this.storedOwnerToken) {
+      this.storedOwnerToken = newOwnerToken();
+      await storage.kv.set('runtime', 'owner-token', this.storedOwnerToken);
+    }
+    this.redactor.add(this.storedOwnerToken);
+    this.services = this.createServices(storage, this.registry);
+    this.steps = this.defaultSteps();
+    if (this.config.chain) this.steps = this.config.chain([...this.steps]);
+    this.handler = new Composer<BotContext>()
+      .errorBoundary(
+        (error, context) => this.handleError(error, context),
+        ...this.steps.map((step) => step.middleware),
+      )
+      .middleware();
     this.state = 'initialized';
+  }
+
+  private createServices(storage: StorageDriver, skills: SkillRegistry): BotServices {
+    const settings: BotSettings = {
+      name: this.name,
+      access: this.config.access ?? 'owner',
+      allow: this.config.allow ?? [],
+      ...(this.config.persona ? { persona: this.config.persona } : {}),
+      ...(this.config.locale ? { locale: this.config.locale } : {}),
+    };
+    return {
+      settings,
+      storage,
+      skills,
+      log: this.log,
+      adapter: (name) => this.adapters.find((adapter) => adapter.name === name),
+      deliver: (adapter, chat, message, options) => this.deliver(adapter, chat, message, options),
+      callTool: (name, args, options) => this.callTool(name, args, options),
+    };
+  }
+
+  /**
+   * The default chain, every step named: identify sender → access control → record message →
+   * built-in commands → budget → user middleware → conversations → pending confirmation →
+   * rules planner → model planner → fallback. `config.chain` may reorder or extend it.
+   */
+  private defaultSteps(): ChainStep[] {
+    const planner = plannerSteps({
+      model: () => this.model,
+      patterns: () => this.patterns,
+      contextProviders: () => this.contextProviders,
+      ...modelCallHooks(() => this.usage, this.config.limits),
+      ...(this.config.planner?.mode ? { mode: this.config.planner.mode } : {}),
+      ...(this.config.planner?.historyTokens
+        ? { historyTokens: this.config.planner.historyTokens }
+        : {}),
+    });
+    const builtins = builtinCommands({
+      ...(this.config.http === false ? {} : { rotateOwnerToken: () => this.rotateOwnerToken() }),
+    }).middleware();
+    const access = accessCommands().middleware();
+    const userMiddleware = new Composer<BotContext>(...(this.config.middleware ?? [])).middleware();
+    return [
+      { name: 'identify-sender', middleware: identifySender(this.degrader!) },
+      {
+        name: 'access-control',
+        middleware: accessControl({
+          claimCodes: this.claimCodes!,
+          onClaimed: () => {
+            this.issuedClaimCode = undefined;
+          },
+        }),
+      },
+      { name: 'record-message', middleware: recordMessage() },
+      {
+        name: 'builtin-commands',
+        middleware: async (context, next) => {
+          await builtins(context, async () => {
+            await access(context, next);
+          });
+        },
+      },
+      { name: 'budget', middleware: budgetMiddleware(this.usage, this.config.limits) },
+      {
+        name: 'user-middleware',
+        // bot.use() is read lazily, so it works before and after start().
+        middleware: async (context, next) => {
+          await userMiddleware(context, async () => {
+            await this.composer.middleware()(context, next);
+          });
+        },
+      },
+      { name: 'conversations', middleware: this.conversations.middleware() },
+      { name: 'pending-confirmation', middleware: planner.confirmation },
+      { name: 'rules-planner', middleware: planner.rules },
+      { name: 'model-planner', middleware: planner.model },
+      { name: 'fallback', middleware: fallbackReply() },
+    ];
+  }
+
+  /** Makes a new owner token, stores it and returns the web sign-in link (printed on the terminal too). */
+  private async rotateOwnerToken(): Promise<string | undefined> {
+    if (!this.httpServer) return undefined;
+    const token = this.httpServer.rotateToken();
+    this.storedOwnerToken = token;
+    this.redactor.add(token);
+    await this.storage.kv.set('runtime', 'owner-token', token);
+    const link = `${this.httpServer.url}/#token=${token}`;
+    this.terminal.write(startBanner({ name: this.name, signInLink: link }));
+    return link;
   }
 
   private createStorage(): StorageDriver {
@@ -244,39 +390,6 @@ export class Bot {
     if (storage === 'memory') return memoryStorage();
     if (storage === 'sqlite') return sqliteStorage({ path: join(this.dataDir, 'botwire.db') });
     return storage;
-  }
-
-  private buildChain(): Middleware<BotContext> {
-    const chain = new Composer<BotContext>();
-    chain.errorBoundary(
-      (error, context) => this.handleError(error, context),
-      accessControl({
-        mode: this.config.access ?? 'owner',
-        allow: this.config.allow ?? [],
-        claimCode: () => this.claim,
-        onClaimed: () => {
-          this.claim = undefined;
-        },
-      }),
-      builtinCommands().middleware(),
-      accessCommands().middleware(),
-      budgetMiddleware(this.usage, this.config.limits),
-      ...(this.config.middleware ?? []),
-      // Read lazily, so bot.use() works before and after start().
-      (context, next) => this.composer.middleware()(context, next),
-      plannerMiddleware({
-        model: () => this.model,
-        patterns: () => this.patterns,
-        contextProviders: () => this.contextProviders,
-        ...modelCallHooks(() => this.usage, this.config.limits),
-        ...(this.config.planner?.mode ? { mode: this.config.planner.mode } : {}),
-        ...(this.config.planner?.historyTokens
-          ? { historyTokens: this.config.planner.historyTokens }
-          : {}),
-      }),
-      fallbackReply(),
-    );
-    return chain.middleware();
   }
 
   private async handleError(error: unknown, context: BotContext): Promise<void> {
@@ -310,32 +423,39 @@ export class Bot {
       this.log.debug('adapter-started', { adapter: adapter.name });
     }
     if (this.httpServer || (this.config.http && typeof this.config.http === 'object'))
-      await this.startHttp();
+      await this.http().start();
     this.state = 'running';
-    if (
-      this.claim?.active &&
-      // Only a messenger whose owner cannot sign in otherwise needs the claim code.
-      this.adapters.some(
-        (adapter) => !adapter.capabilities.localOperator && !adapter.capabilities.verifiesRoles,
-      )
-    ) {
-      this.log.warn(
-        `No owner yet. Send this claim code to the bot to become its owner: ${this.claim.value}`,
-      );
-    }
+    this.showBanner();
     if (this.adapters.length === 0) this.resolveFinished();
   }
 
-  private async startHttp(): Promise<void> {
-    const server = this.http();
-    await server.start();
-    if (server.tokenGenerated) {
-      // The owner's sign-in token: shown once on the terminal, never written to the log.
-      const page = server.app.routes.some((route) => route.method === 'GET' && route.path === '/');
-      process.stderr.write(
-        `\n  ${this.name} is listening on ${server.url}\n  Owner token (sign in to the web chat with it): ${server.token}\n${page ? `  Open the web chat, signed in as the owner: ${server.url}/#token=${server.token}\n` : ''}\n`,
-      );
-    }
+  /**
+   * Writes the start-up banner to the terminal: the web sign-in link and, while the bot has no
+   * owner and a messenger needs one, the claim code. Credentials never go to the log.
+   */
+  private showBanner(): void {
+    const server = this.httpServer;
+    const listening = server && server.url !== 'http://127.0.0.1:0' ? server : undefined;
+    const page = listening?.serves('/');
+    // Only a messenger whose owner cannot sign in otherwise needs the claim code.
+    const claimFrom = this.adapters
+      .filter(
+        (adapter) => !adapter.capabilities.localOperator && !adapter.capabilities.verifiesRoles,
+      )
+      .map((adapter) => adapter.name);
+    const claimCode = claimFrom.length ? this.issuedClaimCode : undefined;
+    const banner = startBanner({
+      name: this.name,
+      ...(listening ? { url: listening.url } : {}),
+      ...(listening?.tokenGenerated && page
+        ? { signInLink: `${listening.url}/#token=${listening.token}` }
+        : listening?.tokenGenerated
+          ? { ownerToken: listening.token }
+          : {}),
+      ...(claimCode ? { claimCode, claimFrom } : {}),
+    });
+    if (banner) this.terminal.write(banner);
+    if (claimCode) this.log.warn('no-owner', { hint: 'send the claim code shown on the terminal' });
   }
 
   /** Stops the adapters (waiting for replies in flight) and closes storage. Safe to call twice. */
@@ -388,48 +508,23 @@ export class Bot {
    * they arrive; different chats run concurrently.
    */
   receive(adapter: Adapter, message: IncomingMessage): Promise<void> {
-    return this.chatQueue.run(`${adapter.name}:${message.chat.platformId}`, () =>
-      this.process(adapter, message),
+    const key = `${adapter.name}:${message.chat.platformId}`;
+    // The queue keeps arrival order in this process; the lease in storage keeps other
+    // processes sharing the storage out of this chat meanwhile.
+    return this.chatQueue.run(key, () =>
+      this.chatLock
+        ? this.chatLock.run(key, () => this.process(adapter, message))
+        : this.process(adapter, message),
     );
   }
 
-  private async process(adapter: Adapter, incoming: IncomingMessage): Promise<void> {
-    if (!this.handler)
+  private async process(adapter: Adapter, message: IncomingMessage): Promise<void> {
+    if (!this.handler || !this.services)
       throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
         message: 'The bot is not initialized: call bot.start() first.',
       });
-    const storage = this.storage;
-    const { sender } = incoming;
-    const user = await storage.users.resolve(
-      { platform: adapter.name, platformId: sender.platformId },
-      {
-        ...(sender.name ? { name: sender.name } : {}),
-        ...(sender.username ? { username: sender.username } : {}),
-        ...(sender.locale ? { locale: sender.locale } : {}),
-      },
-    );
-    const chat = await storage.chats.resolve(
-      { platform: adapter.name, platformId: incoming.chat.platformId },
-      { type: incoming.chat.type, ...(incoming.chat.title ? { title: incoming.chat.title } : {}) },
-    );
-    const message = this.degrader.resolveOption(
-      `${adapter.name}:${incoming.chat.platformId}`,
-      incoming,
-    );
-    await storage.messages.append({
-      chatId: chat.id,
-      userId: user.id,
-      direction: 'in',
-      text: message.kind === 'button' ? `[button] ${message.buttonData ?? ''}` : message.text,
-      platformMessageId: message.platformMessageId,
-    });
-    const locale = normalizeLocale(
-      user.locale ?? sender.locale,
-      guessLocale(message.text) ?? this.config.locale ?? 'en',
-    );
-    const context = new BotContext(this, adapter, message, user, chat, locale);
+    const context = new BotContext(this.services, adapter, message);
     const started = Date.now();
-    context.log.debug('message-received', { kind: message.kind, command: message.command?.name });
     await this.handler(context, async () => {});
     context.log.debug('message-handled', {
       ms: Date.now() - started,
@@ -439,29 +534,34 @@ export class Bot {
 
   /**
    * Sends a message through an adapter, degrading what it cannot show (buttons become
-   * numbered options), and records it in the chat's history.
+   * numbered options, kept in storage), and records it in the chat's history when `chatId`
+   * is given.
    */
   async deliver(
     adapter: Adapter,
     chat: ChatRef,
     message: OutgoingMessage,
-    options: { chatId?: string } = {},
+    options: { chatId?: string; meta?: Record<string, unknown> } = {},
   ): Promise<SentMessage> {
-    const outgoing = this.degrader.degrade(
-      adapter.capabilities,
-      `${adapter.name}:${chat.platformId}`,
-      message,
-    );
+    const outgoing = this.degrader
+      ? await this.degrader.degrade(
+          adapter.capabilities,
+          `${adapter.name}:${chat.platformId}`,
+          message,
+        )
+      : message;
     const sent = await adapter.send(chat, outgoing);
     if (options.chatId && this.storageDriver) {
+      const artifacts = outgoing.artifacts?.length
+        ? { artifacts: outgoing.artifacts.map((artifact) => artifact.name) }
+        : {};
+      const meta = { ...artifacts, ...options.meta };
       await this.storageDriver.messages.append({
         chatId: options.chatId,
         direction: 'out',
         text: outgoing.text,
         ...(sent.platformMessageIds[0] ? { platformMessageId: sent.platformMessageIds[0] } : {}),
-        ...(outgoing.artifacts?.length
-          ? { meta: { artifacts: outgoing.artifacts.map((artifact) => artifact.name) } }
-          : {}),
+        ...(Object.keys(meta).length ? { meta } : {}),
       });
     }
     return sent;

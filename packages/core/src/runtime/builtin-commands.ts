@@ -1,11 +1,11 @@
 import { hasRole } from '../access/roles';
-import type { CommandInfo } from '../adapters/adapter';
 import { coreStrings } from '../i18n/core-strings';
 import { Composer } from '../middleware/composer';
+import type { CommandInfo } from '../ports/adapter';
 import type { BotContext } from './bot-context';
 
 /** Built-in commands with the lowest role that sees them in /help (undefined: everyone). */
-const builtins: Array<{ name: string; role?: 'admin' }> = [
+const builtins: Array<{ name: string; role?: 'admin' | 'owner' }> = [
   { name: 'help' },
   { name: 'start' },
   { name: 'whoami' },
@@ -13,6 +13,8 @@ const builtins: Array<{ name: string; role?: 'admin' }> = [
   { name: 'revoke', role: 'admin' },
   { name: 'role', role: 'admin' },
   { name: 'users', role: 'admin' },
+  { name: 'cancel' },
+  { name: 'token', role: 'owner' },
 ];
 
 /** The built-in commands for command menus, in both languages. */
@@ -31,16 +33,17 @@ export function builtinCommandInfo(): CommandInfo[] {
 /** The text of /help for this user: the built-in commands they may use, then each skill and its commands. */
 export function helpText(context: BotContext): string {
   const lines = [
-    context.t('help.title', { bot: context.bot.name }),
+    context.t('help.title', { bot: context.botName }),
     '',
     `${context.t('help.builtins')}:`,
   ];
   for (const command of builtins) {
     if (command.role && !hasRole(context.role, command.role)) continue;
+    if (command.name === 'token' && !context.state.ownerTokenAvailable) continue;
     lines.push(`/${command.name} — ${context.t(`help.command.${command.name}`)}`);
   }
   lines.push('', `${context.t('help.skills')}:`);
-  const skills = context.bot.skills.skills;
+  const skills = context.skills.skills;
   if (skills.length === 0) lines.push(context.t('help.no_skills'));
   for (const skill of skills) {
     lines.push(`• ${skill.manifest.name} ${skill.manifest.version}: ${skill.manifest.description}`);
@@ -58,20 +61,49 @@ export function helpText(context: BotContext): string {
   return lines.join('\n');
 }
 
-/** `/help` and `/start`. */
-export function builtinCommands(): Composer<BotContext> {
+/** Options for {@link builtinCommands}. */
+export interface BuiltinCommandOptions {
+  /**
+   * Makes a new owner token for the web chat and returns its sign-in link; undefined when the
+   * bot has no HTTP server. `/token` calls it.
+   */
+  rotateOwnerToken?: () => Promise<string | undefined>;
+}
+
+/** `/help`, `/start` and `/token`. */
+export function builtinCommands(options: BuiltinCommandOptions = {}): Composer<BotContext> {
   const composer = new Composer<BotContext>();
+  composer.use((context, next) => {
+    context.state.ownerTokenAvailable = options.rotateOwnerToken !== undefined;
+    return next();
+  });
+  composer.command('token', async (context) => {
+    if (!hasRole(context.role, 'owner'))
+      return context.reply(context.t('access.forbidden', { role: 'owner' }));
+    const link = await options.rotateOwnerToken?.();
+    if (!link) return context.reply(context.t('token.no_server'));
+    context.log.warn('owner-token-rotated', {});
+    // The link is a credential: only a chat that only the owner sees gets it.
+    const { capabilities } = context.adapter;
+    const privateToOwner =
+      context.message.chat.type === 'private' &&
+      (capabilities.localOperator || capabilities.verifiesRoles);
+    return context.reply(
+      privateToOwner ? context.t('token.rotated', { link }) : context.t('token.rotated_elsewhere'),
+      { history: false },
+    );
+  });
   composer.command('help', (context) => context.reply(helpText(context)));
   composer.command('start', (context) =>
     context.reply(
-      `${context.t('start.greeting', { name: context.user.name ?? context.message.sender.name ?? '', bot: context.bot.name })}`,
+      `${context.t('start.greeting', { name: context.user.name ?? context.message.sender.name ?? '', bot: context.botName })}`,
     ),
   );
   return composer;
 }
 
 /** Names no skill may use for a command. */
-export const builtinCommandNames = ['help', 'start'] as const;
+export const builtinCommandNames = ['help', 'start', 'token', 'cancel'] as const;
 
 /**
  * The last middleware of the chain: an unknown command gets "there is no command", and a

@@ -1,6 +1,6 @@
-import type { ReadinessCheck } from '../http/http-server';
-import type { ChatModel } from '../models/chat-model';
-import type { StorageDriver } from '../storage/storage-driver';
+import type { ChatModel } from '../ports/chat-model';
+import type { ReadinessCheck } from '../ports/http-routes';
+import type { StorageDriver } from '../ports/storage';
 
 /** `/ready`'s storage check: a read through the driver. */
 export function storageReadiness(storage: () => StorageDriver | undefined): ReadinessCheck {

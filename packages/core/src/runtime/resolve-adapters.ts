@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Adapter } from '../adapters/adapter';
 import type { AdapterEntry } from '../config/define-config';
 import { BotwireError } from '../errors/botwire-error';
+import type { Adapter } from '../ports/adapter';
 
 /** `console` → `@botwire/adapter-console`; full package names and paths stay as written. */
 export function adapterPackageName(name: string): string {

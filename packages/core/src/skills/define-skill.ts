@@ -2,7 +2,7 @@ import type { EgressRequestInit, EgressResponse } from '../egress/egress-fetch';
 import type { EgressPolicy } from '../egress/egress-policy';
 import type { Logger } from '../logging/logger';
 import type { Artifact, Button } from '../messages/outgoing-message';
-import type { ChatRecord, ScopedKeyValueStore, UserRecord } from '../storage/storage-driver';
+import type { ChatRecord, ScopedKeyValueStore, UserRecord } from '../ports/storage';
 
 /** What a tool handler receives besides its arguments. Capabilities appear only when declared. */
 export interface ToolContext {

@@ -5,12 +5,8 @@ import { BotwireError, isBotwireError, type Problem } from '../errors/botwire-er
 import type { ProblemCode } from '../errors/error-catalog';
 import { type Locale, normalizeLocale, translate } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
-import {
-  type ChatRecord,
-  type StorageDriver,
-  scopeKeyValueStore,
-  type UserRecord,
-} from '../storage/storage-driver';
+import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
+import { scopeKeyValueStore } from '../storage/scope-key-value-store';
 import type { SkillDefinition, ToolContext, ToolHandler } from './define-skill';
 import { describeErrors } from './json-schema';
 import type { Permission, ToolManifest } from './skill-manifest';

@@ -8,15 +8,9 @@
  * const json = encodeJson(value, `The value of ${key}`);
  * const ttlMs = checkTtlMs(options);
  */
+import { roles } from '../access/roles';
 import { BotwireError } from '../errors/botwire-error';
-import {
-  type Identity,
-  type NewMessage,
-  roles,
-  type SetOptions,
-  type UserPatch,
-  type UserProfile,
-} from './storage-driver';
+import type { Identity, NewMessage, SetOptions, UserPatch, UserProfile } from '../ports/storage';
 
 /** A BOTWIRE_INVALID_ARGUMENT error with this message (and the error that caused it). */
 export function invalidArgument(message: string, cause?: unknown): BotwireError {

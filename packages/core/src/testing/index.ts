@@ -13,7 +13,7 @@
 export { closeEgressDispatcher } from '../egress/egress-fetch';
 export { compilePatterns, planForCommand, planForPattern } from '../planner/rules-planner';
 export { validateManifest } from '../skills/validate-manifest';
-export { scopeKeyValueStore } from '../storage/storage-driver';
+export { scopeKeyValueStore } from '../storage/scope-key-value-store';
 export { blockedByDefault } from './egress-cases';
 export {
   authorized,

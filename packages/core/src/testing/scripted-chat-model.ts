@@ -1,5 +1,5 @@
 import { BotwireError } from '../errors/botwire-error';
-import type { ChatModel, ChatRequest, ChatResponse, ModelToolCall } from '../models/chat-model';
+import type { ChatModel, ChatRequest, ChatResponse, ModelToolCall } from '../ports/chat-model';
 
 /** One scripted answer: text, JSON (sent as text), tool calls, an error, or a function of the request. */
 export type ScriptedAnswer =

@@ -1,8 +1,8 @@
-import type { Adapter, AdapterCapabilities, AdapterHost } from '../adapters/adapter';
 import { splitText } from '../adapters/split-text';
 import { BotwireError } from '../errors/botwire-error';
 import { type IncomingMessage, parseCommand } from '../messages/incoming-message';
 import type { OutgoingMessage } from '../messages/outgoing-message';
+import type { Adapter, AdapterCapabilities, AdapterHost } from '../ports/adapter';
 
 /** A message the test adapter "delivered" to a chat. */
 export interface DeliveredMessage extends OutgoingMessage {

@@ -144,21 +144,17 @@ describe('budget middleware in the bot', () => {
     expect(bot.claimCode).toBeDefined();
     await test.say('hi', { userId: 'friend' });
     expect(await text(test.say('hi', { userId: 'friend' }))).toMatch(/limit \(1\)/);
-    expect(await text(test.say('hi', { userId: 'stranger' }))).toMatch(/private/);
+    expect(await text(test.say('hi', { userId: 'stranger' }))).toMatch(/no owner yet/);
   });
 
   it('gives the planner what it needs to refuse a model call', async () => {
     const { bot, test } = await startBot({ limits: { guest: { modelCallsPerDay: 1 } } });
     const outcomes: unknown[] = [];
     bot.use(async (context) => {
-      const budget = await checkModelBudget(
-        context.bot.usage,
-        context.bot.config.limits,
-        context.user,
-      );
+      const budget = await checkModelBudget(bot.usage, bot.config.limits, context.user);
       outcomes.push(budget.ok);
       if (budget.ok) {
-        await context.bot.usage.recordModelCall({
+        await bot.usage.recordModelCall({
           userId: context.user.id,
           inputTokens: 10,
           outputTokens: 5,

@@ -1,5 +1,5 @@
 import { BotwireError } from '../errors/botwire-error';
-import type { PlannerOptions } from '../planner/planner-middleware';
+import type { PlannerOptions } from '../planner/planner-steps';
 import { checkModelBudget, limitReply, type UsageLimits } from './usage-limits';
 import type { UsageTracker } from './usage-tracker';
 

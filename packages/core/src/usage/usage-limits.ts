@@ -1,4 +1,4 @@
-import type { Role } from '../storage/storage-driver';
+import type { Role } from '../ports/storage';
 import type { UsageCounts, UsageTracker } from './usage-tracker';
 
 /** The daily limits of one role. A limit that is not set is unlimited. */

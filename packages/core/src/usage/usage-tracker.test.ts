@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StorageDriver } from '../ports/storage';
 import { memoryStorage } from '../storage/drivers/memory';
-import type { StorageDriver } from '../storage/storage-driver';
 import { UsageMetrics } from './usage-metrics';
 import { emptyUsage, UsageTracker, utcDay } from './usage-tracker';
 

@@ -1,4 +1,4 @@
-import type { KeyValueStore } from '../storage/storage-driver';
+import type { KeyValueStore } from '../ports/storage';
 import { UsageMetrics } from './usage-metrics';
 
 /** What is counted per user and per skill, per UTC day. */

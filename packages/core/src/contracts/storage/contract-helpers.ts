@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { BotwireErrorCode } from '../../errors/error-catalog';
-import type { Identity, StorageDriver } from '../../storage/storage-driver';
+import type { Identity, StorageDriver } from '../../ports/storage';
 
 /** What each part of the storage contract gets: the driver under test and how to make more. */
 export interface StorageContractSubject {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Identity, StorageDriver } from '../../storage/storage-driver';
+import type { Identity, StorageDriver } from '../../ports/storage';
 import { expectError, idPattern, type StorageContractSubject, telegram } from './contract-helpers';
 
 /** The storage contract for the user store. */

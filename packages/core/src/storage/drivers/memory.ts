@@ -1,4 +1,16 @@
 import { BotwireError } from '../../errors/botwire-error';
+import type {
+  ChatRecord,
+  Identity,
+  MessageRecord,
+  NewMessage,
+  Role,
+  SetOptions,
+  StorageDriver,
+  UserPatch,
+  UserProfile,
+  UserRecord,
+} from '../../ports/storage';
 import {
   checkChatInfo,
   checkCount,
@@ -16,18 +28,6 @@ import {
   invalidArgument,
 } from '../check-storage-arguments';
 import { newId } from '../ids';
-import type {
-  ChatRecord,
-  Identity,
-  MessageRecord,
-  NewMessage,
-  Role,
-  SetOptions,
-  StorageDriver,
-  UserPatch,
-  UserProfile,
-  UserRecord,
-} from '../storage-driver';
 
 /** Options for {@link memoryStorage}. */
 export interface MemoryStorageOptions {

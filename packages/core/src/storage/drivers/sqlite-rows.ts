@@ -2,7 +2,7 @@
  * The shapes of the rows the sqlite driver reads and writes, and their mapping to the records
  * of the storage port.
  */
-import type { ChatRecord, MessageRecord, Role, UserProfile, UserRecord } from '../storage-driver';
+import type { ChatRecord, MessageRecord, Role, UserProfile, UserRecord } from '../../ports/storage';
 
 /** A row of `users` with its identities, as a JSON array of `[platform, platformId]`. */
 export interface UserRow {

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Identity, Role } from '../storage-driver';
+import type { Identity, Role } from '../../ports/storage';
 import type { ChatRow, KeyRow, MessageRow, StoredUser, UserRow, ValueRow } from './sqlite-rows';
 
 const selectUser = `SELECT u.id, u.name, u.username, u.locale, u.role, u.data, u.created_at, u.updated_at,

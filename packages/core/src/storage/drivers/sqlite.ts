@@ -1,4 +1,15 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type {
+  ChatRecord,
+  Identity,
+  NewMessage,
+  Role,
+  SetOptions,
+  StorageDriver,
+  UserPatch,
+  UserProfile,
+  UserRecord,
+} from '../../ports/storage';
 import {
   checkChatInfo,
   checkCount,
@@ -16,17 +27,6 @@ import {
   invalidArgument,
 } from '../check-storage-arguments';
 import { newId } from '../ids';
-import type {
-  ChatRecord,
-  Identity,
-  NewMessage,
-  Role,
-  SetOptions,
-  StorageDriver,
-  UserPatch,
-  UserProfile,
-  UserRecord,
-} from '../storage-driver';
 import { sqliteConnection } from './sqlite-connection';
 import {
   type ChatRow,

@@ -1,12 +1,12 @@
 import { BotwireError, isBotwireError } from '../errors/botwire-error';
 import type { Artifact, OutgoingMessage } from '../messages/outgoing-message';
-import type { Middleware } from '../middleware/composer';
-import type { ChatModel, ChatRequest, ChatResponse } from '../models/chat-model';
+import { compose, type Middleware } from '../middleware/composer';
+import type { ChatModel, ChatRequest, ChatResponse } from '../ports/chat-model';
 import type { BotContext } from '../runtime/bot-context';
 import { toolResultToReply } from '../runtime/tool-reply';
 import { composeAnswer } from './answer-composer';
 import { ConfirmationStore, type PendingConfirmation, readConfirmation } from './confirmations';
-import { historyWindow } from './conversation';
+import { historyWindow, isUntrustedRecord } from './conversation';
 import { type ExecutionResult, executePlan, type StepOutcome } from './executor';
 import { type ModelCaller, planWithModel } from './llm-planner';
 import type { Plan } from './plan';
@@ -37,81 +37,100 @@ export interface PlannerOptions {
   mode?: 'auto' | 'plan' | 'step-by-step';
 }
 
+/** The planner's three steps of the chain; see {@link plannerSteps}. */
+export interface PlannerSteps {
+  /** A "yes"/"no" (or button press) answering a confirmation this user was asked resumes the plan. */
+  confirmation: Middleware<BotContext>;
+  /** Slash commands of skills and plain-language patterns: one-step plans, no model call. */
+  rules: Middleware<BotContext>;
+  /** With a model: one planning call returns the whole plan; it runs and one more call answers. */
+  model: Middleware<BotContext>;
+}
+
 /**
- * The planner as middleware: a pending confirmation first, then slash commands and
+ * The planner as three middleware steps: a pending confirmation first, then slash commands and
  * plain-language patterns (no model call), then, with a model, one planning call that returns
  * the whole plan; the plan runs and one more call composes the answer. Without a model, or when
- * the model fails, the user gets a clear reply instead of an error.
+ * the model fails, the user gets a clear reply instead of an error. Pending confirmations are
+ * kept in storage, so a "yes" after a restart or in another process resumes the plan once.
  */
-export function plannerMiddleware(options: PlannerOptions): Middleware<BotContext> {
-  const confirmations = new ConfirmationStore();
-
-  return async (context, next) => {
+export function plannerSteps(options: PlannerOptions): PlannerSteps {
+  const guarded =
+    (
+      step: (context: BotContext, next: () => Promise<void>) => Promise<void>,
+    ): Middleware<BotContext> =>
+    async (context, next) => {
+      try {
+        await step(context, next);
+      } catch (error) {
+        if (
+          !isBotwireError(error) ||
+          !(error.code.startsWith('BOTWIRE_MODEL_') || error.code === 'BOTWIRE_LIMIT_REACHED')
+        )
+          throw error;
+        context.log.warn('model-failed', { code: error.code, message: error.message });
+        await context.reply(
+          error.code === 'BOTWIRE_LIMIT_REACHED' ? error.message : context.t('model.unavailable'),
+        );
+      }
+    };
+  const session = (context: BotContext): Session => {
     const model = options.model();
-    const callModel = model ? modelCaller(context, model, options) : undefined;
-    try {
-      await plan(context, next, callModel);
-    } catch (error) {
-      if (
-        !isBotwireError(error) ||
-        !(error.code.startsWith('BOTWIRE_MODEL_') || error.code === 'BOTWIRE_LIMIT_REACHED')
-      )
-        throw error;
-      context.log.warn('model-failed', { code: error.code, message: error.message });
-      await context.reply(
-        error.code === 'BOTWIRE_LIMIT_REACHED' ? error.message : context.t('model.unavailable'),
-      );
-    }
+    return {
+      confirmations: new ConfirmationStore(context.services.storage.kv),
+      chatKey: context.chatKey,
+      callModel: model ? modelCaller(context, model, options) : undefined,
+    };
   };
 
-  async function plan(
-    context: BotContext,
-    next: () => Promise<void>,
-    callModel: ModelCaller | undefined,
-  ): Promise<void> {
-    const chatKey = `${context.adapter.name}:${context.message.chat.platformId}`;
-    const pending = confirmations.get(chatKey);
-    if (pending) {
-      const answer = readConfirmation(
-        context.message.kind,
-        context.text,
-        context.message.buttonData,
-        pending.id,
-      );
-      if (answer) {
-        confirmations.delete(chatKey);
-        await resumeConfirmation(context, pending, answer, { confirmations, chatKey, callModel });
+  return {
+    confirmation: guarded(async (context, next) => {
+      const current = session(context);
+      const pending = await current.confirmations.get(current.chatKey, context.user.id);
+      const answer = pending
+        ? readConfirmation(
+            context.message.kind,
+            context.text,
+            context.message.buttonData,
+            pending.id,
+          )
+        : undefined;
+      if (!pending || !answer) return next();
+      // Taking it is atomic: of two processes (or two quick answers) only one resumes the plan.
+      if (!(await current.confirmations.take(current.chatKey, context.user.id))) return next();
+      await resumeConfirmation(context, pending, answer, current);
+    }),
+    rules: guarded(async (context, next) => {
+      const call = context.command;
+      if (call) {
+        const commandPlan = planForCommand(context.skills, call);
+        if (!commandPlan) return next();
+        const command = context.skills.getCommand(call.name)!.command;
+        await runRulePlan(context, commandPlan, {
+          name: call.name,
+          ...(command.argument ? { argument: command.argument } : {}),
+        });
         return;
       }
-    }
-
-    const call = context.command;
-    if (call) {
-      const commandPlan = planForCommand(context.bot.skills, call);
-      if (!commandPlan) return next();
-      const command = context.bot.skills.getCommand(call.name)!.command;
-      await runRulePlan(context, commandPlan, {
-        name: call.name,
-        ...(command.argument ? { argument: command.argument } : {}),
-      });
-      return;
-    }
-    if (context.message.kind !== 'message' || !context.text) return next();
-
-    const patternPlan = planForPattern(options.patterns(), context.text, context.locale);
-    if (patternPlan) {
+      if (context.message.kind !== 'message' || !context.text) return next();
+      const patternPlan = planForPattern(options.patterns(), context.text, context.locale);
+      if (!patternPlan) return next();
       await runRulePlan(context, patternPlan);
-      return;
-    }
+    }),
+    model: guarded(async (context, next) => {
+      if (context.message.kind !== 'message' || !context.text || context.command) return next();
+      const current = session(context);
+      if (!current.callModel) return next();
+      const conversation = await conversationFor(context, options);
+      await answerWithModel(context, conversation, current.callModel, options, current);
+    }),
+  };
+}
 
-    if (!callModel) return next();
-    const conversation = await conversationFor(context, options);
-    await answerWithModel(context, conversation, callModel, options, {
-      confirmations,
-      chatKey,
-      callModel,
-    });
-  }
+/** The three planner steps as one middleware, in their order. */
+export function plannerMiddleware(options: PlannerOptions): Middleware<BotContext> {
+  const steps = plannerSteps(options);
+  return compose([steps.confirmation, steps.rules, steps.model]);
 }
 
 /** Where confirmations are kept and how a resumed plan calls the model. */
@@ -150,32 +169,40 @@ async function conversationFor(
   context: BotContext,
   options: PlannerOptions,
 ): Promise<ConversationInput> {
-  const records = await context.bot.storage.messages.list(context.chat.id, { limit: 60 });
+  const records = await context.services.storage.messages.list(context.chat.id, { limit: 60 });
+  const history = historyWindow(
+    records,
+    options.historyTokens ?? 1500,
+    context.message.platformMessageId,
+  );
+  // The untrusted replies that made it into the window keep their marking.
+  const untrusted = records
+    .filter((record) => isUntrustedRecord(record))
+    .map((record) => record.text)
+    .filter((text) => history.some((message) => message.content.includes(text)));
   const facts = (
     await Promise.all(options.contextProviders().map((provide) => provide(context)))
   ).flat();
   return {
-    botName: context.bot.name,
-    ...(context.bot.config.persona ? { persona: context.bot.config.persona } : {}),
+    botName: context.botName,
+    ...(context.services.settings.persona ? { persona: context.services.settings.persona } : {}),
     locale: context.locale,
-    history: historyWindow(
-      records,
-      options.historyTokens ?? 1500,
-      context.message.platformMessageId,
-    ),
+    history,
     facts,
     text: context.text,
+    ...(untrusted.length ? { untrusted } : {}),
   };
 }
 
 function runPlan(
   context: BotContext,
   plan: Plan,
-  extra: { confirmed?: Set<string>; previous?: StepOutcome[] } = {},
+  extra: { confirmed?: Set<string>; previous?: StepOutcome[]; untrustedTexts?: string[] } = {},
 ): Promise<ExecutionResult> {
   return executePlan(plan, {
-    registry: context.bot.skills,
+    registry: context.skills,
     callTool: (name, args, signal) => context.callTool(name, args, { signal }),
+    ...(extra.untrustedTexts ? { untrustedTexts: extra.untrustedTexts } : {}),
     ...(extra.confirmed ? { confirmed: extra.confirmed } : {}),
     ...(extra.previous ? { previous: extra.previous } : {}),
   });
@@ -190,13 +217,14 @@ async function runRulePlan(
   const execution = await runPlan(context, plan);
   const [outcome] = execution.steps;
   if (!outcome) return;
+  const marking = { untrusted: outcome.untrusted };
   if (outcome.status === 'ok') {
-    await context.reply(toolResultToReply(outcome.output));
+    await context.reply(toolResultToReply(outcome.output), marking);
     return;
   }
   if (outcome.error) {
     context.log.warn('tool-call-failed', { tool: outcome.tool, error: outcome.error.toJSON() });
-    await context.reply(toolErrorReply(context, outcome.error, outcome.tool, command));
+    await context.reply(toolErrorReply(context, outcome.error, outcome.tool, command), marking);
   }
 }
 
@@ -207,13 +235,14 @@ async function answerWithModel(
   options: PlannerOptions,
   session: Session,
 ): Promise<void> {
-  const registry = context.bot.skills;
+  const registry = context.skills;
   const stepByStep = () =>
     runStepByStep({
       conversation,
       registry,
       callModel,
       callTool: (name, args) => context.callTool(name, args),
+      ...(conversation.untrusted ? { untrustedTexts: conversation.untrusted } : {}),
     }).then(async (result) => {
       if (result.pendingConfirmation) {
         await askConfirmation(context, session, {
@@ -224,7 +253,9 @@ async function answerWithModel(
         });
         return;
       }
-      await context.reply(withArtifacts({ text: result.text }, result.artifacts));
+      await context.reply(withArtifacts({ text: result.text }, result.artifacts), {
+        untrusted: result.steps.some((step) => step.untrusted),
+      });
     });
 
   if (options.mode === 'step-by-step') return stepByStep();
@@ -241,7 +272,9 @@ async function answerWithModel(
     case 'step-by-step':
       return stepByStep();
     case 'plan': {
-      const execution = await runPlan(context, decision.plan);
+      const execution = await runPlan(context, decision.plan, {
+        ...(conversation.untrusted ? { untrustedTexts: conversation.untrusted } : {}),
+      });
       await finishPlan(
         context,
         decision.plan,
@@ -275,6 +308,8 @@ async function finishPlan(
     return;
   }
   const last = execution.steps.at(-1);
+  // A reply built from outside content stays marked in the history the next turn reads.
+  const marking = { untrusted: execution.steps.some((step) => step.untrusted) };
   if (plan.final === 'last_step' && last?.status === 'ok') {
     const reply = toolResultToReply(last.output);
     await context.reply(
@@ -282,12 +317,13 @@ async function finishPlan(
         reply,
         execution.artifacts.filter((artifact) => !reply.artifacts?.includes(artifact)),
       ),
+      marking,
     );
     return;
   }
   if (!callModel) throw new BotwireError('BOTWIRE_MODEL_NOT_CONFIGURED');
   const text = await composeAnswer(conversation, execution, callModel);
-  await context.reply(withArtifacts({ text }, execution.artifacts));
+  await context.reply(withArtifacts({ text }, execution.artifacts), marking);
 }
 
 function withArtifacts(message: OutgoingMessage, artifacts: Artifact[]): OutgoingMessage {
@@ -298,9 +334,12 @@ function withArtifacts(message: OutgoingMessage, artifacts: Artifact[]): Outgoin
 async function askConfirmation(
   context: BotContext,
   session: Session,
-  entry: Omit<PendingConfirmation, 'id' | 'expiresAt'>,
+  entry: Omit<PendingConfirmation, 'id' | 'expiresAt' | 'userId'>,
 ): Promise<void> {
-  const stored = session.confirmations.add(session.chatKey, entry);
+  const stored = await session.confirmations.add(session.chatKey, {
+    ...entry,
+    userId: context.user.id,
+  });
   const shown = JSON.stringify(entry.step.arguments ?? {}, null, 1);
   context.log.info('confirmation-asked', { tool: entry.step.tool, step: entry.step.id });
   await context.reply({
@@ -333,15 +372,19 @@ async function resumeConfirmation(
     // Step-by-step mode: run the confirmed call; its output is the reply.
     try {
       const output = await context.callTool(pending.step.tool, pending.step.arguments ?? {});
-      await context.reply(toolResultToReply(output));
+      await context.reply(toolResultToReply(output), { untrusted: true });
     } catch (error) {
       if (!isBotwireError(error)) throw error;
-      await context.reply(toolErrorReply(context, error, pending.step.tool));
+      await context.reply(toolErrorReply(context, error, pending.step.tool), { untrusted: true });
     }
     return;
   }
   const confirmed = new Set([...pending.confirmed, pending.step.id]);
-  const execution = await runPlan(context, pending.plan, { confirmed, previous: pending.previous });
+  const execution = await runPlan(context, pending.plan, {
+    confirmed,
+    previous: pending.previous,
+    ...(pending.conversation.untrusted ? { untrustedTexts: pending.conversation.untrusted } : {}),
+  });
   await finishPlan(
     context,
     pending.plan,

@@ -1,9 +1,6 @@
 /** A user's role. A user with no role has not been admitted to a private bot. */
 export type Role = 'owner' | 'admin' | 'moderator' | 'user';
 
-/** All roles, most powerful first. */
-export const roles: readonly Role[] = ['owner', 'admin', 'moderator', 'user'];
-
 /** A user or chat as one platform knows it: `{ platform: 'telegram', platformId: '42' }`. */
 export interface Identity {
   platform: string;
@@ -167,16 +164,4 @@ export interface ScopedKeyValueStore {
     prefix?: string;
     limit?: number;
   }): Promise<Array<{ key: string; value: T }>>;
-}
-
-/** Binds a key-value store to one namespace. */
-export function scopeKeyValueStore(kv: KeyValueStore, namespace: string): ScopedKeyValueStore {
-  return {
-    get: (key) => kv.get(namespace, key),
-    set: (key, value, options) => kv.set(namespace, key, value, options),
-    add: (key, value, options) => kv.add(namespace, key, value, options),
-    increment: (key, by, options) => kv.increment(namespace, key, by, options),
-    delete: (key) => kv.delete(namespace, key),
-    list: (options) => kv.list(namespace, options),
-  };
 }

@@ -2,7 +2,7 @@ import type { BotHttpServer } from '../http/http-server';
 import type { Logger } from '../logging/logger';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
 import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
-import type { ScopedKeyValueStore } from '../storage/storage-driver';
+import type { ScopedKeyValueStore } from './storage';
 
 /** What a messenger can show. The core degrades gracefully for what it cannot. */
 export interface AdapterCapabilities {

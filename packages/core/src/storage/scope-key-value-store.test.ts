@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStorage } from './drivers/memory';
-import { scopeKeyValueStore } from './storage-driver';
+import { scopeKeyValueStore } from './scope-key-value-store';
 
 describe('scopeKeyValueStore', () => {
   it('binds every call, increment included, to one namespace', async () => {

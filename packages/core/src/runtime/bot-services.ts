@@ -1,0 +1,56 @@
+import type { Locale } from '../i18n/translate';
+import type { Logger } from '../logging/logger';
+import type { ChatRef } from '../messages/incoming-message';
+import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
+import type { Adapter } from '../ports/adapter';
+import type { StorageDriver } from '../ports/storage';
+import type { CallToolOptions, SkillRegistry } from '../skills/skill-registry';
+
+/** The bot's settings that middleware reads, as plain data. */
+export interface BotSettings {
+  /** The bot's name, used in greetings and logs. */
+  readonly name: string;
+  /** The bot's character, given to the model with every message. */
+  readonly persona?: string;
+  /** The language for users whose language is unknown. */
+  readonly locale?: Locale;
+  /** `owner`: only the owner and admitted users get past access control; `open`: everyone. */
+  readonly access: 'owner' | 'open';
+  /** Identities (`telegram:123`) or user ids admitted from the config. */
+  readonly allow: readonly string[];
+}
+
+/**
+ * What the runtime offers middleware and command handlers: storage, the loaded skills, a way to
+ * send messages and to run tools, and the bot's settings. A middleware needs only this, never
+ * the whole bot, so it can be tested with a hand-made services object.
+ *
+ * @example
+ * const services: BotServices = { settings, storage, skills, log, adapter: () => undefined,
+ *   deliver: async () => ({ platformMessageIds: [] }), callTool: async () => null };
+ */
+export interface BotServices {
+  readonly settings: BotSettings;
+  readonly storage: StorageDriver;
+  readonly skills: SkillRegistry;
+  readonly log: Logger;
+  /** A running adapter by name (`telegram`), to reach a user on another messenger. */
+  adapter(name: string): Adapter | undefined;
+  /**
+   * Sends a message through an adapter, degrading what it cannot show (buttons become numbered
+   * options), and records it in the chat's history when `chatId` is given, with `meta` (such as
+   * `{ untrusted: true }`) on the stored record.
+   */
+  deliver(
+    adapter: Adapter,
+    chat: ChatRef,
+    message: OutgoingMessage,
+    options?: { chatId?: string; meta?: Record<string, unknown> },
+  ): Promise<SentMessage>;
+  /** Runs one tool with the registry's checks (permissions, arguments, timeout) and usage tracking. */
+  callTool(
+    name: string,
+    args: unknown,
+    options?: Omit<CallToolOptions, 'storage' | 'log' | 'egress'>,
+  ): Promise<unknown>;
+}
