@@ -9,6 +9,7 @@
 
 export { accessCommandNames } from './access/access-commands';
 export { type AccessControlOptions, accessControl } from './access/access-control';
+export type { ClaimCodes, ClaimOutcome } from './access/claim-code';
 export { splitText } from './adapters/split-text';
 export {
   type AdapterEntry,
