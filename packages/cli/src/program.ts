@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { chatCommand } from './commands/chat';
+import { doctorCommand } from './commands/doctor';
 import { initCommand } from './commands/init';
 import { skillNewCommand } from './commands/skill-new';
 import { skillsCommand } from './commands/skills';
@@ -20,6 +21,7 @@ export function createProgram(): Command {
   program.addCommand(toolsCommand());
   program.addCommand(initCommand());
   program.addCommand(skillNewCommand());
+  program.addCommand(doctorCommand());
   return program;
 }
 

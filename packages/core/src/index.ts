@@ -111,7 +111,16 @@ export {
   type ResilientChatModel,
   resilientChatModel,
 } from './models/resilient-chat-model';
-export type { ModelDriverFactory, ModelDriverOptions } from './models/select-model';
+export {
+  type ModelDriverFactory,
+  type ModelDriverOptions,
+  type ModelProvider,
+  type ModelSpec,
+  type ModelSpecEntry,
+  modelPackageName,
+  type modelProviders,
+  parseModelSpec,
+} from './models/select-model';
 export {
   type ContextProvider,
   type PlannerOptions,

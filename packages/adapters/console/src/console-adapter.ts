@@ -14,6 +14,7 @@ import {
   type SentMessage,
   splitText,
 } from '@botwire/core';
+import { attachPromptLine } from './prompt-line';
 
 /** Options for {@link consoleAdapter}. */
 export interface ConsoleAdapterOptions {
@@ -59,6 +60,13 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): Adapter {
   let counter = 0;
   let queue: Promise<void> = Promise.resolve();
   let started = false;
+  // Whether the prompt is on screen, waiting for input (not while the bot works on a message).
+  let waiting = false;
+  let detachPrompt: (() => void) | undefined;
+  const prompt = () => {
+    waiting = true;
+    lines?.prompt();
+  };
 
   const write = (text: string) => {
     output.write(`${text}\n`);
@@ -88,9 +96,10 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): Adapter {
   const handleLine = (line: string) => {
     const text = line.trim();
     if (!text) {
-      if (interactive) lines?.prompt();
+      if (interactive) prompt();
       return;
     }
+    waiting = false;
     queue = queue.then(async () => {
       try {
         await host?.receive(toMessage(text));
@@ -98,7 +107,7 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): Adapter {
         host?.log.error('console-message-failed', { error });
         write(`! ${error instanceof Error ? error.message : String(error)}`);
       }
-      if (interactive && started) lines?.prompt();
+      if (interactive && started) prompt();
     });
   };
 
@@ -127,12 +136,21 @@ export function consoleAdapter(options: ConsoleAdapterOptions = {}): Adapter {
         });
       });
       if (interactive) {
+        // Warnings written meanwhile (writeAbovePrompt) go above the prompt, which is redrawn.
+        detachPrompt = attachPromptLine({
+          get waiting() {
+            return started && waiting;
+          },
+          redraw: () => lines?.prompt(true),
+        });
         write('Type a message and press Enter. /help lists the commands; Ctrl+C stops the bot.');
-        lines.prompt();
+        prompt();
       }
     },
     async stop() {
       started = false;
+      waiting = false;
+      detachPrompt?.();
       lines?.close();
       await queue;
     },

@@ -1,6 +1,13 @@
 import { telegramAdapter } from './telegram-adapter';
 
 export { menuCommands, publishCommandMenu } from './command-menu';
+export {
+  backoffDelay,
+  type ConnectRetryOptions,
+  isTransientTelegramError,
+  type ResolvedConnectRetry,
+  resolveConnectRetry,
+} from './connect-backoff';
 export { type FileDownloadOptions, fileDownloader } from './file-download';
 export { escapeHtml, markdownToTelegramHtml, telegramHtmlToPlain } from './markdown-html';
 export {

@@ -5,6 +5,7 @@ import {
   type AdapterHost,
   BotwireError,
   type ChatRef,
+  isBotwireError,
   type Logger,
   type OutgoingMessage,
   type SentMessage,
@@ -14,6 +15,7 @@ import { type RunnerHandle, run } from '@grammyjs/runner';
 import { Bot, GrammyError, HttpError } from 'grammy';
 import type { Update } from 'grammy/types';
 import { publishCommandMenu } from './command-menu';
+import { backoffDelay, isTransientTelegramError } from './connect-backoff';
 import { fileDownloader } from './file-download';
 import { maxTextLength, sendOutgoing } from './send-outgoing';
 import { sleep, throttleTransformer } from './send-throttle';
@@ -35,6 +37,7 @@ const capabilities: AdapterCapabilities = {
 };
 
 const allowedUpdates = ['message', 'callback_query'] as const;
+const connectMethods = new Set(['getMe', 'setWebhook']);
 const typingEveryMs = 4500;
 const longButtonDataTtlMs = 30 * 24 * 3_600_000;
 
@@ -53,8 +56,21 @@ export function describeTelegramError(error: unknown): string {
     return error.error_code
       ? `${error.method}: ${error.error_code} ${error.description}`
       : `${error.method}: the Bot API answered with an error`;
-  if (error instanceof HttpError) return 'the network request to the Bot API failed';
+  if (error instanceof HttpError) {
+    const reason = networkReason(error.error);
+    return `the network request to the Bot API failed${reason ? ` (${reason})` : ''}`;
+  }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** `ECONNREFUSED`, `timed out` or an HTTP status: never the request's URL, which holds the token. */
+function networkReason(cause: unknown): string | undefined {
+  if (typeof cause !== 'object' || cause === null) return undefined;
+  const { code, name, status, statusText } = cause as Record<string, unknown>;
+  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+  if (name === 'AbortError') return 'timed out';
+  if (typeof status === 'number') return `${status} ${String(statusText ?? '')}`.trim();
+  return undefined;
 }
 
 class GrammyTelegramAdapter implements TelegramAdapter {
@@ -65,7 +81,9 @@ class GrammyTelegramAdapter implements TelegramAdapter {
   private inbox: UpdateInbox<Update> | undefined;
   private runner: RunnerHandle | undefined;
   private download: Downloader | undefined;
-  private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
+  private state: 'new' | 'connecting' | 'running' | 'stopping' | 'stopped' = 'new';
+  private connection: AbortController | undefined;
+  private connecting: Promise<void> | undefined;
   private readonly warned = new Set<string>();
 
   constructor(private readonly settings: ResolvedTelegramOptions) {}
@@ -89,13 +107,17 @@ class GrammyTelegramAdapter implements TelegramAdapter {
       });
     const bot = new Bot(token, { client: this.settings.client, ...(botInfo ? { botInfo } : {}) });
     if (throttle) bot.api.config.use(throttleTransformer(throttle));
-    // Installed last, so it runs first: each retry goes through the throttle again.
-    bot.api.config.use(
-      autoRetry({
-        maxDelaySeconds: this.settings.maxRetryAfterSeconds,
-        maxRetryAttempts: 3,
-        rethrowHttpErrors: true,
-      }),
+    const retrying = autoRetry({
+      maxDelaySeconds: this.settings.maxRetryAfterSeconds,
+      maxRetryAttempts: 3,
+      rethrowHttpErrors: true,
+    });
+    // Installed last, so it runs first: each retry goes through the throttle again. The calls
+    // made while connecting are retried by the adapter's own loop, which says what it does.
+    bot.api.config.use((previous, method, payload, signal) =>
+      connectMethods.has(method)
+        ? previous(method, payload, signal)
+        : retrying(previous, method, payload, signal),
     );
     bot.use((context) => this.inbox?.handle(context.update));
     bot.catch((error) =>
@@ -104,8 +126,15 @@ class GrammyTelegramAdapter implements TelegramAdapter {
     return bot;
   }
 
+  /**
+   * Starts taking updates. When the Bot API cannot be reached, the adapter keeps trying in the
+   * background (waiting 1 s, 2 s, 4 s … up to 30 s between attempts, each announced as a
+   * warning) and this resolves anyway, so the rest of the bot serves meanwhile. It waits for the
+   * first attempt for at most `connectRetry.startWaitMs`, and rejects when that attempt is
+   * refused (a wrong token, a webhook URL Telegram does not take).
+   */
   async start(host: AdapterHost): Promise<void> {
-    if (this.state === 'running') return;
+    if (this.state === 'running' || this.state === 'connecting') return;
     const secret = this.settings.webhookSecret;
     if (this.settings.mode === 'webhook' && (!secret || !/^[\w-]{1,256}$/.test(secret)))
       throw new BotwireError('BOTWIRE_CONFIG_INVALID', {
@@ -115,15 +144,6 @@ class GrammyTelegramAdapter implements TelegramAdapter {
       });
     const bot = this.bot;
     this.host = host;
-    try {
-      await bot.init();
-    } catch (error) {
-      throw new BotwireError('BOTWIRE_ADAPTER_FAILED', {
-        message: `Telegram did not accept the bot (getMe failed: ${describeTelegramError(error)}).`,
-        hint: 'Check TELEGRAM_BOT_TOKEN (from @BotFather) and TELEGRAM_API_ROOT.',
-        cause: error,
-      });
-    }
     const { token, apiRoot, maxDownloadBytes, leaseMs } = this.settings;
     this.download = fileDownloader({
       api: bot.api,
@@ -140,17 +160,132 @@ class GrammyTelegramAdapter implements TelegramAdapter {
       leaseMs,
     });
     this.warned.clear();
-    this.state = 'running';
-    try {
-      await this.inbox.recover();
-      this.inbox.startTimers();
-      if (this.settings.mode === 'webhook') await this.startWebhook(host);
-      else await this.startPolling();
-    } catch (error) {
-      this.state = 'stopped';
-      await this.inbox.close();
-      throw error;
+    // Mounted before the HTTP server starts; it answers 503 until Telegram is reached.
+    if (this.settings.mode === 'webhook') this.mountWebhookRoute(host, secret!);
+    this.state = 'connecting';
+    const connection = new AbortController();
+    this.connection = connection;
+    let settleFirst!: (rejection?: unknown) => void;
+    const firstAttempt = new Promise<unknown>((resolve) => {
+      settleFirst = resolve;
+    });
+    this.connecting = this.connect(connection.signal, settleFirst);
+    const waiting = new AbortController();
+    const rejection = await Promise.race([
+      firstAttempt,
+      sleep(this.settings.connectRetry.startWaitMs, waiting.signal).catch(() => undefined),
+    ]);
+    waiting.abort();
+    if (rejection) throw rejection;
+  }
+
+  /**
+   * Reaches the Bot API, trying again with a growing wait while the network or Telegram fails,
+   * then starts taking updates. Never rejects: a refusal is handed to `settleFirst` on the first
+   * attempt (so `start()` rejects) and logged as an error after that.
+   */
+  private async connect(
+    signal: AbortSignal,
+    settleFirst: (rejection?: unknown) => void,
+  ): Promise<void> {
+    const host = this.host!;
+    const retry = this.settings.connectRetry;
+    for (let failures = 0; ; ) {
+      try {
+        await this.reach(signal);
+        if (signal.aborted) break;
+        await this.begin(host, failures + 1);
+        settleFirst();
+        return;
+      } catch (error) {
+        if (signal.aborted) break;
+        if (!isTransientTelegramError(error)) {
+          this.state = 'stopped';
+          await this.inbox?.close();
+          if (failures === 0) settleFirst(error);
+          else
+            host.log.error(
+              `Telegram refused the bot, so it stops trying: ${describeTelegramError(error)}`,
+              {
+                event: 'telegram-start-failed',
+                error: describeTelegramError(error),
+                ...(isBotwireError(error) && error.hint ? { hint: error.hint } : {}),
+              },
+            );
+          return;
+        }
+        failures += 1;
+        settleFirst();
+        const delayMs = backoffDelay(failures, retry);
+        const reason = describeTelegramError(error);
+        host.log.warn(
+          `Telegram is unreachable at ${this.settings.apiRoot}: ${reason}. Trying again in ${formatSeconds(delayMs)} (attempt ${failures + 1}); the rest of the bot keeps running.`,
+          {
+            event: 'telegram-unreachable',
+            error: reason,
+            attempt: failures,
+            nextAttemptAt: new Date(Date.now() + delayMs).toISOString(),
+          },
+        );
+        const slept = await sleep(delayMs, signal).then(
+          () => true,
+          () => false,
+        );
+        if (!slept) break;
+      }
     }
+    settleFirst();
+  }
+
+  /** One attempt to reach the Bot API: `getMe`, and `setWebhook` in webhook mode, within a time limit. */
+  private async reach(signal: AbortSignal): Promise<void> {
+    const bot = this.bot;
+    const attempt = AbortSignal.any([
+      signal,
+      AbortSignal.timeout(this.settings.connectRetry.attemptTimeoutMs),
+    ]) as Parameters<Bot['api']['getMe']>[0];
+    if (!bot.isInited()) {
+      try {
+        // Not bot.init(): it retries network failures on its own, for ever and without a word.
+        bot.botInfo = await bot.api.getMe(attempt);
+      } catch (error) {
+        if (isTransientTelegramError(error)) throw error;
+        throw new BotwireError('BOTWIRE_ADAPTER_FAILED', {
+          message: `Telegram did not accept the bot (getMe failed: ${describeTelegramError(error)}).`,
+          hint: 'Check TELEGRAM_BOT_TOKEN (from @BotFather) and TELEGRAM_API_ROOT.',
+          cause: error,
+        });
+      }
+    }
+    const { mode, webhookUrl, webhookSecret } = this.settings;
+    if (mode !== 'webhook' || !webhookUrl) return;
+    try {
+      await bot.api.setWebhook(
+        webhookUrl,
+        {
+          secret_token: webhookSecret!,
+          allowed_updates: [...allowedUpdates],
+          drop_pending_updates: false,
+        },
+        attempt,
+      );
+    } catch (error) {
+      if (isTransientTelegramError(error)) throw error;
+      throw new BotwireError('BOTWIRE_ADAPTER_FAILED', {
+        message: `Telegram did not accept the webhook (${describeTelegramError(error)}).`,
+        hint: 'TELEGRAM_WEBHOOK_URL must be a public https URL that reaches this bot.',
+        cause: error,
+      });
+    }
+  }
+
+  /** Telegram answered: take over stored updates, start polling (or accept the webhook), publish the menu. */
+  private async begin(host: AdapterHost, attempts: number): Promise<void> {
+    const bot = this.bot;
+    this.state = 'running';
+    await this.inbox!.recover();
+    this.inbox!.startTimers();
+    if (this.settings.mode === 'polling') await this.startPolling();
     if (this.settings.commandMenu)
       void publishCommandMenu(bot.api, host.commands()).catch((error: unknown) =>
         this.warnOnce('telegram-command-menu-failed', error),
@@ -159,9 +294,9 @@ class GrammyTelegramAdapter implements TelegramAdapter {
       mode: this.settings.mode,
       bot: bot.botInfo.username,
       ...(this.settings.mode === 'webhook' ? { path: this.settings.webhookPath } : {}),
+      ...(attempts > 1 ? { attempts } : {}),
     });
   }
-
   private async startPolling(): Promise<void> {
     const bot = this.bot;
     // getUpdates fails while a webhook is set.
@@ -212,12 +347,10 @@ class GrammyTelegramAdapter implements TelegramAdapter {
     return updates;
   }
 
-  private async startWebhook(host: AdapterHost): Promise<void> {
-    const { webhookSecret, webhookUrl, webhookPath } = this.settings;
-    const secret = webhookSecret!;
+  private mountWebhookRoute(host: AdapterHost, secret: string): void {
     const server = host.http();
     mountWebhook(server, {
-      path: webhookPath,
+      path: this.settings.webhookPath,
       secret,
       accept: (update) => this.inbox!.accept(update),
       process: (update) =>
@@ -232,22 +365,7 @@ class GrammyTelegramAdapter implements TelegramAdapter {
         ? { ok: true, details: { mode: 'webhook', pending: this.inbox?.size ?? 0 } }
         : { ok: false, error: `the Telegram adapter is ${this.state}` },
     );
-    if (!webhookUrl) return;
-    try {
-      await this.bot.api.setWebhook(webhookUrl, {
-        secret_token: secret,
-        allowed_updates: [...allowedUpdates],
-        drop_pending_updates: false,
-      });
-    } catch (error) {
-      throw new BotwireError('BOTWIRE_ADAPTER_FAILED', {
-        message: `Telegram did not accept the webhook (${describeTelegramError(error)}).`,
-        hint: 'TELEGRAM_WEBHOOK_URL must be a public https URL that reaches this bot.',
-        cause: error,
-      });
-    }
   }
-
   /** Runs one stored update: translate it, show "typing", hand it to the bot, wait for the replies. */
   private async process(update: Update): Promise<void> {
     const host = this.host!;
@@ -286,11 +404,14 @@ class GrammyTelegramAdapter implements TelegramAdapter {
   }
 
   async stop(): Promise<void> {
-    if (this.state !== 'running') {
+    if (this.state !== 'running' && this.state !== 'connecting') {
       if (this.state === 'new') this.state = 'stopped';
       return;
     }
     this.state = 'stopping';
+    // Ends a wait between attempts, or an attempt in flight, at once.
+    this.connection?.abort();
+    await this.connecting;
     await this.inbox?.close();
     await this.runner?.stop();
     this.runner = undefined;
@@ -298,7 +419,8 @@ class GrammyTelegramAdapter implements TelegramAdapter {
   }
 
   async send(chat: ChatRef, message: OutgoingMessage): Promise<SentMessage> {
-    if (this.state !== 'running' && this.state !== 'stopping')
+    // While connecting, a send is tried: it works as soon as Telegram is back.
+    if (this.state !== 'running' && this.state !== 'stopping' && this.state !== 'connecting')
       throw new BotwireError('BOTWIRE_ADAPTER_NOT_STARTED', {
         message: 'The Telegram adapter is not running.',
       });
@@ -332,6 +454,11 @@ class GrammyTelegramAdapter implements TelegramAdapter {
     else this.host?.log.warn(event, fields);
     this.warned.add(event);
   }
+}
+
+/** `0.8 s`, `4 s`, `27 s`. */
+function formatSeconds(ms: number): string {
+  return ms < 10_000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms / 1000)} s`;
 }
 
 function toChatId(platformId: string): number | string {

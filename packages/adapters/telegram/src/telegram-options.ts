@@ -1,6 +1,11 @@
 import { BotwireError } from '@botwire/core';
 import type { ApiClientOptions } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
+import {
+  type ConnectRetryOptions,
+  type ResolvedConnectRetry,
+  resolveConnectRetry,
+} from './connect-backoff';
 import type { ThrottleOptions } from './send-throttle';
 
 /** Options for {@link telegramAdapter}. Each `TELEGRAM_*` variable fills the option it names when absent. */
@@ -27,6 +32,8 @@ export interface TelegramAdapterOptions {
   maxRetryAfterSeconds?: number;
   /** Publish the bot's commands as Telegram's command menu at start. Default true. */
   commandMenu?: boolean;
+  /** How the adapter keeps trying while the Bot API cannot be reached at start. Default: 1 s doubling to 30 s. */
+  connectRetry?: ConnectRetryOptions;
   /** Long polling: seconds one `getUpdates` call waits for updates. Default 30. */
   pollTimeoutSeconds?: number;
   /** Long polling: milliseconds to pause after an empty batch. Default 100. */
@@ -46,9 +53,17 @@ export interface ResolvedTelegramOptions
   extends Required<
     Omit<
       TelegramAdapterOptions,
-      'token' | 'webhookSecret' | 'webhookUrl' | 'botInfo' | 'client' | 'env' | 'throttle'
+      | 'token'
+      | 'webhookSecret'
+      | 'webhookUrl'
+      | 'botInfo'
+      | 'client'
+      | 'env'
+      | 'throttle'
+      | 'connectRetry'
     >
   > {
+  connectRetry: ResolvedConnectRetry;
   token: string | undefined;
   webhookSecret: string | undefined;
   webhookUrl: string | undefined;
@@ -83,6 +98,7 @@ export function resolveTelegramOptions(options: TelegramAdapterOptions): Resolve
     throttle: options.throttle ?? {},
     maxRetryAfterSeconds: options.maxRetryAfterSeconds ?? 60,
     commandMenu: options.commandMenu ?? true,
+    connectRetry: resolveConnectRetry(options.connectRetry),
     pollTimeoutSeconds: options.pollTimeoutSeconds ?? 30,
     pollDelayMs: options.pollDelayMs ?? 100,
     leaseMs: options.leaseMs ?? 60_000,

@@ -1,13 +1,29 @@
 // The Botwire web chat: plain JavaScript, no build step. It signs in over a WebSocket, shows the
-// chat's messages (Markdown rendered safely), sends texts and button presses, downloads files
-// with the user's token, and reconnects by itself with a growing delay.
-import { renderMarkdown } from './markdown.js';
+// chat's messages (Markdown rendered safely, images of the bot's files inline), greets the user
+// when the chat is empty, speaks the user's language, sends texts and button presses, downloads
+// files with the user's token, and reconnects by itself with a growing delay.
+import { renderMarkdown } from './markdown-dom.js';
+import { strings } from './strings.js';
+import { pickLanguage, translatePage, translator } from './translate.js';
 
 const tokenKey = 'botwire.token';
+const languageKey = 'botwire.language';
+/** Images larger than this are offered as files, not shown. */
+const maxImageBytes = 8 * 1024 * 1024;
+/** Raster images only: an SVG opened from a blob: URL would run its scripts in this page's origin. */
+const inlineImageTypes = new Set([
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/avif',
+  'image/bmp',
+]);
 const $ = (id) => document.getElementById(id);
 const elements = {
   title: $('title'),
   status: $('status'),
+  language: $('language'),
   invite: $('invite'),
   signout: $('signout'),
   scroller: $('scroller'),
@@ -32,13 +48,51 @@ const state = {
   /** Frames typed while the socket was down; sent once it is back. */
   outbox: [],
   user: undefined,
+  botName: undefined,
+  language: 'en',
+  t: translator(strings, 'en'),
+  /** The status shown, kept as a key so a change of language can say it again. */
+  status: { kind: 'offline', key: 'status.offline', parameters: {} },
+  /** The empty chat's suggestions, from /api/v1/welcome. */
+  welcome: undefined,
+  /** blob: URLs of images shown, released when their messages go. */
+  objectUrls: new Set(),
 };
 
 const api = (path) => new URL(path.replace(/^\//, ''), document.baseURI);
 
-function setStatus(kind, text) {
+function setStatus(kind, key, parameters = {}) {
+  state.status = { kind, key, parameters };
   elements.status.className = `status ${kind}`;
-  elements.status.textContent = text;
+  elements.status.textContent = state.t(key, parameters);
+}
+
+function showTitle() {
+  const title = state.botName ?? state.t('page.title');
+  elements.title.textContent = title;
+  document.title = title;
+}
+
+/** Switches the page to a language: every label, the status, the greeting. */
+function applyLanguage(language) {
+  state.language = language;
+  state.t = translator(strings, language);
+  document.documentElement.lang = language;
+  translatePage(document, state.t);
+  elements.language.value = language;
+  setStatus(state.status.kind, state.status.key, state.status.parameters);
+  showTitle();
+  if (elements.messages.querySelector('.greeting')) void greet();
+}
+
+function fillLanguages() {
+  for (const language of Object.keys(strings).sort()) {
+    const option = document.createElement('option');
+    option.value = language;
+    option.textContent = strings[language]['language.short'] ?? language.toUpperCase();
+    option.title = strings[language]['language.name'] ?? language;
+    elements.language.append(option);
+  }
 }
 
 function nearBottom() {
@@ -51,9 +105,10 @@ function scrollDown() {
 }
 
 function formatSize(bytes) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const number = new Intl.NumberFormat(state.language, { maximumFractionDigits: 1 });
+  if (bytes < 1024) return state.t('size.bytes', { size: number.format(bytes) });
+  if (bytes < 1024 * 1024) return state.t('size.kilobytes', { size: number.format(bytes / 1024) });
+  return state.t('size.megabytes', { size: number.format(bytes / 1024 / 1024) });
 }
 
 function note(text, extra) {
@@ -77,7 +132,7 @@ function showSignIn(error) {
   elements.typing.hidden = true;
   elements.signinError.hidden = !error;
   elements.signinError.textContent = error ?? '';
-  setStatus('offline', 'signed out');
+  setStatus('offline', 'status.signedOut');
   elements.tokenInput.focus();
 }
 
@@ -105,9 +160,60 @@ async function download(url, name, link) {
     anchor.remove();
     setTimeout(() => URL.revokeObjectURL(href), 60_000);
   } catch (error) {
-    link.title = `Download failed (${error.message})`;
-    note(`Could not download ${name} (${error.message}).`);
+    const text = state.t('file.downloadFailed', { name, reason: error.message });
+    link.title = text;
+    note(text);
   }
+}
+
+/** Fetches one of the bot's files with the user's token; the bytes as a Blob of a raster type. */
+async function fetchImage(url) {
+  const response = await fetch(api(url), {
+    headers: { authorization: `Bearer ${state.token}` },
+  });
+  if (!response.ok) throw new Error(`${response.status}`);
+  const type = (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (!inlineImageTypes.has(type)) throw new Error(type || 'not an image');
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > maxImageBytes) throw new Error(formatSize(declared));
+  const blob = await response.blob();
+  if (blob.size > maxImageBytes) throw new Error(formatSize(blob.size));
+  return new Blob([blob], { type });
+}
+
+/**
+ * An image of one of the bot's files, shown inline once fetched (the page needs the user's
+ * token, so the image cannot simply point at the URL). Clicking it downloads the file.
+ */
+function inlineImage(url, name) {
+  const figure = document.createElement('figure');
+  figure.className = 'image loading';
+  const image = document.createElement('img');
+  image.alt = name;
+  image.decoding = 'async';
+  figure.append(image);
+  fetchImage(url)
+    .then((blob) => {
+      const href = URL.createObjectURL(blob);
+      state.objectUrls.add(href);
+      image.src = href;
+      figure.classList.remove('loading');
+      image.addEventListener('load', () => {
+        if (nearBottom()) scrollDown();
+      });
+      image.addEventListener('click', () => void download(url, name, image));
+    })
+    .catch((error) => {
+      figure.className = 'image failed';
+      image.remove();
+      figure.textContent = state.t('file.imageFailed', { name, reason: error.message });
+    });
+  return figure;
+}
+
+function releaseImages() {
+  for (const href of state.objectUrls) URL.revokeObjectURL(href);
+  state.objectUrls.clear();
 }
 
 function renderButtons(rows) {
@@ -141,6 +247,8 @@ function renderFiles(artifacts) {
   const box = document.createElement('div');
   box.className = 'files';
   for (const artifact of artifacts) {
+    if (inlineImageTypes.has(artifact.mimeType) && (artifact.size ?? 0) <= maxImageBytes)
+      box.append(inlineImage(artifact.url, artifact.name));
     const link = document.createElement('a');
     link.href = api(artifact.url).href;
     link.className = 'file';
@@ -164,6 +272,7 @@ function renderFiles(artifacts) {
 function addMessage(event) {
   if (event.seq <= state.lastSeq) return;
   state.lastSeq = event.seq;
+  elements.messages.querySelector('.greeting')?.remove();
   if (event.clientId) {
     const draft = elements.messages.querySelector(
       `[data-client-id="${CSS.escape(event.clientId)}"]`,
@@ -182,7 +291,9 @@ function addMessage(event) {
   const text = document.createElement('div');
   if (event.from === 'bot' && event.format === 'markdown') {
     text.className = 'text markdown';
-    text.innerHTML = renderMarkdown(event.text);
+    renderMarkdown(document, text, event.text, {
+      image: ({ src, alt }) => inlineImage(src, alt || src.split('/').pop()),
+    });
   } else {
     text.className = 'text plain';
     text.textContent = event.text;
@@ -195,6 +306,7 @@ function addMessage(event) {
 }
 
 function draft(text, clientId) {
+  elements.messages.querySelector('.greeting')?.remove();
   const item = document.createElement('li');
   item.className = 'message user pending';
   item.dataset.clientId = clientId;
@@ -233,7 +345,7 @@ function scheduleReconnect() {
   clearTimeout(state.retryTimer);
   const delay = Math.min(15_000, 500 * 2 ** state.retries) * (0.6 + Math.random() * 0.4);
   state.retries += 1;
-  setStatus('connecting', `reconnecting in ${Math.ceil(delay / 1000)} s`);
+  setStatus('connecting', 'status.reconnecting', { seconds: Math.ceil(delay / 1000) });
   state.retryTimer = setTimeout(connect, delay);
 }
 
@@ -244,13 +356,24 @@ function handleFrame(frame) {
     state.user = frame.user;
     if (frame.reset) {
       for (const item of elements.messages.querySelectorAll('li:not(.pending)')) item.remove();
+      releaseImages();
       state.lastSeq = 0;
     }
     state.epoch = frame.epoch;
+    // The language the user chose is kept by the bot, for every device; a choice made on this
+    // page before signing in is handed to the bot.
+    const chosen = localStorage.getItem(languageKey);
+    if (frame.user?.locale) {
+      localStorage.setItem(languageKey, frame.user.locale);
+      applyLanguage(pickLanguage(strings, [frame.user.locale, state.language]));
+    } else if (chosen) {
+      state.socket?.send(JSON.stringify({ type: 'locale', locale: chosen }));
+    }
     showChat();
     for (const event of frame.history) addMessage(event);
+    if (!elements.messages.querySelector('.message')) void greet();
     elements.typing.hidden = !frame.busy;
-    setStatus('online', 'online');
+    setStatus('online', 'status.online');
     const outbox = state.outbox.splice(0);
     for (const queued of outbox) sendFrame(queued);
     scrollDown();
@@ -265,8 +388,57 @@ function handleFrame(frame) {
       elements.messages
         .querySelector(`[data-client-id="${CSS.escape(frame.clientId)}"]`)
         ?.classList.add('failed');
-    note(frame.message ?? 'Something went wrong.');
+    note(
+      state.t(frame.code === 'BOTWIRE_INVALID_ARGUMENT' ? 'error.invalid' : 'error.notProcessed'),
+    );
   }
+}
+
+/** The empty chat's greeting: who the bot is and a few phrases to try (from the bot). */
+async function greet() {
+  const language = state.language;
+  try {
+    const response = await fetch(api(`api/v1/welcome?locale=${encodeURIComponent(language)}`), {
+      headers: { authorization: `Bearer ${state.token}` },
+    });
+    state.welcome = response.ok ? await response.json() : undefined;
+  } catch {
+    state.welcome = undefined;
+  }
+  // The chat filled up, or the language changed, while the phrases were on their way.
+  if (language !== state.language || elements.messages.querySelector('.message')) return;
+  const item = document.createElement('li');
+  item.className = 'greeting';
+  const bubble = document.createElement('div');
+  bubble.className = 'text';
+  const hello = document.createElement('p');
+  const bot = state.botName ?? state.t('page.title');
+  hello.textContent = state.user?.name
+    ? state.t('greeting.hello', { name: state.user.name, bot })
+    : state.t('greeting.helloNoName', { bot });
+  bubble.append(hello);
+  const suggestions = state.welcome?.suggestions ?? [];
+  if (suggestions.length > 0) {
+    const lead = document.createElement('p');
+    lead.textContent = state.t('greeting.try');
+    const list = document.createElement('ul');
+    list.className = 'suggestions';
+    for (const suggestion of suggestions) {
+      const entry = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = suggestion.text;
+      button.addEventListener('click', () => sendText(suggestion.text));
+      const description = document.createElement('span');
+      description.textContent = suggestion.description;
+      entry.append(button, description);
+      list.append(entry);
+    }
+    bubble.append(lead, list);
+  }
+  item.append(bubble);
+  elements.messages.querySelector('.greeting')?.remove();
+  elements.messages.prepend(item);
 }
 
 function connect() {
@@ -277,7 +449,7 @@ function connect() {
   const socket = new WebSocket(url);
   state.socket = socket;
   state.ready = false;
-  setStatus('connecting', 'connecting');
+  setStatus('connecting', 'status.connecting');
   socket.addEventListener('open', () => {
     socket.send(
       JSON.stringify({
@@ -285,7 +457,7 @@ function connect() {
         token: state.token,
         since: state.lastSeq,
         epoch: state.epoch,
-        locale: navigator.language,
+        locale: localStorage.getItem(languageKey) ?? navigator.language,
       }),
     );
   });
@@ -304,7 +476,7 @@ function connect() {
     if (event.code === 4401 || event.code === 4403) {
       localStorage.removeItem(tokenKey);
       state.token = undefined;
-      showSignIn('That token was not accepted. Check it, or ask the owner for a new one.');
+      showSignIn(state.t('signIn.refused'));
       return;
     }
     if (state.token) scheduleReconnect();
@@ -318,26 +490,27 @@ function signOut() {
   state.socket = undefined;
   socket?.close(1000, 'signed out');
   elements.messages.replaceChildren();
+  releaseImages();
   state.lastSeq = 0;
   state.epoch = undefined;
   showSignIn();
 }
 
 async function invite() {
-  const name = prompt('Who is the invitation for? (a name, optional)');
+  const name = prompt(state.t('invite.prompt'));
   if (name === null) return;
   const response = await fetch(api('api/v1/invitations'), {
     method: 'POST',
     headers: { authorization: `Bearer ${state.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(name.trim() ? { name: name.trim() } : {}),
   });
-  if (!response.ok) return void note(`Could not create an invitation (${response.status}).`);
+  if (!response.ok) return void note(state.t('invite.failed', { status: response.status }));
   const { url } = await response.json();
   const field = document.createElement('input');
   field.readOnly = true;
   field.value = api(url).href;
   field.addEventListener('focus', () => field.select());
-  note('Send this sign-in link to the person you invite (it is shown only once):', field);
+  note(state.t('invite.link'), field);
 }
 
 elements.signinForm.addEventListener('submit', (event) => {
@@ -373,6 +546,12 @@ elements.input.addEventListener('input', () => {
 });
 
 elements.signout.addEventListener('click', signOut);
+elements.language.addEventListener('change', () => {
+  const language = elements.language.value;
+  localStorage.setItem(languageKey, language);
+  applyLanguage(language);
+  if (state.ready) state.socket?.send(JSON.stringify({ type: 'locale', locale: language }));
+});
 elements.invite.addEventListener('click', () => void invite());
 
 // Come back at once when the network or the tab does.
@@ -400,11 +579,21 @@ fetch(api('openapi.json'))
   .then((document_) => {
     const title = document_?.info?.title;
     if (title) {
-      elements.title.textContent = title;
-      document.title = title;
+      state.botName = title;
+      showTitle();
+      if (elements.messages.querySelector('.greeting')) void greet();
     }
   })
   .catch(() => {});
+
+fillLanguages();
+applyLanguage(
+  pickLanguage(strings, [
+    localStorage.getItem(languageKey) ?? undefined,
+    ...(navigator.languages ?? []),
+    navigator.language,
+  ]),
+);
 
 if (state.token) connect();
 else showSignIn();

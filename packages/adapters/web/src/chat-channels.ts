@@ -15,7 +15,7 @@ export interface ArtifactLink {
 /** One message of a web chat, as the page and the API see it. */
 export interface ChatEvent {
   type: 'message';
-  /** Increasing within the chat (since the adapter started). */
+  /** Increasing within the chat, kept across restarts while the history's epoch stays. */
   seq: number;
   from: 'user' | 'bot';
   text: string;
@@ -32,48 +32,23 @@ export interface ChatEvent {
 const socketOpen = 1;
 
 /**
- * One web chat: its recent messages (for page reloads and reconnects), its open sockets, the
- * replies of the request being processed, and the queue that runs its messages one at a time.
+ * One web chat as this process sees it: its open sockets, the replies of the request being
+ * processed, and the queue that runs its messages one at a time. Its history lives in storage
+ * ({@link ChatHistory}), not here.
  */
 export class ChatChannel {
   readonly sockets = new Set<Socket>();
-  readonly history: ChatEvent[] = [];
   /** Where the bot's replies also go while one request is being processed. */
   collector: ChatEvent[] | undefined;
   /** The chat's messages run one after another, so each request collects only its own replies. */
   queue: Promise<unknown> = Promise.resolve();
-  private seq = 0;
 
-  constructor(
-    readonly id: string,
-    private readonly historySize: number,
-  ) {}
+  constructor(readonly id: string) {}
 
-  /** The newest sequence number. */
-  get lastSeq(): number {
-    return this.seq;
-  }
-
-  /** Adds a message to the chat, hands a bot message to the collector, and pushes it to every socket. */
-  record(event: Omit<ChatEvent, 'type' | 'seq' | 'at'>): ChatEvent {
-    this.seq += 1;
-    const full: ChatEvent = {
-      type: 'message',
-      seq: this.seq,
-      ...event,
-      at: new Date().toISOString(),
-    };
-    this.history.push(full);
-    if (this.history.length > this.historySize)
-      this.history.splice(0, this.history.length - this.historySize);
-    if (full.from === 'bot') this.collector?.push(full);
-    this.broadcast(full);
-    return full;
-  }
-
-  /** Messages after `seq`. */
-  since(seq: number): ChatEvent[] {
-    return this.history.filter((event) => event.seq > seq);
+  /** Hands a stored message to the collector (a bot message) and pushes it to every socket. */
+  deliver(event: ChatEvent): void {
+    if (event.from === 'bot') this.collector?.push(event);
+    this.broadcast(event);
   }
 
   broadcast(payload: unknown): void {
@@ -92,17 +67,14 @@ export class ChatChannel {
 export class ChatChannels {
   private readonly channels = new Map<string, ChatChannel>();
 
-  constructor(
-    private readonly historySize: number,
-    private readonly maxChats = 1000,
-  ) {}
+  constructor(private readonly maxChats = 1000) {}
 
   get(id: string): ChatChannel {
     let channel = this.channels.get(id);
     if (channel) {
       this.channels.delete(id);
     } else {
-      channel = new ChatChannel(id, this.historySize);
+      channel = new ChatChannel(id);
       this.evict();
     }
     this.channels.set(id, channel);

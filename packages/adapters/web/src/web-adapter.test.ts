@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Adapter, type AdapterHost, type Bot, createBot, silentLogger } from '@botwire/core';
+import {
+  type Adapter,
+  type AdapterHost,
+  type Bot,
+  createBot,
+  silentLogger,
+  sqliteStorage,
+} from '@botwire/core';
 import { type HarnessUser, runAdapterContract } from '@botwire/core/contract-suites';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { webAdapter } from './web-adapter';
@@ -271,6 +278,98 @@ describe('web adapter with a bot', () => {
     expect(script.headers.get('content-type')).toContain('javascript');
     expect((await fetch(`${base}/web-chat/package.json`)).status).toBe(404);
   });
+});
+
+describe('web chat history and language, kept in storage', () => {
+  const ownerToken = 'owner-token-for-history-0123456789';
+  let dataDir: string;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'botwire-web-restart-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  /** A bot on the SQLite file in `dataDir`, with a new web adapter each time. */
+  const startBot = async () => {
+    const bot = createBot({
+      config: {
+        storage: sqliteStorage({ path: join(dataDir, 'bot.db') }),
+        name: 'Ada',
+        http: { port: 0, token: ownerToken },
+        skills: [{ use: demoSkill }],
+      },
+      adapters: [webAdapter({ artifactDir: join(dataDir, 'artifacts') })],
+      log: silentLogger,
+    });
+    bot.use(demoMiddleware);
+    await bot.start();
+    return { bot, base: bot.http().url };
+  };
+
+  it('shows a reloaded page the chat from before a restart of the bot, and its chosen language', async () => {
+    const first = await startBot();
+    let epoch: string;
+    let lastSeq: number;
+    try {
+      const response = await post(`${first.base}/api/v1/chat`, { text: '/whoami' }, ownerToken);
+      expect(response.status).toBe(200);
+      const socket = openSocket(first.base, { token: ownerToken });
+      const ready = await socket.next((frame) => frame.type === 'ready');
+      epoch = ready.epoch;
+      lastSeq = ready.history.at(-1).seq;
+      expect(ready.user.locale).toBeUndefined();
+      socket.send({ type: 'locale', locale: 'ru' });
+      await socket.next((frame) => frame.type === 'locale');
+      await socket.close();
+    } finally {
+      await first.bot.stop();
+    }
+
+    const second = await startBot();
+    try {
+      const socket = openSocket(second.base, { token: ownerToken, since: 0, epoch });
+      const ready = await socket.next((frame) => frame.type === 'ready');
+      await socket.close();
+      // Same epoch: the page keeps what it has and its sequence numbers still hold.
+      expect(ready.reset).toBe(false);
+      expect(ready.epoch).toBe(epoch);
+      expect(ready.history.map((event: Frame) => [event.from, event.text])).toEqual([
+        ['user', '/whoami'],
+        ['bot', expect.stringMatching(/Role: owner/)],
+      ]);
+      expect(ready.user.locale).toBe('ru');
+
+      // The next message is numbered after the stored ones, and the bot hears the chosen language.
+      const reply = await post(`${second.base}/api/v1/chat`, { text: '/help' }, ownerToken);
+      const body = (await reply.json()) as { replies: Array<{ text: string }> };
+      expect(body.replies[0]?.text).toMatch(/Ada/);
+      expect(body.replies[0]?.text).toMatch(/[а-я]/);
+      const after = openSocket(second.base, { token: ownerToken, since: lastSeq, epoch });
+      const resumed = await after.next((frame) => frame.type === 'ready');
+      await after.close();
+      expect(resumed.history.map((event: Frame) => event.seq)).toEqual([lastSeq + 1, lastSeq + 2]);
+
+      // The greeting's phrases, in the chosen language unless the page asks for another.
+      const welcome = async (query = '') => {
+        const answer = await fetch(`${second.base}/api/v1/welcome${query}`, {
+          headers: { authorization: `Bearer ${ownerToken}`, 'accept-language': 'en' },
+        });
+        return (await answer.json()) as Frame;
+      };
+      expect(await welcome()).toEqual({
+        locale: 'ru',
+        suggestions: [
+          { text: '/choose', description: 'выбрать цвет' },
+          { text: '/report', description: 'get the report' },
+          { text: '/help', description: expect.any(String) },
+        ],
+      });
+      expect((await welcome('?locale=en')).suggestions[0].description).toBe('pick a colour');
+      expect((await fetch(`${second.base}/api/v1/welcome`)).status).toBe(401);
+    } finally {
+      await second.bot.stop();
+    }
+  }, 60_000);
 });
 
 describe('verified roles', () => {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -6,10 +5,12 @@ import {
   type AdapterCapabilities,
   type AdapterHost,
   BotwireError,
+  type CommandInfo,
   type IncomingMessage,
   type Logger,
   type OutgoingMessage,
   parseCommand,
+  type ScopedKeyValueStore,
   type Sender,
   type SentMessage,
   silentLogger,
@@ -17,6 +18,7 @@ import {
 } from '@botwire/core';
 import { type ArtifactStore, directoryArtifactStore, memoryArtifactStore } from './artifact-store';
 import { type ArtifactLink, ChatChannels, type ChatEvent } from './chat-channels';
+import { ChatHistory } from './chat-history';
 import { chatIdFor, ownerKeyOfChat, WebAccounts, type WebPrincipal } from './web-accounts';
 import { mountWebRoutes } from './web-routes';
 import { acceptSocket } from './web-socket';
@@ -32,8 +34,13 @@ export interface WebAdapterOptions {
   artifactTtlMs?: number;
   /** With `artifactDir: false`: the most bytes kept; the oldest files go first. Default: 64 MiB. */
   memoryArtifactBytes?: number;
-  /** Recent messages kept per chat, for page reloads and reconnects. Default: 100. */
+  /**
+   * Recent messages kept per chat in the bot's storage, for page reloads, reconnects and
+   * restarts. Default: 100.
+   */
   historySize?: number;
+  /** How long a message stays in a chat's history. Default: 30 days. */
+  historyTtlMs?: number;
   /** The name the bot calls the owner by. Default: the system user's name, as in the terminal. */
   ownerName?: string;
   /** Serve the chat page at `/`. Default: true (the API and the WebSocket are always served). */
@@ -57,10 +64,15 @@ export interface WebChatRuntime {
   readonly accounts: WebAccounts;
   readonly artifacts: ArtifactStore;
   readonly chats: ChatChannels;
-  /** Changes at every start, so a page notices that the history it has is gone. */
+  readonly history: ChatHistory;
+  /** Changes only when the stored history is gone, so a page notices that its copy is stale. */
   readonly epoch: string;
   readonly maxTextLength: number;
   readonly log: Logger;
+  /** The adapter's key-value namespace (preferences such as a chat's chosen language). */
+  readonly kv: ScopedKeyValueStore;
+  /** The bot's commands, for the empty chat's greeting. */
+  commands(): CommandInfo[];
   /** Runs one message through the bot and resolves with the replies it produced. */
   submit(principal: WebPrincipal, input: WebInput): Promise<ChatEvent[]>;
 }
@@ -86,13 +98,13 @@ const day = 24 * 60 * 60 * 1000;
  */
 export function webAdapter(options: WebAdapterOptions = {}): Adapter {
   const ttlMs = options.artifactTtlMs ?? 7 * day;
-  const chats = new ChatChannels(options.historySize ?? 100);
-  const epoch = randomBytes(6).toString('base64url');
+  const chats = new ChatChannels();
   let host: AdapterHost | undefined;
   let accounts: WebAccounts | undefined;
   let artifacts: ArtifactStore | undefined;
+  let history: ChatHistory | undefined;
+  let epoch: string | undefined;
   let running = false;
-  let counter = 0;
   let sweeper: NodeJS.Timeout | undefined;
   const mounted = new WeakSet<object>();
 
@@ -101,9 +113,14 @@ export function webAdapter(options: WebAdapterOptions = {}): Adapter {
       message: 'The web adapter is not running.',
     });
 
-  const toMessage = (principal: WebPrincipal, chatId: string, input: WebInput): IncomingMessage => {
-    counter += 1;
-    const platformMessageId = `${epoch}-${counter}`;
+  const toMessage = (
+    principal: WebPrincipal,
+    chatId: string,
+    input: WebInput,
+    recorded: ChatEvent,
+  ): IncomingMessage => {
+    // Unique across restarts and processes: the chat's stored sequence number is.
+    const platformMessageId = `${epoch}-${chatId}-${recorded.seq}`;
     const self = input.userId === undefined;
     // The token was checked: the owner's own chat is the owner's; a new invitation admits its holder.
     const verifiedRole: Sender['verifiedRole'] =
@@ -138,18 +155,19 @@ export function webAdapter(options: WebAdapterOptions = {}): Adapter {
       );
     const channel = chats.get(chatId);
     const run = channel.queue.then(async () => {
-      if (!running || !host) throw notStarted();
+      if (!running || !host || !history) throw notStarted();
       const replies: ChatEvent[] = [];
-      channel.collector = replies;
-      channel.record({
+      const recorded = await history.append(chatId, {
         from: 'user',
         text: input.button ? (input.button.label ?? input.button.data) : (input.text ?? ''),
         ...(input.button ? { button: input.button.data } : {}),
         ...(input.clientId ? { clientId: input.clientId } : {}),
       });
+      channel.collector = replies;
+      channel.deliver(recorded);
       channel.broadcast({ type: 'status', busy: true });
       try {
-        await host.receive(toMessage(principal, chatId, input));
+        await host.receive(toMessage(principal, chatId, input, recorded));
       } finally {
         channel.collector = undefined;
         channel.broadcast({ type: 'status', busy: false });
@@ -177,11 +195,23 @@ export function webAdapter(options: WebAdapterOptions = {}): Adapter {
       return artifacts;
     },
     chats,
-    epoch,
+    get history() {
+      if (!history) throw notStarted();
+      return history;
+    },
+    get epoch() {
+      if (!epoch) throw notStarted();
+      return epoch;
+    },
     maxTextLength: capabilities.maxTextLength,
     get log() {
       return host?.log ?? silentLogger;
     },
+    get kv() {
+      if (!host) throw notStarted();
+      return host.kv;
+    },
+    commands: () => host?.commands() ?? [],
     submit,
   };
 
@@ -201,6 +231,11 @@ export function webAdapter(options: WebAdapterOptions = {}): Adapter {
         directory === false
           ? memoryArtifactStore({ maxBytes: options.memoryArtifactBytes ?? 64 * 2 ** 20, ttlMs })
           : directoryArtifactStore({ directory, ttlMs });
+      history = new ChatHistory(runtimeHost.kv, {
+        size: options.historySize ?? 100,
+        ttlMs: options.historyTtlMs ?? 30 * day,
+      });
+      epoch = await history.epoch();
       const store = artifacts;
       void store.sweep();
       sweeper = setInterval(() => void store.sweep(), 60 * 60 * 1000);
@@ -221,7 +256,7 @@ export function webAdapter(options: WebAdapterOptions = {}): Adapter {
       await Promise.all(chats.all().map((channel) => channel.queue));
     },
     async send(chat, message: OutgoingMessage): Promise<SentMessage> {
-      if (!running || !artifacts) throw notStarted();
+      if (!running || !artifacts || !history) throw notStarted();
       const channel = chats.get(chat.platformId);
       const ownerKey = ownerKeyOfChat(chat.platformId);
       const links: ArtifactLink[] = [];
@@ -235,17 +270,19 @@ export function webAdapter(options: WebAdapterOptions = {}): Adapter {
         });
       }
       const parts = splitText(message.text, capabilities.maxTextLength);
-      const ids = parts.map((text, index) => {
+      const ids: string[] = [];
+      for (const [index, text] of parts.entries()) {
         const last = index === parts.length - 1;
-        const event = channel.record({
+        const event = await history.append(chat.platformId, {
           from: 'bot',
           text,
           ...(message.format ? { format: message.format } : {}),
           ...(last && message.buttons?.length ? { buttons: message.buttons } : {}),
           ...(last && links.length ? { artifacts: links } : {}),
         });
-        return `${epoch}-${chat.platformId}-${event.seq}`;
-      });
+        channel.deliver(event);
+        ids.push(`${epoch}-${chat.platformId}-${event.seq}`);
+      }
       return { platformMessageIds: ids };
     },
   };

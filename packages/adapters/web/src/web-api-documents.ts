@@ -112,6 +112,34 @@ export function webApiDocuments(page: boolean): RouteDocument[] {
     },
     {
       method: 'get',
+      path: '/api/v1/welcome',
+      summary:
+        "What the empty chat suggests: up to three phrases (the skills' commands, then /help) described in the user's language (?locale=, else the language chosen on the page, else Accept-Language).",
+      auth: true,
+      responses: {
+        '200': {
+          description: 'The language used and the suggested phrases.',
+          schema: {
+            type: 'object',
+            properties: {
+              locale: { type: 'string', examples: ['en', 'ru'] },
+              suggestions: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { text: { type: 'string' }, description: { type: 'string' } },
+                  required: ['text', 'description'],
+                },
+              },
+            },
+            required: ['locale', 'suggestions'],
+          },
+        },
+        '401': unauthorized,
+      },
+    },
+    {
+      method: 'get',
       path: '/api/v1/artifacts/{id}',
       summary: 'Downloads a file the bot sent; only with the token of the user it was sent to.',
       auth: true,
@@ -188,7 +216,7 @@ export function webApiDocuments(page: boolean): RouteDocument[] {
       method: 'get',
       path: '/api/v1/ws',
       summary:
-        'WebSocket: send {"type":"hello","token":"..."} first (or connect with ?token=); then send {"type":"message","text":"..."} or {"type":"button","data":"..."} and receive "ready", "message" and "status" events, including proactive messages.',
+        'WebSocket: send {"type":"hello","token":"..."} first (or connect with ?token=); then send {"type":"message","text":"..."} or {"type":"button","data":"..."} (or {"type":"locale","locale":"ru"} to keep the language chosen on the page) and receive "ready", "message" and "status" events, including proactive messages.',
       responses: {
         '101': { description: 'Switching to the WebSocket protocol.' },
         '426': { description: 'Not a WebSocket request.', schema: errorSchema },

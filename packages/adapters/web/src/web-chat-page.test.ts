@@ -1,17 +1,20 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Adapter, type Bot, createBot, silentLogger } from '@botwire/core';
+import { requireTool } from '@botwire/core/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { webAdapter } from './web-adapter';
-import { demoMiddleware, demoSkill, reportBytes } from './web-test-kit';
+import { demoMiddleware, demoSkill, post, reportBytes } from './web-test-kit';
 
 // Debian's Chromium (apt-get install -y chromium); .ci/run installs it. Without it this suite
 // is skipped, and says why in its name.
 const executablePath = process.env.BOTWIRE_CHROMIUM ?? '/usr/bin/chromium';
-const hasChromium = existsSync(executablePath);
+const hasChromium = requireTool('chromium', 'apt-get install -y chromium', {
+  path: executablePath,
+}).available;
 const suite = hasChromium
   ? 'the web chat page in Chromium'
   : `the web chat page in Chromium (SKIPPED: no browser at ${executablePath}; install it with apt-get install -y chromium)`;
@@ -70,12 +73,14 @@ describe.skipIf(!hasChromium)(suite, () => {
     expect(pageErrors).toEqual([]);
   });
 
-  const phone = async (): Promise<Page> => {
+  const phone = async (locale = 'en-US'): Promise<Page> => {
+    await context?.close();
     context = await browser.newContext({
       viewport: { width: 375, height: 740 },
       isMobile: true,
       hasTouch: true,
       acceptDownloads: true,
+      locale,
     });
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error));
@@ -111,15 +116,24 @@ describe.skipIf(!hasChromium)(suite, () => {
       .toMatch(/Role: owner/);
     expect(await page.locator('.message.user').last().textContent()).toBe('/whoami');
 
-    // Markdown is rendered, and HTML in a reply stays text.
+    // Markdown is rendered; HTML, a javascript: link and a data: image in a reply stay text.
     await send(page, '/fancy');
     const fancy = botMessages(page).last();
     await fancy.locator('strong').waitFor();
     expect(await fancy.locator('strong').textContent()).toBe('Bold');
     expect(await fancy.locator('code').textContent()).toBe('code');
-    expect(await fancy.locator('a').getAttribute('href')).toBe('https://example.org/docs');
-    expect(await fancy.locator('img').count()).toBe(0);
-    expect(await fancy.textContent()).toContain('<img src=x');
+    const link = fancy.locator('a');
+    expect(await link.count()).toBe(1);
+    expect(await link.getAttribute('href')).toBe('https://example.org/docs');
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await fancy.locator('img, script, svg').count()).toBe(0);
+    expect(await fancy.locator('li').count()).toBe(2);
+    const shown = await fancy.textContent();
+    expect(shown).toContain('<img src=x');
+    expect(shown).toContain("[click](javascript:document.title='owned')");
+    expect(shown).toContain("<script>document.title='owned'</script>");
+    expect(shown).toContain('<svg onload=');
     expect(await page.title()).toBe('Ada');
 
     await send(page, '/choose');
@@ -129,9 +143,9 @@ describe.skipIf(!hasChromium)(suite, () => {
       .toBe('You picked red.');
 
     await send(page, '/report');
-    const link = page.locator('.files a', { hasText: 'report.txt' }).last();
-    await link.waitFor();
-    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const file = page.locator('.files a', { hasText: 'report.txt' }).last();
+    await file.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), file.click()]);
     expect(download.suggestedFilename()).toBe('report.txt');
     expect(new Uint8Array(readFileSync((await download.path())!))).toEqual(reportBytes);
 
@@ -139,6 +153,107 @@ describe.skipIf(!hasChromium)(suite, () => {
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await page.screenshot({ path: join(tmpdir(), 'botwire-web-chat-375.png') });
   }, 60_000);
+
+  it('greets a new user in Russian, keeps the chosen language, and shows images inline', async () => {
+    const response = await post(`${base}/api/v1/invitations`, { name: 'Аня' }, ownerToken);
+    const { invitation, token } = (await response.json()) as {
+      invitation: { id: string };
+      token: string;
+    };
+    const page = await phone('ru-RU');
+    await page.goto(`${base}/#token=${token}`);
+    await page.waitForSelector('#status.online');
+
+    // Every label in Russian, picked from the browser's language.
+    expect(await page.getAttribute('html', 'lang')).toBe('ru');
+    expect((await page.textContent('#send'))?.trim()).toBe('Отправить');
+    expect(await page.getAttribute('#input', 'placeholder')).toBe('Сообщение');
+    expect(await page.textContent('#status')).toBe('в сети');
+    expect(await page.textContent('#signout')).toBe('Выйти');
+
+    // The empty chat greets, with phrases from the bot described in Russian.
+    const greeting = page.locator('.greeting');
+    await greeting.locator('.suggestions button').first().waitFor(patience);
+    await expect
+      .poll(() => greeting.locator('p').first().textContent(), patience)
+      .toBe('Здравствуйте, Аня! Я Ada.');
+    expect(await greeting.locator('.suggestions button').allTextContents()).toEqual([
+      '/choose',
+      '/report',
+      '/help',
+    ]);
+    expect(await greeting.locator('.suggestions span').first().textContent()).toBe('выбрать цвет');
+    await page.screenshot({ path: join(tmpdir(), 'botwire-web-chat-375-greeting-ru.png') });
+
+    // A suggestion sends itself; the greeting gives way to the conversation.
+    await greeting.locator('.suggestions button', { hasText: '/choose' }).click();
+    await expect
+      .poll(() => botMessages(page).last().locator('.text').textContent(), patience)
+      .toBe('Which colour?');
+    expect(await page.locator('.greeting').count()).toBe(0);
+
+    // An image the bot sends is shown inline, within the screen, and still downloadable.
+    await send(page, '/picture');
+    const picture = botMessages(page).last().locator('figure.image img');
+    await expect
+      .poll(
+        () =>
+          picture.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth),
+        patience,
+      )
+      .toBe(320);
+    const box = await picture.boundingBox();
+    expect(box?.width).toBeGreaterThan(100);
+    expect(box?.width).toBeLessThanOrEqual(375);
+    expect(await botMessages(page).last().locator('.files a').textContent()).toContain('teal.png');
+
+    // A Markdown image of the bot's own file is shown too.
+    const path = new URL(
+      (await botMessages(page).last().locator('.files a').getAttribute('href')) ?? '',
+    ).pathname;
+    await bot.deliver(
+      adapter,
+      { platformId: `invitation:${invitation.id}`, type: 'private' },
+      { text: `The chart:\n\n![chart](${path})`, format: 'markdown' },
+    );
+    const chart = botMessages(page).last().locator('.text figure.image img');
+    await expect
+      .poll(
+        () =>
+          chart.evaluate((image) => (image as unknown as { naturalWidth: number }).naturalWidth),
+        patience,
+      )
+      .toBe(320);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: join(tmpdir(), 'botwire-web-chat-375-ru.png') });
+
+    // Choosing English is kept by the bot: a fresh browser in Russian still shows English.
+    await page.selectOption('#language', 'en');
+    expect((await page.textContent('#send'))?.trim()).toBe('Send');
+    expect(await page.textContent('#status')).toBe('online');
+    await expect
+      .poll(async () => {
+        const welcome = await fetch(`${base}/api/v1/welcome`, {
+          headers: { authorization: `Bearer ${token}`, 'accept-language': 'ru' },
+        });
+        return ((await welcome.json()) as { locale: string }).locale;
+      }, patience)
+      .toBe('en');
+    const again = await phone('ru-RU');
+    await again.goto(`${base}/#token=${token}`);
+    await again.waitForSelector('#status.online');
+    expect((await again.textContent('#send'))?.trim()).toBe('Send');
+    expect(await again.getAttribute('html', 'lang')).toBe('en');
+
+    // The owner's bar in Russian (the longest labels) still fits a phone.
+    const owner = await phone('ru-RU');
+    await owner.goto(`${base}/#token=${ownerToken}`);
+    await owner.waitForSelector('#status.online');
+    expect(await owner.textContent('#invite')).toBe('Пригласить');
+    expect(await owner.locator('.files .size').first().textContent()).toBe('21 Б');
+    expect(await owner.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await owner.screenshot({ path: join(tmpdir(), 'botwire-web-chat-375-owner-ru.png') });
+  }, 90_000);
 
   it('signs in from a link, reconnects by itself, and shows proactive messages', async () => {
     const page = await phone();

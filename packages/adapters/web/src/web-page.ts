@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { loadPageStrings } from './page-strings';
 
 /** A file of the chat page, read once, with the headers it is served with. */
 export interface PageFile {
@@ -9,6 +10,8 @@ export interface PageFile {
 const types: Record<string, string> = {
   'chat.js': 'text/javascript; charset=utf-8',
   'markdown.js': 'text/javascript; charset=utf-8',
+  'markdown-dom.js': 'text/javascript; charset=utf-8',
+  'translate.js': 'text/javascript; charset=utf-8',
   'chat.css': 'text/css; charset=utf-8',
 };
 
@@ -33,7 +36,8 @@ const common = {
 
 /**
  * Reads the page from the package's `public/` folder (beside `src/` and `dist/`): plain HTML,
- * CSS and JavaScript modules, served as they are, with no build step.
+ * CSS and JavaScript modules, served as they are, with no build step, and `strings.js` made
+ * from the string tables in `public/locales/`.
  */
 export function readPageFiles(): { page: PageFile; assets: Map<string, PageFile> } {
   const folder = new URL('../public/', import.meta.url);
@@ -41,6 +45,12 @@ export function readPageFiles(): { page: PageFile; assets: Map<string, PageFile>
   const assets = new Map<string, PageFile>();
   for (const [name, type] of Object.entries(types))
     assets.set(name, { body: read(name), headers: { ...common, 'content-type': type } });
+  // The string tables become one module the page imports, so it starts in the right language.
+  const strings = loadPageStrings(new URL('locales/', folder));
+  assets.set('strings.js', {
+    body: `/** The chat page's strings, from public/locales/*.json. */\nexport const strings = ${JSON.stringify(strings, null, 1)};\n`,
+    headers: { ...common, 'content-type': 'text/javascript; charset=utf-8' },
+  });
   return {
     page: {
       body: read('index.html'),

@@ -1,13 +1,15 @@
 import { type BotHttpServer, bearerToken } from '@botwire/core';
 import { isArtifactId } from './artifact-store';
 import type { ChatEvent } from './chat-channels';
+import { chatLocale, localePattern } from './chat-locale';
+import { chatIdFor } from './web-accounts';
 import type { WebChatRuntime } from './web-adapter';
 import { webApiDocuments } from './web-api-documents';
 import { readPageFiles } from './web-page';
+import { welcomeSuggestions } from './welcome';
 
 const maxBodyBytes = 256 * 1024;
 const userIdPattern = /^[\w.@:+-]{1,128}$/;
-const localePattern = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$/;
 
 const problem = (code: string, message: string) => ({ error: { code, message } });
 const signIn = problem(
@@ -125,13 +127,31 @@ export function mountWebRoutes(
     if (typeof request === 'string')
       return c.json(problem('BOTWIRE_INVALID_ARGUMENT', request), 400);
     if (request.userId !== undefined && !principal.owner) return c.json(ownerOnly, 403);
-    const locale = request.locale ?? preferredLocale(c.req.header('accept-language'));
+    // The language asked for, else the one the user chose on the page, else the browser's.
+    const chatId = chatIdFor(principal, request.userId) ?? principal.key;
+    const locale =
+      request.locale ??
+      (await chatLocale.get(runtime.kv, chatId)) ??
+      preferredLocale(c.req.header('accept-language'));
     const replies = await runtime.submit(principal, {
       ...(request.button ? { button: { data: request.button } } : { text: request.text ?? '' }),
       ...(request.userId !== undefined ? { userId: request.userId } : {}),
       ...(locale ? { locale } : {}),
     });
     return c.json({ replies: replies.map(toReply) });
+  });
+
+  app.get('/api/v1/welcome', async (c) => {
+    const principal = await principalOf(c.req.header('authorization'));
+    if (!principal) return c.json(signIn, 401, { 'www-authenticate': 'Bearer' });
+    const chatId = principal.key;
+    const asked = c.req.query('locale');
+    const locale =
+      (asked && localePattern.test(asked) ? asked : undefined) ??
+      (await chatLocale.get(runtime.kv, chatId)) ??
+      preferredLocale(c.req.header('accept-language')) ??
+      'en';
+    return c.json({ locale, suggestions: welcomeSuggestions(runtime.commands(), locale) });
   });
 
   app.get('/api/v1/artifacts/:id', async (c) => {

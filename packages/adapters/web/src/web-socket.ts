@@ -1,6 +1,7 @@
 import type { IncomingMessage as HttpRequest } from 'node:http';
 import { isBotwireError } from '@botwire/core';
 import type { ChatChannel, Socket } from './chat-channels';
+import { chatLocale } from './chat-locale';
 import { chatIdFor, type WebPrincipal } from './web-accounts';
 import type { WebChatRuntime, WebInput } from './web-adapter';
 import { preferredLocale } from './web-routes';
@@ -59,7 +60,8 @@ export function acceptSocket(runtime: WebChatRuntime, socket: Socket, request: H
     clearTimeout(timer);
     principal = who;
     userId = actingFor;
-    locale = text(frame.locale, 35) ?? locale;
+    const chosen = await chatLocale.get(runtime.kv, chatId);
+    locale = chosen ?? text(frame.locale, 35) ?? locale;
     channel = runtime.chats.get(chatId);
     channel.sockets.add(socket);
     const since = typeof frame.since === 'number' ? frame.since : 0;
@@ -71,9 +73,10 @@ export function acceptSocket(runtime: WebChatRuntime, socket: Socket, request: H
         id: chatId,
         ...(who.name && !userId ? { name: who.name } : {}),
         owner: who.owner && !userId,
+        ...(chosen ? { locale: chosen } : {}),
       },
       reset,
-      history: channel.since(reset ? 0 : since),
+      history: await runtime.history.since(chatId, reset ? 0 : since),
       busy: channel.collector !== undefined,
     });
   };
@@ -84,7 +87,19 @@ export function acceptSocket(runtime: WebChatRuntime, socket: Socket, request: H
       return;
     }
     if (frame.type === 'ping') return send({ type: 'pong' });
-    if (!principal) return socket.close(closeCodes.unauthorized, 'sign in first');
+    if (!principal || !channel) return socket.close(closeCodes.unauthorized, 'sign in first');
+    if (frame.type === 'locale') {
+      // The user chose a language on the page: kept for every device, and used for the bot's replies.
+      const chosen = text(frame.locale, 35);
+      if (!chosen || !(await chatLocale.set(runtime.kv, channel.id, chosen)))
+        return send({
+          type: 'error',
+          code: 'BOTWIRE_INVALID_ARGUMENT',
+          message: 'Not a language tag.',
+        });
+      locale = chosen;
+      return send({ type: 'locale', locale: chosen });
+    }
     let input: WebInput;
     const clientId = text(frame.clientId, 64);
     if (frame.type === 'message') {

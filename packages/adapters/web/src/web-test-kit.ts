@@ -1,3 +1,4 @@
+import { crc32, deflateSync } from 'node:zlib';
 import type { BotContext, InlineSkill, Middleware } from '@botwire/core';
 import { WebSocket } from 'ws';
 
@@ -97,6 +98,35 @@ export function post(
 /** The bytes of the demo report the `/report` command sends. */
 export const reportBytes = new TextEncoder().encode('quarterly report: 42\n');
 
+/** A PNG of one colour (RGB), so tests can send a real image. */
+export function solidPng(width: number, height: number, rgb: [number, number, number]): Uint8Array {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const checksum = Buffer.alloc(4);
+    checksum.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, checksum]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8 bits per channel, truecolour
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array(width).fill(rgb).flat())]);
+  const pixels = deflateSync(Buffer.concat(Array(height).fill(row)));
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', header),
+      chunk('IDAT', pixels),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
+}
+
+/** The picture the `/picture` command sends: 320 × 180, teal. */
+export const pictureBytes = solidPng(320, 180, [20, 150, 140]);
+
 /** A skill with a command that answers with buttons and one that sends a file. */
 export const demoSkill: InlineSkill = {
   manifest: {
@@ -120,10 +150,27 @@ export const demoSkill: InlineSkill = {
         side_effects: false,
         timeout_ms: 2000,
       },
+      {
+        name: 'demo_picture',
+        description: 'Draws a picture.',
+        input_schema: { type: 'object', properties: {} },
+        permissions: [],
+        side_effects: false,
+        timeout_ms: 2000,
+      },
     ],
     commands: [
-      { name: 'choose', tool: 'demo_choose', description: 'pick a colour' },
+      {
+        name: 'choose',
+        tool: 'demo_choose',
+        description: { en: 'pick a colour', ru: 'выбрать цвет' },
+      },
       { name: 'report', tool: 'demo_report', description: 'get the report' },
+      {
+        name: 'picture',
+        tool: 'demo_picture',
+        description: { en: 'draw a picture', ru: 'нарисовать картинку' },
+      },
     ],
   },
   definition: {
@@ -141,11 +188,18 @@ export const demoSkill: InlineSkill = {
         text: 'Here is the report.',
         artifacts: [{ name: 'report.txt', mimeType: 'text/plain', data: reportBytes }],
       }),
+      demo_picture: async () => ({
+        text: 'Here is a picture.',
+        artifacts: [{ name: 'teal.png', mimeType: 'image/png', data: pictureBytes }],
+      }),
     },
   },
 };
 
-/** Answers colour buttons and `/fancy` (a Markdown reply with HTML in it that must stay text). */
+/**
+ * Answers colour buttons and `/fancy`: a Markdown reply with attempts at script in it (HTML, a
+ * `javascript:` link, a `data:` image) that must all stay text.
+ */
 export const demoMiddleware: Middleware<BotContext> = async (context, next) => {
   const data = context.message.buttonData;
   if (context.message.kind === 'button' && data?.startsWith('colour:')) {
@@ -154,7 +208,12 @@ export const demoMiddleware: Middleware<BotContext> = async (context, next) => {
   }
   if (context.command?.name === 'fancy') {
     await context.reply({
-      text: '**Bold** and `code` <img src=x onerror="document.title=\'owned\'"> [docs](https://example.org/docs)',
+      text: [
+        '**Bold** and `code` <img src=x onerror="document.title=\'owned\'"> [docs](https://example.org/docs)',
+        '',
+        "- [click](javascript:document.title='owned') <script>document.title='owned'</script>",
+        '- ![x](data:image/svg+xml,<svg onload="document.title=\'owned\'">)',
+      ].join('\n'),
       format: 'markdown',
     });
     return;

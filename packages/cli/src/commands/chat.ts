@@ -13,7 +13,10 @@ export function chatCommand(): Command {
       'the bot config (default: botwire.config.ts|js|json in this folder)',
     )
     .action(async (options: { config?: string }) => {
-      const bot = await botFromConfig(options.config, [consoleAdapter()]);
+      const bot = await botFromConfig(options.config, {
+        adapters: [consoleAdapter()],
+        running: true,
+      });
       await runUntilFinished(bot);
     });
 }

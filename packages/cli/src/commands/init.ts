@@ -1,4 +1,5 @@
-import { basename, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { print } from '../output';
 import { botProjectFiles } from '../templates/bot-project';
@@ -34,6 +35,36 @@ export function initProject(directory: string, options: InitOptions = {}): strin
   return writeFiles(root, botProjectFiles(name, sources), options.force);
 }
 
+/** True when a folder above `directory` holds a pnpm-workspace.yaml (pnpm would install that workspace instead). */
+function insidePnpmWorkspace(directory: string): boolean {
+  for (let folder = dirname(directory); ; folder = dirname(folder)) {
+    if (existsSync(join(folder, 'pnpm-workspace.yaml'))) return true;
+    if (dirname(folder) === folder) return false;
+  }
+}
+
+/**
+ * The commands that install and run a new project, as printed after `init`. A `--local` project
+ * links this checkout's packages (`link:`), which only pnpm installs; inside another pnpm
+ * workspace (this repository) pnpm must be told to ignore it.
+ */
+export function nextSteps(directory: string, options: Pick<InitOptions, 'local'> = {}): string[] {
+  const root = resolve(directory);
+  const shown = relative(process.cwd(), root) || '.';
+  const install = options.local
+    ? `npx pnpm@10 install${insidePnpmWorkspace(root) ? ' --ignore-workspace' : ''}`
+    : 'npm install';
+  const why = options.local
+    ? "links this checkout's packages (npm cannot install link:)"
+    : 'or: npx pnpm@10 install';
+  const width = Math.max(install.length, 'npx botwire chat'.length) + 3;
+  return [
+    `cd ${shown}`,
+    `${install.padEnd(width)}${why}`,
+    `${'npx botwire chat'.padEnd(width)}talk to your bot in this terminal`,
+  ];
+}
+
 /** `botwire init <dir>`. */
 export function initCommand(): Command {
   return new Command('init')
@@ -44,12 +75,9 @@ export function initCommand(): Command {
     .option('--force', 'write into a folder that is not empty')
     .action((directory: string, options: InitOptions) => {
       const written = initProject(directory, options);
-      const shown = relative(process.cwd(), resolve(directory)) || '.';
       for (const path of written) print(`  created ${relative(process.cwd(), path)}`);
       print('');
       print('Next:');
-      print(`  cd ${shown}`);
-      print('  npm install        (or pnpm install)');
-      print('  npx botwire chat   talk to your bot in this terminal');
+      for (const line of nextSteps(directory, options)) print(`  ${line}`);
     });
 }

@@ -10,7 +10,7 @@ export function startCommand(): Command {
       'the bot config (default: botwire.config.ts|js|json in this folder)',
     )
     .action(async (options: { config?: string }) => {
-      const bot = await botFromConfig(options.config);
+      const bot = await botFromConfig(options.config, { running: true });
       await runUntilFinished(bot);
     });
 }

@@ -59,6 +59,8 @@ export function accessCommands(): Composer<BotContext> {
     if (!maySetRole(context.role, target, role))
       return context.reply(context.t('access.forbidden', { role: 'owner' }));
     await context.services.storage.users.update(target.id, { role: role ?? null });
+    // A decision on the user settles their waiting request, if any.
+    await new AccessRequests(context.services.storage.kv).take(target.id);
     context.log.warn('role-changed', { target: target.id, role: role ?? null });
     return context.reply(
       context.t(done, { userId: target.id, role: role ?? context.t('role.none') }),

@@ -11,7 +11,7 @@ import { hasRole } from './roles';
 export interface AccessControlOptions {
   /** The claim code store; a message can claim the bot while a code is active. */
   claimCodes: ClaimCodes;
-  /** Called once the code was claimed. */
+  /** Called once the bot has an owner (claimed, or the local operator or web owner wrote). */
   onClaimed?(user: UserRecord): void;
 }
 
@@ -47,8 +47,12 @@ export function accessControl(options: AccessControlOptions): Middleware<BotCont
       (capabilities.localOperator && sender.isLocalOperator) ||
       (capabilities.verifiesRoles && sender.verifiedRole === 'owner')
     ) {
-      if (context.user.role !== 'owner')
+      if (context.user.role !== 'owner') {
         context.user = await users.update(context.user.id, { role: 'owner' });
+        // The bot has an owner now: the claim code has done its job.
+        await options.claimCodes.withdraw();
+        options.onClaimed?.(context.user);
+      }
       await rememberHomeChat(context, requests);
       return next();
     }

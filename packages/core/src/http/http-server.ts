@@ -17,6 +17,9 @@ import type {
 import { isLoopbackHost } from './loopback';
 import { openApiDocument } from './openapi';
 
+/** How long a WebSocket client has to answer the close when the server stops. */
+const webSocketCloseGraceMs = 1000;
+
 /** Options for {@link BotHttpServer}. */
 export interface BotHttpServerOptions {
   /** Default `HOST` or 127.0.0.1. */
@@ -198,16 +201,25 @@ export class BotHttpServer implements HttpRoutes {
     this.options.log.info('http-listening', { url: this.url });
   }
 
-  /** Stops accepting connections, closes WebSockets, and waits for requests in flight. */
+  /**
+   * Stops accepting connections, closes WebSockets, and waits for requests in flight. A
+   * WebSocket whose client does not answer the close within a second is cut, so that a silent
+   * client cannot hold the stop (`ws` would wait 30 s).
+   */
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
     for (const client of this.webSocketServer.clients) client.close(1001, 'server stopping');
+    const cut = setTimeout(() => {
+      for (const client of this.webSocketServer.clients) client.terminate();
+    }, webSocketCloseGraceMs);
+    cut.unref();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections?.();
     });
+    clearTimeout(cut);
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {

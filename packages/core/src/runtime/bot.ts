@@ -112,6 +112,7 @@ export class Bot {
   private resolveFinished!: () => void;
   private state: 'new' | 'initialized' | 'running' | 'stopped' = 'new';
   private initializing: Promise<void> | undefined;
+  private stopStep: string | undefined;
 
   constructor(options: BotOptions) {
     this.config = options.config;
@@ -458,21 +459,35 @@ export class Bot {
     if (claimCode) this.log.warn('no-owner', { hint: 'send the claim code shown on the terminal' });
   }
 
+  /**
+   * What {@link stop} is waiting for while it runs (`adapter telegram`, `messages in flight`,
+   * `http server`, `storage`), so a shutdown deadline can say what did not stop.
+   */
+  get stopping(): string | undefined {
+    return this.stopStep;
+  }
+
   /** Stops the adapters (waiting for replies in flight) and closes storage. Safe to call twice. */
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
     for (const adapter of this.adapters) {
       try {
+        this.stopStep = `adapter ${adapter.name}`;
         await adapter.stop();
       } catch (error) {
         this.log.error('adapter-stop-failed', { adapter: adapter.name, error });
       }
     }
+    this.stopStep = 'messages in flight';
     await this.chatQueue.idle();
+    this.stopStep = 'http server';
     await this.httpServer?.stop();
+    this.stopStep = 'outbound connections';
     if (this.egressPolicy) await closeEgressDispatcher(this.egressPolicy);
+    this.stopStep = 'storage';
     await this.storageDriver?.close();
+    this.stopStep = undefined;
     this.resolveFinished();
   }
 

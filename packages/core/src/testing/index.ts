@@ -35,6 +35,11 @@ export {
 } from './peers/peer-script';
 export { plannerTestSkills, type ToolLog } from './planner-test-skills';
 export {
+  type RequireToolOptions,
+  requireTool,
+  type ToolAvailability,
+} from './require-tool';
+export {
   type ScriptedAnswer,
   type ScriptedChatModel,
   scriptedChatModel,

@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { BrowserPool, isolatedChromiumArgs } from './browser-pool';
-import { chromiumPath } from './test-support';
+import { chromium, chromiumPath } from './test-support';
 
 function fakeBrowser() {
   const listeners: Array<() => void> = [];
@@ -95,7 +94,7 @@ describe('BrowserPool', () => {
   });
 });
 
-describe.skipIf(!existsSync(chromiumPath))('BrowserPool with Chromium', () => {
+describe.skipIf(!chromium.available)('BrowserPool with Chromium', () => {
   it('does not keep Node running while the browser is idle', () => {
     // A script that uses the browser once and then has nothing left to do: it must end well
     // before the pool's idle time (60 s), and leave no browser behind.

@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Artifact, EgressPolicy, SkillRegistry } from '@botwire/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPool } from './browser-pool';
 import type { BlockedRequest } from './guard-context';
 import {
+  chromium,
   chromiumPath,
   guardNetwork,
   type LoopbackServer,
@@ -25,7 +25,7 @@ interface Reply {
   };
 }
 
-const hasChromium = existsSync(chromiumPath);
+const hasChromium = chromium.available;
 const title = hasChromium
   ? 'browser tools in Chromium'
   : `browser tools in Chromium (SKIPPED: no browser at ${chromiumPath}; apt-get install -y chromium)`;

@@ -1,11 +1,11 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { existsSync } from 'node:fs';
 import type { EgressPolicy, SkillRegistry } from '@botwire/core';
 import { blockedByDefault } from '@botwire/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPool } from './browser-pool';
 import type { BlockedRequest, RequestEvent } from './guard-context';
 import {
+  chromium,
   chromiumPath,
   fakeNetwork,
   guardNetwork,
@@ -20,7 +20,7 @@ interface Reply {
   data: { url: string; blocked: BlockedRequest[] };
 }
 
-const hasChromium = existsSync(chromiumPath);
+const hasChromium = chromium.available;
 const title = hasChromium
   ? 'the egress policy in the browser'
   : `the egress policy in the browser (SKIPPED: no browser at ${chromiumPath}; apt-get install -y chromium)`;

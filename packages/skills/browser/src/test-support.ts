@@ -12,6 +12,7 @@ import {
   type SkillManifest,
   type SkillRegistry,
 } from '@botwire/core';
+import { requireTool } from '@botwire/core/testing';
 import { WebSocketServer } from 'ws';
 import type { BrowserPool } from './browser-pool';
 import { createBrowserSkill } from './browser-tools';
@@ -24,6 +25,11 @@ export const manifest = JSON.parse(
 
 /** Debian's Chromium, as the skill finds it. */
 export const chromiumPath = process.env.BOTWIRE_CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Whether it is there: the tests that need it skip (reason printed) without it, and fail under CI. */
+export const chromium = requireTool('chromium', 'apt-get install -y chromium', {
+  path: chromiumPath,
+});
 
 const isLoopback = (host: string) =>
   host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));

@@ -10,7 +10,7 @@ import {
 import { scriptedChatModel, testAdapter } from '@botwire/core/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type PdfCreateReply, pdfCreate, pdfFileName } from './pdf-create';
-import { normalizeSpace, poppler } from './testing/poppler';
+import { normalizeSpace, poppler, popplerTools } from './testing/poppler';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const context = { locale: 'en', t: (key: string) => (key === 'untitled' ? 'Document' : key) };
@@ -31,10 +31,14 @@ describe('pdf_create handler', () => {
     expect(plain.data.title).toBe('Shopping list:');
     const given = await pdfCreate({ title: ' Report ', markdown: '# Other\n\ntext' }, context);
     expect(given.data.title).toBe('Report');
-    const text = normalizeSpace(poppler('pdftotext', given.artifacts[0].data));
-    expect(text).toMatch(/^Report Other text/);
     const none = await pdfCreate({ markdown: '---' }, context);
     expect(none.data).toMatchObject({ title: 'Document', fileName: 'Document.pdf' });
+  });
+
+  it.skipIf(!popplerTools.available)('writes a given title first, above the text', async () => {
+    const given = await pdfCreate({ title: ' Report ', markdown: '# Other\n\ntext' }, context);
+    const text = normalizeSpace(poppler('pdftotext', given.artifacts[0].data));
+    expect(text).toMatch(/^Report Other text/);
   });
 
   it('makes safe file names that keep Cyrillic', () => {
@@ -123,8 +127,11 @@ describe('the /pdf command and plain-language patterns (no model)', () => {
 
     const [english] = await test.say('Make me a PDF from:\n# Notes\n\nBuy **milk**.');
     expect(english?.text).toBe('PDF "Notes", 1 page');
-    const text = normalizeSpace(poppler('pdftotext', english!.artifacts![0]!.data));
-    expect(text).toMatch(/^Notes Buy milk\./);
+    if (popplerTools.available) {
+      // The PDF holds the text after the phrase (read back with poppler-utils, when installed).
+      const text = normalizeSpace(poppler('pdftotext', english!.artifacts![0]!.data));
+      expect(text).toMatch(/^Notes Buy milk\./);
+    }
 
     const [russian] = await test.say('Сделай PDF: # Список покупок\n- молоко\n- хлеб', {
       locale: 'ru',

@@ -52,9 +52,9 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-/** Starts `telegram-test-api` on a free loopback port. */
-export async function startEmulator(): Promise<Emulator> {
-  const port = await freePort();
+/** Starts `telegram-test-api` on a loopback port: the one given, or a free one. */
+export async function startEmulator(options: { port?: number } = {}): Promise<Emulator> {
+  const port = options.port ?? (await freePort());
   const server = new TelegramServer({ port, host: '127.0.0.1', storeTimeout: 600 });
   await server.start();
   const client = (user: EmulatedUser) =>

@@ -1,24 +1,27 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { requireTool } from '@botwire/core/testing';
 
 /**
- * Runs a poppler-utils tool (`pdftotext`, `pdfinfo`, `pdffonts`) on PDF bytes and returns what it prints.
- * Throws a clear error when poppler-utils is not installed: the tests that need it fail rather
- * than skip, since they are what proves the text of a PDF can be read again.
+ * poppler-utils (`pdftotext`, `pdfinfo`, `pdffonts`), which the tests read PDFs back with. When
+ * it is missing, the tests that need it skip and say why; under CI=true they fail instead
+ * (.ci/run installs it).
+ */
+export const popplerTools = requireTool('pdftotext', 'apt-get install -y poppler-utils');
+
+/**
+ * Runs a poppler-utils tool (`pdftotext`, `pdfinfo`, `pdffonts`) on PDF bytes and returns what it
+ * prints. Only for tests that skip when {@link popplerTools} is not available.
  */
 export function poppler(
   tool: 'pdftotext' | 'pdfinfo' | 'pdffonts',
   data: Uint8Array,
   args: string[] = [],
 ): string {
-  const binary = `/usr/bin/${tool}`;
-  if (!existsSync(binary)) {
-    throw new Error(
-      `${binary} is missing: install poppler-utils to run the PDF tests (Debian/Ubuntu: apt-get update && apt-get install -y poppler-utils; .ci/run does it).`,
-    );
-  }
+  if (!popplerTools.path) throw new Error(popplerTools.reason);
+  const binary = join(dirname(popplerTools.path), tool);
   const folder = mkdtempSync(join(tmpdir(), 'botwire-pdf-'));
   try {
     const file = join(folder, 'document.pdf');
