@@ -327,6 +327,31 @@ describe('botwire skill new and init', () => {
     expect(validated.code).toBe(0);
   });
 
+  it("keeps a scaffolded skill's generated input types current: --check fails after a schema change until types runs", async () => {
+    const dir = join(workDir, 'skills/typed-skill');
+    expect(
+      (await botwire(['skill', 'new', 'typed-skill', '--dir', join(workDir, 'skills')])).code,
+    ).toBe(0);
+    const types = join(dir, 'src/skill-types.ts');
+    expect(readFileSync(types, 'utf8')).toContain('export interface TypedSkillInput {');
+    const current = await botwire(['skills', 'types', dir, '--check']);
+    expect(current.stdout).toMatch(/up to date/);
+    expect(current.code).toBe(0);
+
+    const manifestFile = join(dir, 'skill.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    manifest.tools[0].input_schema.properties.shout = { type: 'boolean', default: false };
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+    const stale = await botwire(['skills', 'types', dir, '--check']);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/out of date: run botwire skills types/);
+
+    const written = await botwire(['skills', 'types', dir]);
+    expect(written.stdout).toMatch(/wrote .*skill-types\.ts/);
+    expect(readFileSync(types, 'utf8')).toContain('  shout: boolean;');
+    expect((await botwire(['skills', 'types', dir, '--check'])).code).toBe(0);
+  });
+
   it('refuses a skill name that is not kebab-case', async () => {
     const result = await botwire([
       'skill',

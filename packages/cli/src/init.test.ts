@@ -48,7 +48,7 @@ describe('botwire init', () => {
     pnpm([...install, '--prefer-offline', '--config.confirmModulesPurge=false'], projectDir);
     const chat = spawnSync(join(projectDir, 'node_modules/.bin/botwire'), ['chat'], {
       cwd: projectDir,
-      input: '/hello Ann\n/hello Ann\n/help\n',
+      input: '/hello Ann\n/hello Ann\n/help\nsay hello to Bob\n',
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -57,6 +57,10 @@ describe('botwire init', () => {
     expect(chat.stdout).toContain('Hello, Ann! (greeting #1)');
     expect(chat.stdout).toContain('Hello, Ann! (greeting #2)');
     expect(chat.stdout).toContain('/hello <name> — greet someone');
+    // No model: /help lists the phrases the sample skill understands and how to connect a model.
+    expect(chat.stdout).toContain('“say hello to Ann”');
+    expect(chat.stdout).toContain('BOTWIRE_MODEL');
+    expect(chat.stdout).toContain('Hello, Bob! (greeting #1)');
     // The sample skill's state went to the SQLite file in the project's data folder.
     expect(existsSync(join(projectDir, 'data/botwire.db'))).toBe(true);
 
@@ -67,6 +71,14 @@ describe('botwire init', () => {
     );
     expect(validate.stdout).toMatch(/hello 0\.1\.0 is valid/);
     expect(validate.status).toBe(0);
+
+    const types = spawnSync(
+      join(projectDir, 'node_modules/.bin/botwire'),
+      ['skills', 'types', 'skills/hello', '--check'],
+      { cwd: projectDir, encoding: 'utf8' },
+    );
+    expect(types.stdout).toMatch(/skill-types\.ts is up to date/);
+    expect(types.status).toBe(0);
   }, 300_000);
 
   it('tells pnpm to ignore an enclosing workspace (a project made inside this repository)', () => {

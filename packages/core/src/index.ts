@@ -68,7 +68,13 @@ export {
   tokensEqual,
 } from './http/http-server';
 export type { coreStrings } from './i18n/core-strings';
-export type { Locale, StringTable } from './i18n/translate';
+export {
+  type Locale,
+  type LocalizedText,
+  localizedText,
+  normalizeLocale,
+  type StringTable,
+} from './i18n/translate';
 export {
   createLogger,
   type Logger,
@@ -178,8 +184,12 @@ export {
   type SkillStrings,
   type ToolContext,
   type ToolHandler,
+  type ToolHandlers,
+  type ToolInputs,
   type ToolReply,
 } from './skills/define-skill';
+export { parseWithSchema, type SchemaIssue } from './skills/json-schema';
+export type { JsonSchemaType } from './skills/json-schema-type';
 export type {
   CommandManifest,
   JsonSchema,
@@ -198,6 +208,7 @@ export {
   type SkillSource,
   type SkillTool,
 } from './skills/skill-registry';
+export { parseManifestText, validateManifest } from './skills/validate-manifest';
 export { type SkillPathValidation, validateSkillPath } from './skills/validate-skill-path';
 export { type MemoryStorageOptions, memoryStorage } from './storage/drivers/memory';
 export { type SqliteStorageOptions, sqliteStorage } from './storage/drivers/sqlite';

@@ -1,4 +1,5 @@
 import type { RouteDocument } from '@botwire/core';
+import { invitationRequestSchema } from './chat-request';
 
 const errorSchema = {
   type: 'object',
@@ -58,8 +59,11 @@ const invitationSchema = {
 const unauthorized = { description: 'No token, or an unknown one.', schema: errorSchema };
 const forbidden = { description: 'Only the owner token may do this.', schema: errorSchema };
 
-/** The web chat's routes, for the server's `/openapi.json`. */
-export function webApiDocuments(page: boolean): RouteDocument[] {
+/**
+ * The web chat's routes, for the server's `/openapi.json`; request bodies are the schemas the
+ * routes validate with (`chatBody`: `chatRequestSchema` at the adapter's text limit).
+ */
+export function webApiDocuments(page: boolean, chatBody: Record<string, unknown>): RouteDocument[] {
   const routes: RouteDocument[] = [
     {
       method: 'post',
@@ -67,20 +71,7 @@ export function webApiDocuments(page: boolean): RouteDocument[] {
       summary:
         'Sends a message (or a button press) to the bot as the signed-in user and answers with its replies once it has processed it.',
       auth: true,
-      requestBody: {
-        type: 'object',
-        properties: {
-          text: { type: 'string', maxLength: 20_000 },
-          button: { type: 'string', maxLength: 256, description: 'Press a button: its data.' },
-          userId: {
-            type: 'string',
-            pattern: '^[\\w.@:+-]{1,128}$',
-            description:
-              "Owner token only: act for this user of the owner's own site or app (a separate chat, not the owner).",
-          },
-          locale: { type: 'string', examples: ['en', 'ru-RU'] },
-        },
-      },
+      requestBody: chatBody,
       responses: {
         '200': {
           description: "The bot's replies to this message.",
@@ -161,10 +152,7 @@ export function webApiDocuments(page: boolean): RouteDocument[] {
       summary:
         'Creates an invitation (owner token only). Its token signs a new person in to the web chat as a user; it is shown only in this answer.',
       auth: true,
-      requestBody: {
-        type: 'object',
-        properties: { name: { type: 'string', maxLength: 64 } },
-      },
+      requestBody: invitationRequestSchema,
       responses: {
         '201': {
           description: 'The invitation, its token, and a sign-in link path.',

@@ -1,7 +1,15 @@
-import { type BotHttpServer, bearerToken } from '@botwire/core';
+import { bearerToken, type HttpRoutes } from '@botwire/core';
+import { Hono } from 'hono';
 import { isArtifactId } from './artifact-store';
 import type { ChatEvent } from './chat-channels';
 import { chatLocale, localePattern } from './chat-locale';
+import {
+  type ChatRequest,
+  chatRequestSchema,
+  type InvitationRequest,
+  invitationRequestSchema,
+  parseBody,
+} from './chat-request';
 import { chatIdFor } from './web-accounts';
 import type { WebChatRuntime } from './web-adapter';
 import { webApiDocuments } from './web-api-documents';
@@ -9,7 +17,6 @@ import { readPageFiles } from './web-page';
 import { welcomeSuggestions } from './welcome';
 
 const maxBodyBytes = 256 * 1024;
-const userIdPattern = /^[\w.@:+-]{1,128}$/;
 
 const problem = (code: string, message: string) => ({ error: { code, message } });
 const signIn = problem(
@@ -17,14 +24,6 @@ const signIn = problem(
   'Sign in: send Authorization: Bearer <token> (the owner token or an invitation token).',
 );
 const ownerOnly = problem('BOTWIRE_ACCESS_DENIED', 'Only the owner token may do this.');
-
-/** What `POST /api/v1/chat` accepted. */
-interface ChatRequest {
-  text?: string;
-  button?: string;
-  userId?: string;
-  locale?: string;
-}
 
 /** Reads a JSON body of at most `limit` bytes; `undefined` for an empty body. */
 async function readJson(request: Request, limit: number): Promise<unknown> {
@@ -46,28 +45,6 @@ async function readJson(request: Request, limit: number): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
   return text ? JSON.parse(text) : undefined;
-}
-
-function parseChatRequest(body: unknown, maxText: number): ChatRequest | string {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    return 'The body must be a JSON object: { "text": "..." }.';
-  const { text, button, userId, locale } = body as Record<string, unknown>;
-  if (button !== undefined && (typeof button !== 'string' || !button || button.length > 256))
-    return '"button" must be the data of a button (1 to 256 characters).';
-  if (button === undefined && (typeof text !== 'string' || !text.trim()))
-    return '"text" must be a non-empty string.';
-  if (typeof text === 'string' && text.length > maxText)
-    return `"text" may have at most ${maxText} characters.`;
-  if (userId !== undefined && (typeof userId !== 'string' || !userIdPattern.test(userId)))
-    return '"userId" must be 1 to 128 letters, digits or . _ @ : + -';
-  if (locale !== undefined && (typeof locale !== 'string' || !localePattern.test(locale)))
-    return '"locale" must be a language tag such as "en" or "ru-RU".';
-  return {
-    ...(typeof text === 'string' ? { text } : {}),
-    ...(typeof button === 'string' ? { button } : {}),
-    ...(typeof userId === 'string' ? { userId } : {}),
-    ...(typeof locale === 'string' ? { locale } : {}),
-  };
 }
 
 /** The first language of an Accept-Language header: `ru-RU,ru;q=0.9` → `ru-RU`. */
@@ -97,11 +74,13 @@ function attachmentHeader(name: string): string {
  * its files under `/web-chat/`, and describes the API for `/openapi.json`.
  */
 export function mountWebRoutes(
-  server: BotHttpServer,
+  server: HttpRoutes,
   runtime: WebChatRuntime,
   options: { page: boolean },
 ): void {
-  const { app } = server;
+  // The web chat's own app; the bot's server hands it the requests of the paths it mounts.
+  const app = new Hono();
+  const chatBody = chatRequestSchema(runtime.maxTextLength);
   const principalOf = (authorization: string | undefined) =>
     runtime.accounts.authenticate(bearerToken(authorization));
 
@@ -123,9 +102,10 @@ export function mountWebRoutes(
         ? c.json(problem('BOTWIRE_INVALID_ARGUMENT', 'The body is too large.'), 413)
         : c.json(problem('BOTWIRE_INVALID_ARGUMENT', 'The body is not valid JSON.'), 400);
     }
-    const request = parseChatRequest(body, runtime.maxTextLength);
-    if (typeof request === 'string')
-      return c.json(problem('BOTWIRE_INVALID_ARGUMENT', request), 400);
+    const parsed = parseBody<ChatRequest>(chatBody, body);
+    if ('problem' in parsed)
+      return c.json(problem('BOTWIRE_INVALID_ARGUMENT', parsed.problem), 400);
+    const request = parsed.value;
     if (request.userId !== undefined && !principal.owner) return c.json(ownerOnly, 403);
     // The language asked for, else the one the user chose on the page, else the browser's.
     const chatId = chatIdFor(principal, request.userId) ?? principal.key;
@@ -184,12 +164,10 @@ export function mountWebRoutes(
     } catch {
       return c.json(problem('BOTWIRE_INVALID_ARGUMENT', 'The body is not valid JSON.'), 400);
     }
-    const name = (body as { name?: unknown } | undefined)?.name;
-    if (name !== undefined && (typeof name !== 'string' || name.length > 64))
-      return c.json(
-        problem('BOTWIRE_INVALID_ARGUMENT', '"name" must be at most 64 characters.'),
-        400,
-      );
+    const parsed = parseBody<InvitationRequest>(invitationRequestSchema, body ?? {});
+    if ('problem' in parsed)
+      return c.json(problem('BOTWIRE_INVALID_ARGUMENT', parsed.problem), 400);
+    const { name } = parsed.value;
     const { invitation, token } = await runtime.accounts.invite(name?.trim() || undefined);
     runtime.log.info('web-invitation-created', { invitation: invitation.id });
     return c.json({ invitation, token, url: `/#token=${token}` }, 201);
@@ -232,5 +210,10 @@ export function mountWebRoutes(
     });
   }
 
-  for (const route of webApiDocuments(options.page)) server.describe(route);
+  server.mount('/api/v1/*', (request) => app.fetch(request));
+  if (options.page) {
+    server.mount('/', (request) => app.fetch(request));
+    server.mount('/web-chat/*', (request) => app.fetch(request));
+  }
+  for (const route of webApiDocuments(options.page, chatBody)) server.describe(route);
 }

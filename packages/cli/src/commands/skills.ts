@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import {
   accessCommandNames,
   builtinCommandNames,
@@ -8,8 +8,9 @@ import {
 } from '@botwire/core';
 import { Command } from 'commander';
 import { print, printError, toJson } from '../output';
+import { planSkillTypes, writeSkillTypes } from '../skill-types/write-skill-types';
 
-/** `botwire skills list` and `botwire skills validate <dir|skill.json>`. */
+/** `botwire skills list`, `botwire skills validate <dir|skill.json>` and `botwire skills types [dirs...]`. */
 export function skillsCommand(): Command {
   const skills = new Command('skills').description("list the bot's skills, or validate a skill");
 
@@ -98,6 +99,38 @@ export function skillsCommand(): Command {
         print(
           `✓ ${manifest.name} ${manifest.version} is valid: ${manifest.tools.length} tool(s), ${(manifest.commands ?? []).length} command(s)`,
         );
+      }
+    });
+
+  skills
+    .command('types')
+    .description(
+      "write src/skill-types.ts: each tool's input type from its input_schema in skill.json, for defineSkill<SkillInputs>()",
+    )
+    .argument('[paths...]', 'skill folders or skill.json files (default: this folder)')
+    .option('-o, --out <file>', 'where to write (one skill only; default: beside the entry module)')
+    .option('--check', 'write nothing; exit 1 when a file is missing or out of date (for CI)')
+    .action((paths: string[], options: { out?: string; check?: boolean }) => {
+      const targets = paths.length ? paths : ['.'];
+      if (options.out && targets.length > 1) {
+        printError('--out takes one skill only.');
+        process.exitCode = 1;
+        return;
+      }
+      for (const path of targets) {
+        const plan = planSkillTypes(path, options.out);
+        const shown = relative(process.cwd(), plan.outputFile) || plan.outputFile;
+        if (options.check) {
+          if (plan.current === plan.text) print(`✓ ${shown} is up to date`);
+          else {
+            printError(
+              `${shown} is ${plan.current === undefined ? 'missing' : 'out of date'}: run botwire skills types ${path}`,
+            );
+            process.exitCode = 1;
+          }
+          continue;
+        }
+        print(writeSkillTypes(plan) ? `wrote ${shown}` : `✓ ${shown} is up to date`);
       }
     });
 

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Artifact, BotwireError, isBotwireError } from '@botwire/core';
+import { type Artifact, BotwireError, isBotwireError, normalizeLocale } from '@botwire/core';
 import { Command } from 'commander';
 import { describeError, print, printError, toJson } from '../output';
 import { botFromConfig } from './run-bot';
@@ -40,7 +40,7 @@ export function toolsCommand(): Command {
           const result = await bot.callTool(tool, args, {
             user,
             chat,
-            locale: options.locale === 'ru' ? 'ru' : 'en',
+            locale: normalizeLocale(options.locale),
           });
           if (options.save) saveArtifacts(result, resolve(options.save));
           print(toJson(result ?? null));

@@ -1,9 +1,60 @@
+import type { SkillManifest } from '@botwire/core';
+import { skillTypesFile } from '../skill-types/skill-types-file';
+
 /** Versions or local links of the Botwire packages a scaffolded project depends on. */
 export interface PackageSources {
   core: string;
   consoleAdapter: string;
   cli: string;
 }
+
+/** The manifest of the example skill every new bot project starts with. */
+const helloManifest: SkillManifest = {
+  $schema: '../../node_modules/@botwire/core/skill.schema.json',
+  name: 'hello',
+  version: '0.1.0',
+  description: 'Greets people and counts how often it greeted them.',
+  entry: './index.ts',
+  tools: [
+    {
+      name: 'hello',
+      description: 'Greets a person by name.',
+      input_schema: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 100, description: 'who to greet' },
+        },
+        required: ['name'],
+        additionalProperties: false,
+      },
+      permissions: ['storage'],
+      side_effects: false,
+      timeout_ms: 5000,
+    },
+  ],
+  commands: [
+    {
+      name: 'hello',
+      tool: 'hello',
+      argument: 'name',
+      description: { en: 'greet someone', ru: 'поприветствовать' },
+    },
+  ],
+  patterns: [
+    {
+      tool: 'hello',
+      locale: 'en',
+      match: '^(?:say\\s+)?hello\\s+to\\s+(?<name>.+?)[.!]*$',
+      example: 'say hello to Ann',
+    },
+    {
+      tool: 'hello',
+      locale: 'ru',
+      match: '^поприветствуй\\s+(?<name>.+?)[.!]*$',
+      example: 'поприветствуй Аню',
+    },
+  ],
+};
 
 /** The files of a new bot project, by path relative to its folder. */
 export function botProjectFiles(name: string, sources: PackageSources): Record<string, string> {
@@ -18,6 +69,7 @@ export function botProjectFiles(name: string, sources: PackageSources): Record<s
           start: 'botwire start',
           chat: 'botwire chat',
           'skills:validate': 'botwire skills validate skills/hello',
+          'skills:types': 'botwire skills types skills/hello',
           test: 'vitest run',
         },
         dependencies: {
@@ -43,47 +95,16 @@ export default defineConfig({
   ],
 });
 `,
-    'skills/hello/skill.json': `${JSON.stringify(
-      {
-        $schema: '../../node_modules/@botwire/core/skill.schema.json',
-        name: 'hello',
-        version: '0.1.0',
-        description: 'Greets people and counts how often it greeted them.',
-        entry: './index.ts',
-        tools: [
-          {
-            name: 'hello',
-            description: 'Greets a person by name.',
-            input_schema: {
-              type: 'object',
-              properties: {
-                name: { type: 'string', minLength: 1, maxLength: 100, description: 'who to greet' },
-              },
-              required: ['name'],
-              additionalProperties: false,
-            },
-            permissions: ['storage'],
-            side_effects: false,
-            timeout_ms: 5000,
-          },
-        ],
-        commands: [
-          {
-            name: 'hello',
-            tool: 'hello',
-            argument: 'name',
-            description: { en: 'greet someone', ru: 'поприветствовать' },
-          },
-        ],
-      },
-      null,
-      2,
-    )}\n`,
+    'skills/hello/skill.json': `${JSON.stringify(helloManifest, null, 2)}\n`,
+    'skills/hello/skill-types.ts': skillTypesFile(helloManifest),
     'skills/hello/index.ts': `import { defineSkill } from '@botwire/core';
+import type { SkillInputs } from './skill-types';
 
-export default defineSkill({
+// Handler inputs are typed from skill.json: after changing an input_schema, run
+// \`npx botwire skills types skills/hello\` (the "skills:types" script).
+export default defineSkill<SkillInputs>({
   tools: {
-    hello: async ({ name }: { name: string }, context) => {
+    hello: async ({ name }, context) => {
       const count = ((await context.storage.get<number>(\`greeted:\${name}\`)) ?? 0) + 1;
       await context.storage.set(\`greeted:\${name}\`, count);
       return { text: context.t('greeting', { name, count }), data: { name, count } };

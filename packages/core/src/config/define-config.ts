@@ -35,8 +35,8 @@ export interface BotConfig {
   name?: string;
   /** Where the bot keeps its data. Default: `./data` beside the config; `BOTWIRE_DATA_DIR` overrides it. */
   dataDir?: string;
-  /** The language of replies when a user's language is unknown. Default: `en`. */
-  locale?: 'en' | 'ru';
+  /** The language of replies when a user's language is unknown, a BCP-47 tag (`en`, `ru`, `de`). Default: `en`. */
+  locale?: string;
   /**
    * Who may talk to the bot. `owner` (default): only its owner and the users they admit.
    * `open`: everyone (a public FAQ bot).

@@ -76,7 +76,7 @@ describe('loadConfig', () => {
       JSON.stringify({
         Name: 'x',
         access: 'public',
-        locale: 'de',
+        locale: 'German',
         skills: [{ use: './a', permissions: ['disk'] }, 42],
         allow: ['bob'],
       }),

@@ -54,8 +54,12 @@ export function validateConfig(config: unknown): Problem[] {
   optionalString('name');
   optionalString('dataDir');
   optionalString('persona');
-  if (config.locale !== undefined && config.locale !== 'en' && config.locale !== 'ru')
-    problem('locale', 'locale must be "en" or "ru"');
+  if (
+    config.locale !== undefined &&
+    (typeof config.locale !== 'string' ||
+      !/^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$/.test(config.locale))
+  )
+    problem('locale', 'locale must be a language tag such as "en", "ru" or "de"');
   if (config.access !== undefined && config.access !== 'owner' && config.access !== 'open') {
     problem(
       'access',

@@ -89,7 +89,7 @@ export const problemCatalog = {
   BOTWIRE_MANIFEST_COMMAND_ARGUMENT_UNKNOWN:
     "A command's argument is not a property of its tool's input_schema.",
   BOTWIRE_MANIFEST_PATTERN_INVALID:
-    'A pattern is not a valid regular expression, or names a group its tool does not take.',
+    'A pattern is not a valid regular expression, names a group its tool does not take, or its example does not match it.',
   BOTWIRE_MANIFEST_PATTERN_TOOL_UNKNOWN: 'A pattern names a tool the manifest does not declare.',
   BOTWIRE_MANIFEST_INPUT_SCHEMA_INVALID:
     'An input_schema is not a valid JSON Schema of type object.',

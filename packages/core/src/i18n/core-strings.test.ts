@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { coreStrings } from './core-strings';
-import { normalizeLocale, translate } from './translate';
+import { localizedText, normalizeLocale, translate } from './translate';
 
 describe('core strings', () => {
   it('has every key in both English and Russian', () => {
@@ -17,6 +17,21 @@ describe('core strings', () => {
 });
 
 describe('translate', () => {
+  it('looks a third language up, then a related one, then English', () => {
+    const table = {
+      en: { hi: 'Hi', bye: 'Bye', only_en: 'English' },
+      ru: { hi: 'Привет', bye: 'Пока' },
+      de: { hi: 'Hallo' },
+    };
+    expect(translate(table, 'de', 'hi')).toBe('Hallo');
+    expect(translate(table, 'de', 'bye')).toBe('Bye');
+    expect(translate(table, 'uk', 'bye')).toBe('Пока');
+    expect(translate(table, 'uk', 'only_en')).toBe('English');
+    expect(localizedText({ en: 'Weather', de: 'Wetter' }, 'de')).toBe('Wetter');
+    expect(localizedText({ en: 'Weather', de: 'Wetter' }, 'fr')).toBe('Weather');
+    expect(localizedText('Weather', 'de')).toBe('Weather');
+  });
+
   it('interpolates, falls back to English, then to the key', () => {
     const table = { en: { hi: 'Hi {name}', only_en: 'English' }, ru: { hi: 'Привет, {name}' } };
     expect(translate(table, 'ru', 'hi', { name: 'Аня' })).toBe('Привет, Аня');
@@ -29,7 +44,10 @@ describe('translate', () => {
     expect(normalizeLocale('ru-RU')).toBe('ru');
     expect(normalizeLocale('ru_RU')).toBe('ru');
     expect(normalizeLocale('en-GB')).toBe('en');
-    expect(normalizeLocale('de', 'ru')).toBe('ru');
+    expect(normalizeLocale('de', 'ru')).toBe('de');
+    expect(normalizeLocale('pt-BR')).toBe('pt');
+    expect(normalizeLocale('English please', 'ru')).toBe('ru');
+    expect(normalizeLocale(undefined, 'pt-BR')).toBe('pt');
     expect(normalizeLocale(undefined)).toBe('en');
   });
 });
@@ -41,5 +59,7 @@ describe('guessLocale', () => {
     expect(guessLocale('напомни про meeting завтра')).toBe('ru');
     expect(guessLocale('hello there')).toBeUndefined();
     expect(guessLocale('12:30 !!')).toBeUndefined();
+    expect(guessLocale('καλημέρα')).toBe('el');
+    expect(guessLocale('wie ist das Wetter')).toBeUndefined();
   });
 });

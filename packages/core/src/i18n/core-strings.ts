@@ -17,6 +17,14 @@ export const coreStrings = {
     'help.command.claim': 'claim the bot with the code printed at start-up',
     'start.greeting': 'Hello, {name}! I am {bot}. Send /help to see what I can do.',
     'fallback.not_understood': "I don't understand that yet. Send /help to see what I can do.",
+    'fallback.no_model':
+      "I don't understand that yet: without a language model I know only my commands. Send /help to see them.",
+    'fallback.try_phrases':
+      "I don't understand that yet: without a language model I know only some phrases, such as {phrases}. Send /help for all of them.",
+    'help.phrases': 'Say',
+    'help.no_model':
+      'I run without a language model, so I understand only the commands and phrases above. To talk freely, connect one: set BOTWIRE_MODEL, for example BOTWIRE_MODEL=openai:gpt-4o-mini with OPENAI_API_KEY, or BOTWIRE_MODEL=ollama:llama3.2 (see docs/reference/models.md).',
+    'phrase.quoted': '“{phrase}”',
     'command.unknown': 'There is no command /{command}. Send /help to see the commands.',
     'command.usage': 'Usage: /{command} {usage}',
     'access.private':
@@ -95,6 +103,14 @@ export const coreStrings = {
     'start.greeting': 'Здравствуйте, {name}! Я {bot}. Отправьте /help, чтобы узнать, что я умею.',
     'fallback.not_understood':
       'Я пока этого не понимаю. Отправьте /help, чтобы узнать, что я умею.',
+    'fallback.no_model':
+      'Я пока этого не понимаю: без языковой модели я знаю только свои команды. Отправьте /help, чтобы их увидеть.',
+    'fallback.try_phrases':
+      'Я пока этого не понимаю: без языковой модели я знаю только некоторые фразы, например {phrases}. Отправьте /help, чтобы увидеть все.',
+    'help.phrases': 'Скажите',
+    'help.no_model':
+      'Я работаю без языковой модели, поэтому понимаю только команды и фразы выше. Чтобы говорить свободно, подключите модель: задайте BOTWIRE_MODEL, например BOTWIRE_MODEL=openai:gpt-4o-mini вместе с OPENAI_API_KEY или BOTWIRE_MODEL=ollama:llama3.2 (см. docs/reference/models.md).',
+    'phrase.quoted': '«{phrase}»',
     'command.unknown': 'Команды /{command} нет. Отправьте /help, чтобы увидеть список команд.',
     'command.usage': 'Как использовать: /{command} {usage}',
     'access.private':

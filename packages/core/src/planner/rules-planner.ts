@@ -1,4 +1,5 @@
-import type { Locale } from '../i18n/translate';
+import { writtenInScriptOf } from '../i18n/locale-script';
+import { type Locale, normalizeLocale } from '../i18n/translate';
 import type { CommandCall } from '../messages/incoming-message';
 import type { SkillRegistry } from '../skills/skill-registry';
 import type { Plan } from './plan';
@@ -8,8 +9,11 @@ export interface CompiledPattern {
   skill: string;
   tool: string;
   expression: RegExp;
+  /** The language the pattern is written in; undefined: any. */
   locale?: Locale;
   fixed: Record<string, unknown>;
+  /** A message the pattern understands, for /help and hints. */
+  example?: string;
 }
 
 /** Compiles every skill's plain-language patterns, in config order. */
@@ -19,8 +23,9 @@ export function compilePatterns(registry: SkillRegistry): CompiledPattern[] {
       skill: skill.manifest.name,
       tool: pattern.tool,
       expression: new RegExp(pattern.match, 'iu'),
-      ...(pattern.locale ? { locale: pattern.locale } : {}),
+      ...(pattern.locale ? { locale: normalizeLocale(pattern.locale) } : {}),
       fixed: pattern.arguments ?? {},
+      ...(pattern.example ? { example: pattern.example } : {}),
     })),
   );
 }
@@ -48,7 +53,28 @@ export function planForCommand(registry: SkillRegistry, call: CommandCall): Plan
   };
 }
 
-/** A one-step plan for the first pattern the whole text matches, or undefined. */
+/**
+ * The patterns worth trying on a message, best first. A pattern in a language is tried when
+ * the message has letters of that language's script or the user's locale is that language,
+ * so "what is the weather in Paris?" reaches English patterns for a Russian-speaking user and
+ * a German pattern is tried on German text; Cyrillic patterns are not tried on Latin text.
+ * The user's own language (and patterns of no language) come first, in config order.
+ */
+export function patternsForMessage(
+  patterns: readonly CompiledPattern[],
+  text: string,
+  locale: Locale,
+): CompiledPattern[] {
+  const own: CompiledPattern[] = [];
+  const others: CompiledPattern[] = [];
+  for (const pattern of patterns) {
+    if (!pattern.locale || pattern.locale === locale) own.push(pattern);
+    else if (writtenInScriptOf(text, pattern.locale)) others.push(pattern);
+  }
+  return [...own, ...others];
+}
+
+/** A one-step plan for the first pattern the whole text matches (see {@link patternsForMessage}), or undefined. */
 export function planForPattern(
   patterns: readonly CompiledPattern[],
   text: string,
@@ -56,8 +82,7 @@ export function planForPattern(
 ): Plan | undefined {
   const trimmed = text.trim();
   if (!trimmed) return undefined;
-  for (const pattern of patterns) {
-    if (pattern.locale && pattern.locale !== locale) continue;
+  for (const pattern of patternsForMessage(patterns, trimmed, normalizeLocale(locale))) {
     const match = pattern.expression.exec(trimmed);
     if (!match) continue;
     const groups = Object.fromEntries(

@@ -1,4 +1,5 @@
 import type { BotHttpServer } from '../http/http-server';
+import type { LocalizedText } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
 import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
@@ -28,7 +29,8 @@ export interface AdapterCapabilities {
 /** A command of the bot, for messenger command menus. */
 export interface CommandInfo {
   name: string;
-  description: { en: string; ru: string };
+  /** By BCP-47 language tag, with `en` always there: set a menu per language the descriptions have. */
+  description: LocalizedText;
 }
 
 /** What the runtime gives an adapter when it starts it. */

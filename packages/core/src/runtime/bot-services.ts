@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger';
 import type { ChatRef } from '../messages/incoming-message';
 import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
 import type { Adapter } from '../ports/adapter';
+import type { ChatModel } from '../ports/chat-model';
 import type { StorageDriver } from '../ports/storage';
 import type { CallToolOptions, SkillRegistry } from '../skills/skill-registry';
 
@@ -34,6 +35,8 @@ export interface BotServices {
   readonly storage: StorageDriver;
   readonly skills: SkillRegistry;
   readonly log: Logger;
+  /** The chat model the planner uses; undefined when the bot runs on commands and patterns alone. */
+  chatModel(): ChatModel | undefined;
   /** A running adapter by name (`telegram`), to reach a user on another messenger. */
   adapter(name: string): Adapter | undefined;
   /**

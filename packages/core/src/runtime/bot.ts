@@ -37,6 +37,7 @@ import {
   builtinCommandNames,
   builtinCommands,
   fallbackReply,
+  skillCommandInfo,
 } from './builtin-commands';
 import type { ChainStep } from './chain-steps';
 import { ChatLock } from './chat-lock';
@@ -309,6 +310,7 @@ export class Bot {
       storage,
       skills,
       log: this.log,
+      chatModel: () => this.model,
       adapter: (name) => this.adapters.find((adapter) => adapter.name === name),
       deliver: (adapter, chat, message, options) => this.deliver(adapter, chat, message, options),
       callTool: (name, args, options) => this.callTool(name, args, options),
@@ -508,13 +510,9 @@ export class Bot {
 
   /** Every command of the bot (built-in and from skills), for command menus. */
   commands(): CommandInfo[] {
-    const fromSkills = (this.registry?.listCommands() ?? []).map(({ command }) => {
-      const description =
-        typeof command.description === 'string'
-          ? { en: command.description, ru: command.description }
-          : { en: command.description.en, ru: command.description.ru ?? command.description.en };
-      return { name: command.name, description };
-    });
+    const fromSkills = (this.registry?.listCommands() ?? []).map(({ command }) =>
+      skillCommandInfo(command),
+    );
     return [...builtinCommandInfo(), ...fromSkills];
   }
 

@@ -1,8 +1,11 @@
 import { hasRole } from '../access/roles';
 import { coreStrings } from '../i18n/core-strings';
+import { localizedText, type StringTable } from '../i18n/translate';
 import { Composer } from '../middleware/composer';
 import type { CommandInfo } from '../ports/adapter';
+import type { CommandManifest } from '../skills/skill-manifest';
 import type { BotContext } from './bot-context';
+import { phraseExamples, samplePhrases } from './phrase-examples';
 
 /** Built-in commands with the lowest role that sees them in /help (undefined: everyone). */
 const builtins: Array<{ name: string; role?: 'admin' | 'owner' }> = [
@@ -17,18 +20,31 @@ const builtins: Array<{ name: string; role?: 'admin' | 'owner' }> = [
   { name: 'token', role: 'owner' },
 ];
 
-/** The built-in commands for command menus, in both languages. */
+/** The built-in commands for command menus, in every language core has strings in. */
 export function builtinCommandInfo(): CommandInfo[] {
   return builtins
     .filter((command) => !command.role)
-    .map(({ name }) => ({
-      name,
-      description: {
-        en: coreStrings.en[`help.command.${name}` as 'help.command.help'],
-        ru: coreStrings.ru[`help.command.${name}` as 'help.command.help'],
-      },
-    }));
+    .map(({ name }) => {
+      const key = `help.command.${name}`;
+      const tables: StringTable = coreStrings;
+      const description = Object.fromEntries(
+        Object.entries(tables).flatMap(([locale, table]) =>
+          table?.[key] ? [[locale, table[key]]] : [],
+        ),
+      );
+      return { name, description: { ...description, en: tables.en?.[key] ?? name } };
+    });
 }
+
+/** A skill's command for command menus: its description by language, `en` always there. */
+export function skillCommandInfo(command: CommandManifest): CommandInfo {
+  const description =
+    typeof command.description === 'string' ? { en: command.description } : command.description;
+  return { name: command.name, description };
+}
+
+/** How many example phrases a message nothing understood is answered with. */
+const hintPhrases = 3;
 
 /** The text of /help for this user: the built-in commands they may use, then each skill and its commands. */
 export function helpText(context: BotContext): string {
@@ -48,17 +64,38 @@ export function helpText(context: BotContext): string {
   for (const skill of skills) {
     lines.push(`• ${skill.manifest.name} ${skill.manifest.version}: ${skill.manifest.description}`);
     for (const command of skill.manifest.commands ?? []) {
-      const description =
-        typeof command.description === 'string'
-          ? command.description
-          : ((context.locale === 'ru' ? command.description.ru : undefined) ??
-            command.description.en);
+      const description = localizedText(command.description, context.locale);
       lines.push(
         `  /${command.name}${command.argument ? ` <${command.argument}>` : ''} — ${description}`,
       );
     }
+    const phrases = phraseExamples([skill.manifest], context.locale)[0]?.examples ?? [];
+    if (phrases.length)
+      lines.push(`  ${context.t('help.phrases')}: ${phrases.map(quote(context)).join(', ')}`);
   }
+  if (!context.services.chatModel()) lines.push('', context.t('help.no_model'));
   return lines.join('\n');
+}
+
+/** Quotes a phrase the way the user's language does: “search for cats”, «найди котиков». */
+const quote = (context: BotContext) => (phrase: string) => context.t('phrase.quoted', { phrase });
+
+/**
+ * What to say to a message nothing understood: with no model, two or three phrases that
+ * would work (from the skills' pattern examples, in the user's language); else, or when no
+ * skill has examples, to send /help.
+ */
+export function notUnderstoodText(context: BotContext): string {
+  if (context.services.chatModel()) return context.t('fallback.not_understood');
+  const phrases = samplePhrases(
+    phraseExamples(
+      context.skills.skills.map((skill) => skill.manifest),
+      context.locale,
+    ),
+    hintPhrases,
+  );
+  if (phrases.length === 0) return context.t('fallback.no_model');
+  return context.t('fallback.try_phrases', { phrases: phrases.map(quote(context)).join(', ') });
 }
 
 /** Options for {@link builtinCommands}. */
@@ -107,7 +144,7 @@ export const builtinCommandNames = ['help', 'start', 'token', 'cancel'] as const
 
 /**
  * The last middleware of the chain: an unknown command gets "there is no command", and a
- * message nothing handled gets a hint to send /help.
+ * message nothing handled gets a hint ({@link notUnderstoodText}).
  */
 export function fallbackReply(): (context: BotContext) => Promise<unknown> | undefined {
   return (context) => {
@@ -117,7 +154,7 @@ export function fallbackReply(): (context: BotContext) => Promise<unknown> | und
       context.message.kind === 'message' &&
       (context.text || context.message.attachments.length)
     ) {
-      return context.reply(context.t('fallback.not_understood'));
+      return context.reply(notUnderstoodText(context));
     }
     return undefined;
   };

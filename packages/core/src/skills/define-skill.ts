@@ -1,5 +1,6 @@
 import type { EgressRequestInit, EgressResponse } from '../egress/egress-fetch';
 import type { EgressPolicy } from '../egress/egress-policy';
+import type { Locale, StringTable } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
 import type { Artifact, Button } from '../messages/outgoing-message';
 import type { ChatRecord, ScopedKeyValueStore, UserRecord } from '../ports/storage';
@@ -15,8 +16,8 @@ export interface ToolContext {
   /** The user the tool runs for (undefined when run from the CLI without a user). */
   user?: UserRecord;
   chat?: ChatRecord;
-  /** `en` or `ru`: the language to answer in. */
-  locale: string;
+  /** The language to answer in: a BCP-47 language subtag such as `en`, `ru` or `de`. */
+  locale: Locale;
   log: Logger;
   /** The skill's options from the bot's config, validated against `config_schema`. */
   config: Record<string, unknown>;
@@ -47,33 +48,59 @@ export interface ToolReply {
   data?: unknown;
 }
 
-/** A tool's implementation: arguments already validated against its input_schema. */
-// biome-ignore lint/suspicious/noExplicitAny: handler inputs are typed by the skill author.
+/** A tool's implementation: arguments already validated against its input_schema (defaults filled in). */
+// biome-ignore lint/suspicious/noExplicitAny: an untyped skill's handlers name their input types themselves.
 export type ToolHandler<Input = any, Output = unknown> = (
   input: Input,
   context: ToolContext,
 ) => Output | Promise<Output>;
 
-/** Strings a skill ships, by locale: `{ en: { saved: 'Saved {name}' }, ru: { saved: 'Сохранил {name}' } }`. */
-export type SkillStrings = Partial<Record<'en' | 'ru', Record<string, string>>>;
+/**
+ * Strings a skill ships, by language (any BCP-47 language subtag; English is the fallback):
+ * `{ en: { saved: 'Saved {name}' }, de: { saved: '{name} gespeichert' } }`.
+ */
+export type SkillStrings = StringTable;
 
-/** The code half of a skill: one handler per tool declared in `skill.json`. */
-export interface SkillDefinition {
-  tools: Record<string, ToolHandler>;
+/**
+ * Each tool's input by tool name, as `botwire skills types` writes it (`SkillInputs` in
+ * `src/skill-types.ts`, generated from the input_schemas in `skill.json`).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the untyped default: any tool, any input.
+export type ToolInputs = Record<string, any>;
+
+/** One handler per tool of `Inputs`, each taking that tool's input. */
+export type ToolHandlers<Inputs extends object = ToolInputs> = {
+  [Tool in keyof Inputs]: ToolHandler<Inputs[Tool]>;
+};
+
+/**
+ * The code half of a skill: one handler per tool declared in `skill.json`. With `Inputs` (the
+ * generated `SkillInputs`) every handler's input is typed from its input_schema, and a tool
+ * without a handler, or a handler without a tool, is a type error.
+ */
+export interface SkillDefinition<Inputs extends object = ToolInputs> {
+  tools: ToolHandlers<Inputs>;
   strings?: SkillStrings;
 }
 
 /**
- * Declares a skill's handlers; the manifest lives in `skill.json` beside it.
+ * Declares a skill's handlers; the manifest lives in `skill.json` beside it. Pass the
+ * `SkillInputs` that `botwire skills types` generates, and the handlers' inputs are typed
+ * from the manifest's input_schemas, written once.
  *
  * @example
- * export default defineSkill({
+ * import type { SkillInputs } from './skill-types';
+ *
+ * export default defineSkill<SkillInputs>({
  *   tools: {
- *     echo: async ({ text }: { text: string }) => ({ text }),
+ *     echo: async ({ text }) => ({ text }), // text: string, from skill.json
  *   },
  * });
  */
-export function defineSkill<T extends SkillDefinition>(definition: T): T {
+export function defineSkill<Inputs extends object = ToolInputs>(
+  // NoInfer: without `SkillInputs` the handlers stay untyped (any input) instead of `unknown`.
+  definition: SkillDefinition<NoInfer<Inputs>>,
+): SkillDefinition<Inputs> {
   return definition;
 }
 

@@ -158,3 +158,25 @@ export function describeErrors(errors: readonly ErrorObject[], rootLabel: string
   }
   return issues;
 }
+
+/**
+ * Checks a value against a JSON Schema with the same validator as tool arguments (compiled
+ * once per schema object and cached): the value, typed, when it fits; else every issue, with
+ * values named `label` at the root. Nothing is filled in or changed. Pair it with
+ * `JsonSchemaType` to write a request body's shape once:
+ *
+ * @example
+ * const body = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } as const;
+ * const parsed = parseWithSchema<JsonSchemaType<typeof body>>(body, await request.json(), 'body');
+ * if (!parsed.ok) return problem(parsed.issues);
+ * parsed.value.name; // string
+ */
+export function parseWithSchema<T>(
+  schema: object,
+  value: unknown,
+  label = 'value',
+): { ok: true; value: T } | { ok: false; issues: SchemaIssue[] } {
+  const validate = compileJsonSchema(schema, 'check-only');
+  if (validate(value)) return { ok: true, value: value as T };
+  return { ok: false, issues: describeErrors(validate.errors ?? [], label) };
+}

@@ -1,3 +1,5 @@
+import type { Locale, LocalizedText } from '../i18n/translate';
+
 /** What a tool may do. A tool gets a permission only when its manifest declares it and the bot's config grants it. */
 export type Permission =
   | 'network'
@@ -45,8 +47,8 @@ export interface CommandManifest {
   name: string;
   /** The tool the command runs; must be declared in the same manifest. */
   tool: string;
-  /** Shown in `/help` and messenger command menus; a string, or `{ en, ru }`. */
-  description: string | { en: string; ru?: string };
+  /** Shown in `/help` and messenger command menus; a string, or texts by BCP-47 language tag with `en` required: `{ en, ru, de }`. */
+  description: string | LocalizedText;
   /** The input property that receives the text after the command (`/search cats` → `{ query: "cats" }`). */
   argument?: string;
 }
@@ -57,8 +59,13 @@ export interface PatternManifest {
   tool: string;
   /** A JavaScript regular expression, matched case-insensitively against the whole message. */
   match: string;
-  /** Only for users writing in this language; absent: for everyone. */
-  locale?: 'en' | 'ru';
+  /**
+   * The language the pattern is written in, a BCP-47 tag (`en`, `ru`, `de`): it is tried on
+   * messages with letters of that language's script and for users of that language. Absent: always tried.
+   */
+  locale?: Locale;
+  /** A message the pattern understands, in its language (`search for cats`): shown by /help and in hints; it must match. */
+  example?: string;
   /** Fixed arguments added to the named groups. */
   arguments?: Record<string, unknown>;
 }

@@ -241,18 +241,34 @@ describe('validateManifest: patterns', () => {
       patterns: [
         { tool: 'lookup', match: '^look up (?<q>.+)$', locale: 'en' },
         { tool: 'lookup', match: '^найди (?<q>.+)$', locale: 'ru', arguments: { q: 'x' } },
+        {
+          tool: 'lookup',
+          match: '^schlag (?<q>.+) nach$',
+          locale: 'de',
+          example: 'schlag Bern nach',
+        },
+        { tool: 'lookup', match: '^procure (?<q>.+)$', locale: 'pt-BR' },
+      ],
+      commands: [
+        {
+          name: 'find',
+          tool: 'lookup',
+          argument: 'q',
+          description: { en: 'Find', de: 'Finden', 'pt-BR': 'Procurar' },
+        },
       ],
     });
     expect(validateManifest(value)).toEqual([]);
   });
 
-  it('rejects a bad regular expression, an unknown tool, a group the tool does not take, and an unknown locale', () => {
+  it('rejects a bad regular expression, an unknown tool, a group the tool does not take, a locale that is no language tag, and an example its pattern does not match', () => {
     const value = manifest({
       patterns: [
         { tool: 'lookup', match: '^look up (?<q>.+$' },
         { tool: 'search', match: '^search (?<q>.+)$' },
         { tool: 'lookup', match: '^look up (?<query>.+)$' },
-        { tool: 'lookup', match: '^x$', locale: 'de' },
+        { tool: 'lookup', match: '^x$', locale: 'German' },
+        { tool: 'lookup', match: '^look up (?<q>.+)$', example: 'find cats' },
       ],
     });
     expect(codesAt(value).sort()).toEqual(
@@ -260,7 +276,8 @@ describe('validateManifest: patterns', () => {
         'BOTWIRE_MANIFEST_PATTERN_INVALID /patterns/0/match',
         'BOTWIRE_MANIFEST_PATTERN_TOOL_UNKNOWN /patterns/1/tool',
         'BOTWIRE_MANIFEST_PATTERN_INVALID /patterns/2/match',
-        'BOTWIRE_MANIFEST_FIELD_ENUM /patterns/3/locale',
+        'BOTWIRE_MANIFEST_FIELD_PATTERN /patterns/3/locale',
+        'BOTWIRE_MANIFEST_PATTERN_INVALID /patterns/4/example',
       ].sort(),
     );
     expect(

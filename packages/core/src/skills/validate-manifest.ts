@@ -114,7 +114,7 @@ function describeManifestError(
   if (shape === '/commands/*/description' && error.keyword === 'type') {
     return {
       code,
-      message: `${prefix}description must be a string or an object { "en": "...", "ru": "..." }, got ${got}`,
+      message: `${prefix}description must be a string or texts by language tag with an English one, such as { "en": "...", "de": "..." }, got ${got}`,
     };
   }
   if (path === '' && error.keyword === 'type') {
@@ -255,6 +255,13 @@ function semanticProblems(manifest: Record<string, unknown>): Problem[] {
         message: `patterns[${index}] runs tool "${pattern.tool}", which this skill.json does not declare`,
       });
       return;
+    }
+    if (typeof pattern.example === 'string' && !expression.test(pattern.example.trim())) {
+      problems.push({
+        path: `/patterns/${index}/example`,
+        code: 'BOTWIRE_MANIFEST_PATTERN_INVALID',
+        message: `patterns[${index}].example ${JSON.stringify(pattern.example)} does not match its own pattern; write a message the pattern understands, so /help does not promise what fails`,
+      });
     }
     const inputSchema = target.tool.input_schema;
     const properties =

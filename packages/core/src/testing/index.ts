@@ -5,14 +5,12 @@
  * themselves live with their drivers (`@botwire/model-openai/testing`,
  * `@botwire/model-ollama/testing`). Also the core helpers a skill's or adapter's tests need and
  * `@botwire/core` keeps internal: a scoped key-value store, the rules planner (to check what a
- * manifest's commands and patterns plan), manifest validation, and closing an egress policy's
- * connections. It does not import a test runner, so benchmarks can use it too. The shared
+ * manifest's commands and patterns plan), and closing an egress policy's connections. It does not import a test runner, so benchmarks can use it too. The shared
  * contract suites are in `@botwire/core/contract-suites`.
  */
 
 export { closeEgressDispatcher } from '../egress/egress-fetch';
 export { compilePatterns, planForCommand, planForPattern } from '../planner/rules-planner';
-export { validateManifest } from '../skills/validate-manifest';
 export { scopeKeyValueStore } from '../storage/scope-key-value-store';
 export { blockedByDefault } from './egress-cases';
 export {

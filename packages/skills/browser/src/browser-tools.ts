@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { type BrowserPool, sharedBrowserPool } from './browser-pool';
 import type { BlockedRequest, GuardState, RequestEvent } from './guard-context';
 import { normalizeUrl, type OpenPageOptions, withGuardedPage } from './open-page';
+import type { SkillInputs } from './skill-types';
 
 /** The skill's options (`config` in botwire.config), with the defaults of its config_schema. */
 export interface BrowserSkillConfig {
@@ -66,13 +67,13 @@ const strings: SkillStrings = {
   },
 };
 
+/** The plural category of `count` in the user's language (`one`, `few`, `many`, `other`), from `Intl.PluralRules`. */
 function pluralKey(locale: string, count: number): string {
-  if (locale !== 'ru') return count === 1 ? 'one' : 'other';
-  const ones = count % 10;
-  const tens = count % 100;
-  if (ones === 1 && tens !== 11) return 'one';
-  if (ones >= 2 && ones <= 4 && (tens < 12 || tens > 14)) return 'few';
-  return 'many';
+  try {
+    return new Intl.PluralRules(locale).select(count);
+  } catch {
+    return count === 1 ? 'one' : 'other';
+  }
 }
 
 /** One sentence naming the blocked requests (at most five), or '' when none were. */
@@ -81,8 +82,11 @@ function blockedNote(context: ToolContext, blocked: readonly BlockedRequest[]): 
   const shown = blocked.slice(0, 5).map((entry) => `${entry.url} (${entry.rule})`);
   if (blocked.length > shown.length)
     shown.push(context.t('more', { count: blocked.length - shown.length }));
+  const params = { count: blocked.length, list: shown.join(', ') };
   const key = `blocked_${pluralKey(context.locale, blocked.length)}`;
-  return context.t(key, { count: blocked.length, list: shown.join(', ') });
+  const text = context.t(key, params);
+  // A category the strings do not have (Arabic's `two`, say) falls back to `other`.
+  return text === key ? context.t('blocked_other', params) : text;
 }
 
 function settings(context: ToolContext): BrowserSkillConfig {
@@ -124,7 +128,9 @@ function tidyText(text: string): string {
  * // A bot of its own pool (tests, or a process with its own idle time):
  * const skill = createBrowserSkill({ pool: new BrowserPool({ idleMs: 10_000 }) });
  */
-export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefinition {
+export function createBrowserSkill(
+  options: BrowserSkillOptions = {},
+): SkillDefinition<SkillInputs> {
   const pool = options.pool ?? sharedBrowserPool;
 
   const open = <T>(
@@ -156,7 +162,7 @@ export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefi
   return {
     strings,
     tools: {
-      browser_extract: async ({ url }: { url: string }, context): Promise<ToolReply> => {
+      browser_extract: async ({ url }, context): Promise<ToolReply> => {
         const { maxChars } = settings(context);
         const { value, state } = await open(url, context, async (page) => ({
           url: page.url(),
@@ -179,10 +185,7 @@ export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefi
         };
       },
 
-      browser_screenshot: async (
-        { url, fullPage = false }: { url: string; fullPage?: boolean },
-        context,
-      ): Promise<ToolReply> => {
+      browser_screenshot: async ({ url, fullPage }, context): Promise<ToolReply> => {
         const config = settings(context);
         const { value, state } = await open(url, context, async (page) => ({
           url: page.url(),
@@ -206,14 +209,7 @@ export function createBrowserSkill(options: BrowserSkillOptions = {}): SkillDefi
         };
       },
 
-      browser_pdf: async (
-        {
-          url,
-          landscape = false,
-          format = 'A4',
-        }: { url: string; landscape?: boolean; format?: 'A4' | 'Letter' },
-        context,
-      ): Promise<ToolReply> => {
+      browser_pdf: async ({ url, landscape, format }, context): Promise<ToolReply> => {
         const config = settings(context);
         const { value, state } = await open(url, context, async (page) => ({
           url: page.url(),

@@ -24,6 +24,12 @@ export {
   type RequestEvent,
 } from './guard-context';
 export { normalizeUrl, type OpenPageOptions, withGuardedPage } from './open-page';
+export type {
+  BrowserExtractInput,
+  BrowserPdfInput,
+  BrowserScreenshotInput,
+  SkillInputs,
+} from './skill-types';
 export { bridgeWebSocket } from './websocket-bridge';
 
 /** The skill, on the process's shared browser: what `skill.json` loads. */

@@ -1,15 +1,7 @@
 import type { Artifact, ToolContext, ToolReply } from '@botwire/core';
 import { parseMarkdown } from './markdown-to-content';
 import { renderPdf } from './render-pdf';
-
-/** The arguments of `pdf_create`, as its input_schema in skill.json declares them. */
-export interface PdfCreateInput {
-  /** The title; without it, the first heading (or the first line) of the Markdown. */
-  title?: string;
-  markdown: string;
-  /** The file name; `.pdf` is added. Without it, made from the title. */
-  fileName?: string;
-}
+import type { PdfCreateInput } from './skill-types';
 
 /** What `pdf_create` returns: a line for the user, the PDF as an artifact, and figures for later steps. */
 export interface PdfCreateReply extends ToolReply {

@@ -1,4 +1,5 @@
 import { defineSkill } from '@botwire/core';
+import type { SkillInputs } from './skill-types';
 import { webFetch } from './web-fetch';
 import { webSearch } from './web-search';
 
@@ -12,13 +13,9 @@ export {
   parseSearxng,
   type SearchResult,
 } from './search-engines';
-export {
-  normalizeUrl,
-  type WebFetchData,
-  type WebFetchInput,
-  type WebFetchOutput,
-} from './web-fetch';
-export { searchEngine, type WebSearchInput, type WebSearchOutput } from './web-search';
+export type { SkillInputs, WebFetchInput, WebSearchInput } from './skill-types';
+export { normalizeUrl, type WebFetchData, type WebFetchOutput } from './web-fetch';
+export { searchEngine, type WebSearchOutput } from './web-search';
 
 /**
  * The web-search skill: `web_search` (DuckDuckGo, or SearxNG when SEARXNG_URL is set) and
@@ -28,7 +25,7 @@ export { searchEngine, type WebSearchInput, type WebSearchOutput } from './web-s
  * @example
  * skills: [{ use: '@botwire/skill-web-search', permissions: ['network'] }]
  */
-export default defineSkill({
+export default defineSkill<SkillInputs>({
   strings: {
     en: {
       results: 'Search results for “{query}”:',

@@ -1,13 +1,8 @@
 import type { ToolContext } from '@botwire/core';
 import { decodeBody } from './decode-body';
 import { extractPage } from './extract-page';
+import type { WebFetchInput } from './skill-types';
 import { userAgent } from './web-search';
-
-/** web_fetch's arguments. */
-export interface WebFetchInput {
-  url: string;
-  maxChars?: number;
-}
 
 /** What web_fetch found, for later steps: `{{s2.data.text}}`, `{{s2.data.title}}`. */
 export interface WebFetchData {
@@ -68,7 +63,7 @@ export async function webFetch(
     headers: {
       'user-agent': userAgent,
       accept: 'text/html,application/xhtml+xml,text/plain;q=0.9,application/json;q=0.9,*/*;q=0.5',
-      'accept-language': context.locale === 'ru' ? 'ru,en;q=0.8' : 'en,ru;q=0.5',
+      'accept-language': context.locale === 'en' ? 'en,ru;q=0.5' : `${context.locale},en;q=0.8`,
     },
     maxResponseBytes: maxPageBytes,
     truncate: true,

@@ -7,12 +7,7 @@ import {
   type SearchResult,
   searxngRequest,
 } from './search-engines';
-
-/** web_search's arguments. */
-export interface WebSearchInput {
-  query: string;
-  limit?: number;
-}
+import type { WebSearchInput } from './skill-types';
 
 /** web_search's result: the list as text for people and as data for later steps. */
 export interface WebSearchOutput {
@@ -59,7 +54,7 @@ export async function webSearch(
     headers: {
       'user-agent': userAgent,
       accept: engine === 'searxng' ? 'application/json' : 'text/html',
-      'accept-language': context.locale === 'ru' ? 'ru,en;q=0.8' : 'en,ru;q=0.5',
+      'accept-language': context.locale === 'en' ? 'en,ru;q=0.5' : `${context.locale},en;q=0.8`,
     },
     maxResponseBytes: 2 * 1024 * 1024,
   });
