@@ -348,6 +348,7 @@ class GrammyTelegramAdapter implements TelegramAdapter {
   }
 
   private mountWebhookRoute(host: AdapterHost, secret: string): void {
+    const { maxWebhookBodyBytes } = this.settings;
     const server = host.http();
     mountWebhook(server, {
       path: this.settings.webhookPath,
@@ -358,6 +359,7 @@ class GrammyTelegramAdapter implements TelegramAdapter {
           .handleUpdate(update)
           .catch((error: unknown) => this.log.error('telegram-update-failed', { error })),
       accepting: () => this.state === 'running',
+      maxBodyBytes: maxWebhookBodyBytes,
       log: host.log,
     });
     server.addReadinessCheck('telegram', () =>

@@ -36,7 +36,9 @@ describe('owner onboarding on Telegram (telegram-test-api)', () => {
 
     // The owner reads the code off the terminal banner.
     const banner = terminal.join('');
-    expect(banner).toMatch(/Ada has no owner yet\. To become its owner, send this code to the bot in telegram/);
+    expect(banner).toMatch(
+      /Ada has no owner yet\. To become its owner, send this code to the bot in telegram/,
+    );
     const code = /\|\s+(\d{3}-\d{3}-\d{3})\s+\|/.exec(banner)?.[1];
     expect(code).toBeDefined();
 

@@ -33,6 +33,7 @@ describe('telegram adapter options', () => {
       mode: 'webhook',
       webhookSecret: 's3cret',
       webhookPath: '/tg/hook',
+      maxWebhookBodyBytes: 1024 * 1024,
       linkPreviews: false,
       client: { apiRoot: 'http://127.0.0.1:8081' },
     });

@@ -7,6 +7,7 @@ import {
   resolveConnectRetry,
 } from './connect-backoff';
 import type { ThrottleOptions } from './send-throttle';
+import { defaultWebhookBodyBytes } from './webhook';
 
 /** Options for {@link telegramAdapter}. Each `TELEGRAM_*` variable fills the option it names when absent. */
 export interface TelegramAdapterOptions {
@@ -22,6 +23,8 @@ export interface TelegramAdapterOptions {
   webhookUrl?: string;
   /** The path mounted on the bot's HTTP server. Default: the webhook URL's path, or `/telegram/webhook`. */
   webhookPath?: string;
+  /** Webhook mode: the largest request body accepted, in bytes; larger ones get 413 unread. Default 1 MiB. */
+  maxWebhookBodyBytes?: number;
   /** Show link previews under the bot's messages. Default false. */
   linkPreviews?: boolean;
   /** The largest file a handler may download, in bytes. Default 20 MB (the public Bot API's limit). */
@@ -93,6 +96,7 @@ export function resolveTelegramOptions(options: TelegramAdapterOptions): Resolve
     webhookUrl,
     webhookPath:
       options.webhookPath ?? (webhookUrl ? new URL(webhookUrl).pathname : '/telegram/webhook'),
+    maxWebhookBodyBytes: options.maxWebhookBodyBytes ?? defaultWebhookBodyBytes,
     linkPreviews: options.linkPreviews ?? false,
     maxDownloadBytes: options.maxDownloadBytes ?? 20 * 1024 * 1024,
     throttle: options.throttle ?? {},

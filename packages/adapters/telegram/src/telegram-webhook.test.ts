@@ -1,6 +1,8 @@
+import { request as httpRequest } from 'node:http';
 import { type Bot, createBot, silentLogger } from '@botwire/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { telegramAdapter } from './telegram-adapter';
+import type { TelegramAdapterOptions } from './telegram-options';
 import { ann, type Emulator, freePort, startEmulator, testToken } from './testing/emulator';
 import { secretHeader } from './webhook';
 
@@ -31,7 +33,7 @@ describe('telegram adapter in webhook mode', () => {
     await emulator?.stop();
   });
 
-  const start = async () => {
+  const start = async (extra: TelegramAdapterOptions = {}) => {
     emulator = await startEmulator();
     const port = await freePort();
     url = `http://127.0.0.1:${port}/hooks/telegram`;
@@ -55,6 +57,7 @@ describe('telegram adapter in webhook mode', () => {
           webhookSecret: secret,
           throttle: { privatePerSecond: 100, burst: 20 },
           env: {},
+          ...extra,
         }),
       ],
       log: silentLogger,
@@ -135,5 +138,56 @@ describe('telegram adapter in webhook mode', () => {
       body: '{',
     });
     expect(broken.status).toBe(400);
+  });
+
+  /**
+   * Posts a body that never ends: `chunks` chunks of `chunkBytes` each, 5 ms apart, and then
+   * nothing (the request stays open). Resolves with the status of a response that arrives
+   * meanwhile, or undefined when none arrives within 3 s (the server waits for the rest).
+   */
+  const postEndless = (headers: Record<string, string>, chunks: number, chunkBytes: number) =>
+    new Promise<number | undefined>((resolve) => {
+      const request = httpRequest(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [secretHeader]: secret, ...headers },
+      });
+      const timer = setTimeout(() => {
+        request.destroy();
+        resolve(undefined);
+      }, 3000);
+      request.on('response', (response) => {
+        clearTimeout(timer);
+        response.resume();
+        request.destroy();
+        resolve(response.statusCode);
+      });
+      request.on('error', () => {});
+      request.write(`{"update_id":${nextUpdateId++},"pad":"`);
+      let sent = 0;
+      const more = () => {
+        if (sent++ >= chunks || request.destroyed) return;
+        request.write('x'.repeat(chunkBytes), () => setTimeout(more, 5));
+      };
+      more();
+    });
+
+  it('answers 413 to a body declared larger than 1 MiB, without waiting for it', async () => {
+    await start();
+    expect(await postEndless({ 'content-length': String(100 * 1024 * 1024) }, 1, 1024)).toBe(413);
+    expect(await storedKeys()).toEqual([]);
+  });
+
+  it('answers 413 once a chunked body passes 1 MiB, without reading the rest', async () => {
+    await start();
+    // 2 MiB are sent, then the request stays open: the answer must come before its end.
+    expect(await postEndless({ 'transfer-encoding': 'chunked' }, 32, 64 * 1024)).toBe(413);
+    expect(await storedKeys()).toEqual([]);
+  });
+
+  it('takes its limit from maxWebhookBodyBytes and still accepts updates within it', async () => {
+    await start({ maxWebhookBodyBytes: 2048 });
+    expect((await post({ ...textUpdate('padded'), pad: 'x'.repeat(4096) })).status).toBe(413);
+    expect((await post(textUpdate('small'))).status).toBe(200);
+    expect(await emulator.waitForTexts(1)).toEqual(['got small']);
   });
 });

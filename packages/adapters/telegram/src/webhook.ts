@@ -14,25 +14,64 @@ export interface WebhookOptions {
   process: (update: Update) => void;
   /** False while the adapter stops: Telegram is told to come back later. */
   accepting: () => boolean;
+  /** The largest body accepted, in bytes; a larger one gets 413 unread. Default 1 MiB. */
+  maxBodyBytes?: number;
   log: Logger;
+}
+
+/** The default limit of a webhook body: far above any real update, far below harm. */
+export const defaultWebhookBodyBytes = 1024 * 1024;
+
+/**
+ * Reads a request body as text, up to `maxBytes`: undefined as soon as the declared length
+ * or the bytes received pass the limit (the rest is never read), so a huge or endless body
+ * costs at most `maxBytes` of memory.
+ */
+async function readLimited(request: Request, maxBytes: number): Promise<string | undefined> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && !(Number(declared) <= maxBytes)) return undefined;
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
  * Mounts `POST <path>` on the bot's HTTP server for Telegram's webhook. A request without the
- * right `X-Telegram-Bot-Api-Secret-Token` gets 401 and changes nothing; a valid update is stored
- * durably and acknowledged at once with 200, and processed afterwards, so a slow model never
- * makes Telegram resend it.
+ * right `X-Telegram-Bot-Api-Secret-Token` gets 401 and changes nothing; a body over
+ * `maxBodyBytes` gets 413 without being read to its end; a valid update is stored durably and
+ * acknowledged at once with 200, and processed afterwards, so a slow model never makes
+ * Telegram resend it.
  */
 export function mountWebhook(server: BotHttpServer, options: WebhookOptions): void {
+  const maxBodyBytes = options.maxBodyBytes ?? defaultWebhookBodyBytes;
   server.app.post(options.path, async (c) => {
     if (!tokensEqual(c.req.header(secretHeader), options.secret)) {
       options.log.warn('telegram-webhook-unauthorized', { path: options.path });
       return c.json({ ok: false, error: 'unauthorized' }, 401);
     }
     if (!options.accepting()) return c.json({ ok: false, error: 'stopping' }, 503);
+    const body = await readLimited(c.req.raw, maxBodyBytes);
+    if (body === undefined) {
+      options.log.warn('telegram-webhook-too-large', { path: options.path, maxBodyBytes });
+      return c.json({ ok: false, error: `the body is larger than ${maxBodyBytes} bytes` }, 413, {
+        connection: 'close',
+      });
+    }
     let update: Update;
     try {
-      update = (await c.req.json()) as Update;
+      update = JSON.parse(body) as Update;
     } catch {
       return c.json({ ok: false, error: 'the body is not JSON' }, 400);
     }
@@ -48,6 +87,7 @@ export function mountWebhook(server: BotHttpServer, options: WebhookOptions): vo
     responses: {
       '200': { description: 'The update is stored (or was already) and will be processed.' },
       '401': { description: 'The secret token header is missing or wrong.' },
+      '413': { description: 'The body is larger than the limit (default 1 MiB).' },
       '503': { description: 'The adapter is stopping; Telegram retries later.' },
     },
   });

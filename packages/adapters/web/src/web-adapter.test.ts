@@ -255,6 +255,15 @@ describe('web adapter with a bot', () => {
     expect(await socket.closed).toBe(4401);
   });
 
+  it('refuses a frame over 64 KiB at the socket (1009) before sign-in, without handling it', async () => {
+    const socket = openSocket(base, false);
+    sockets.push(socket);
+    const frame = JSON.stringify({ type: 'hello', token: ownerToken, pad: 'x'.repeat(64 * 1024) });
+    socket.sendRaw(frame);
+    expect(await socket.closed).toBe(1009);
+    expect(socket.frames).toEqual([]);
+  });
+
   it('describes its routes in /openapi.json and serves the page', async () => {
     const document = (await (await fetch(`${base}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, Frame>>;

@@ -21,7 +21,7 @@ import { type ArtifactLink, ChatChannels, type ChatEvent } from './chat-channels
 import { ChatHistory } from './chat-history';
 import { chatIdFor, ownerKeyOfChat, WebAccounts, type WebPrincipal } from './web-accounts';
 import { mountWebRoutes } from './web-routes';
-import { acceptSocket } from './web-socket';
+import { acceptSocket, maxFrameBytes } from './web-socket';
 
 /** Options for {@link webAdapter}. */
 export interface WebAdapterOptions {
@@ -243,7 +243,13 @@ export function webAdapter(options: WebAdapterOptions = {}): Adapter {
       if (!mounted.has(server)) {
         mounted.add(server);
         mountWebRoutes(server, runtime, { page: options.page ?? true });
-        server.websocket('/api/v1/ws', (socket, request) => acceptSocket(runtime, socket, request));
+        server.websocket(
+          '/api/v1/ws',
+          (socket, request) => acceptSocket(runtime, socket, request),
+          {
+            maxPayloadBytes: maxFrameBytes,
+          },
+        );
       }
       running = true;
     },

@@ -6,7 +6,8 @@ import { chatIdFor, type WebPrincipal } from './web-accounts';
 import type { WebChatRuntime, WebInput } from './web-adapter';
 import { preferredLocale } from './web-routes';
 
-const maxFrameBytes = 64 * 1024;
+/** The largest frame a client may send; the socket itself refuses more (close code 1009). */
+export const maxFrameBytes = 64 * 1024;
 const signInTimeoutMs = 10_000;
 
 /** Close codes the page understands: sign in again, or not allowed. */

@@ -12,6 +12,8 @@ export interface TestSocket {
   /** Resolves with the first frame that matches, waiting for it up to `timeoutMs`. */
   next(match: (frame: Frame) => boolean, timeoutMs?: number): Promise<Frame>;
   send(frame: Frame): void;
+  /** Sends raw text or bytes once the socket is open (no JSON encoding). */
+  sendRaw(data: string | Buffer): void;
   /** Resolves with the close code. */
   closed: Promise<number>;
   close(): Promise<void>;
@@ -66,6 +68,10 @@ export function openSocket(baseUrl: string, hello: Frame | false): TestSocket {
     },
     send(frame) {
       socket.send(JSON.stringify(frame));
+    },
+    sendRaw(data) {
+      if (socket.readyState === WebSocket.OPEN) socket.send(data);
+      else socket.once('open', () => socket.send(data));
     },
     closed,
     async close() {

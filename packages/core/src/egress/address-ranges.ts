@@ -38,38 +38,75 @@ const blockedRanges = [
   range('fe80::/10', 'link-local', 'a link-local address'),
   range('fec0::/10', 'private', 'a site-local address'),
   range('ff00::/8', 'multicast', 'a multicast address'),
+  // Last, because the NAT64 prefixes lie inside it: the rest (IPv4-compatible and
+  // IPv4-translated forms among it) is reserved and not routable.
+  range('::/8', 'reserved', 'a reserved IPv6 address'),
 ];
 
-/** IPv6 forms that carry an IPv4 address; the IPv4 address inside is judged by the IPv4 rules. */
-const embeddings: Array<{
+/** An IPv6 form that carries an IPv4 address in some of its bits. */
+interface Embedding {
   block: Cidr;
   rule: string;
   what: string;
   extract: (bytes: Uint8Array) => Uint8Array;
-}> = [
+  /**
+   * Whether such an address reaches its IPv4 address on the Internet when that address is
+   * public; the others are blocked whatever they carry (by their own range).
+   */
+  routable: boolean;
+}
+
+const lastFourBytes = (bytes: Uint8Array) => bytes.slice(12, 16);
+
+/**
+ * IPv6 forms that carry an IPv4 address; the IPv4 address inside is judged by the IPv4 rules.
+ * Every spelling (hex groups, a dotted tail, compressed or not) parses to the same bytes.
+ */
+const embeddings: Embedding[] = [
   {
     block: parseCidr('::ffff:0:0/96') as Cidr,
     rule: 'ipv4-mapped',
     what: 'an IPv4-mapped IPv6 form',
-    extract: (bytes) => bytes.slice(12, 16),
+    extract: lastFourBytes,
+    routable: true,
   },
   {
+    // RFC 2765 (SIIT): `::ffff:0:a.b.c.d`.
+    block: parseCidr('::ffff:0:0:0/96') as Cidr,
+    rule: 'ipv4-translated',
+    what: 'an IPv4-translated (SIIT) IPv6 form',
+    extract: lastFourBytes,
+    routable: false,
+  },
+  {
+    // Deprecated by RFC 4291: `::a.b.c.d`.
     block: parseCidr('::/96') as Cidr,
     rule: 'ipv4-compatible',
     what: 'an IPv4-compatible IPv6 form',
-    extract: (bytes) => bytes.slice(12, 16),
+    extract: lastFourBytes,
+    routable: false,
   },
   {
     block: parseCidr('64:ff9b::/96') as Cidr,
     rule: 'nat64',
     what: 'a NAT64 form',
-    extract: (bytes) => bytes.slice(12, 16),
+    extract: lastFourBytes,
+    routable: true,
+  },
+  {
+    // RFC 8215 local-use prefix, read in its /96 layout; the whole /48 is blocked anyway.
+    block: parseCidr('64:ff9b:1::/48') as Cidr,
+    rule: 'nat64',
+    what: 'a local-use NAT64 form',
+    extract: lastFourBytes,
+    routable: false,
   },
   {
     block: parseCidr('2002::/16') as Cidr,
     rule: '6to4',
     what: 'a 6to4 form',
     extract: (bytes) => bytes.slice(2, 6),
+    routable: true,
   },
   {
     // Teredo keeps the client's IPv4 address inverted in the last four bytes.
@@ -77,16 +114,24 @@ const embeddings: Array<{
     rule: 'teredo',
     what: 'a Teredo form',
     extract: (bytes) => bytes.slice(12, 16).map((byte) => byte ^ 0xff),
+    routable: true,
   },
 ];
 
+/** The IPv4 address inside an IPv6 form, with the form's rule and name. */
+export interface EmbeddedIpv4 {
+  address: IpAddress;
+  rule: string;
+  what: string;
+  /** Whether the IPv6 form reaches a public IPv4 address it carries (see {@link blockedRange}). */
+  routable: boolean;
+}
+
 /**
- * The IPv4 address an IPv6 address carries (IPv4-mapped, IPv4-compatible, NAT64, 6to4,
- * Teredo), with the name of the form; undefined for other addresses.
+ * The IPv4 address an IPv6 address carries (IPv4-mapped, IPv4-translated, IPv4-compatible,
+ * NAT64, 6to4, Teredo), with the name of the form; undefined for other addresses.
  */
-export function embeddedIpv4(
-  address: IpAddress,
-): { address: IpAddress; rule: string; what: string } | undefined {
+export function embeddedIpv4(address: IpAddress): EmbeddedIpv4 | undefined {
   if (address.family !== 6) return undefined;
   for (const embedding of embeddings) {
     if (!cidrContains(embedding.block, address)) continue;
@@ -97,6 +142,7 @@ export function embeddedIpv4(
       address: { family: 4, bytes: embedding.extract(address.bytes) },
       rule: embedding.rule,
       what: embedding.what,
+      routable: embedding.routable,
     };
   }
   return undefined;
@@ -105,17 +151,20 @@ export function embeddedIpv4(
 /**
  * The range of the default block list an address falls in, or undefined for an ordinary
  * public address. An IPv6 form that carries a blocked IPv4 address is named after its form
- * (`ipv4-mapped`, `nat64`, `6to4`, ...), with the IPv4 range in the description.
+ * (`ipv4-mapped`, `ipv4-translated`, `nat64`, `6to4`, ...), with the IPv4 range in the
+ * description; a form that is not routable (`::/8`, local-use NAT64) stays blocked by its own
+ * range even when the IPv4 address it carries is public.
  */
 export function blockedRange(address: IpAddress): BlockedRange | undefined {
   const embedded = embeddedIpv4(address);
   if (embedded) {
     const inner = blockedRange(embedded.address);
-    if (!inner) return undefined;
-    return {
-      rule: embedded.rule,
-      description: `${embedded.what} of ${formatIp(embedded.address)}, ${inner.description}`,
-    };
+    if (inner)
+      return {
+        rule: embedded.rule,
+        description: `${embedded.what} of ${formatIp(embedded.address)}, ${inner.description}`,
+      };
+    if (embedded.routable) return undefined;
   }
   for (const entry of blockedRanges) {
     if (cidrContains(entry.block, address))

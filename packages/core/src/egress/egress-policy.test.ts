@@ -50,6 +50,16 @@ describe('EgressPolicy.checkUrl with the default policy', () => {
     ['http://[::]/', 'unspecified'],
     ['http://[64:ff9b::a9fe:a9fe]/', 'nat64'],
     ['http://[2002:7f00:1::1]/', '6to4'],
+    ['http://[::ffff:0:127.0.0.1]/', 'ipv4-translated'],
+    ['http://[::ffff:0:7f00:1]/', 'ipv4-translated'],
+    ['http://[0:0:0:0:ffff:0:10.0.0.1]/', 'ipv4-translated'],
+    ['http://[::ffff:0:8.8.8.8]/', 'reserved'],
+    ['http://[::8.8.8.8]/', 'reserved'],
+    ['http://[::1:0:0:1]/', 'reserved'],
+    ['http://[64:ff9b::127.0.0.1]/', 'nat64'],
+    ['http://[64:ff9b:1::a00:1]/', 'nat64'],
+    ['http://[2002:a00:1::]/', '6to4'],
+    ['http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/', 'teredo'],
     ['http://localhost/', 'loopback'],
     ['http://localhost./', 'loopback'],
     ['http://LOCALHOST../', 'loopback'],
@@ -70,6 +80,8 @@ describe('EgressPolicy.checkUrl with the default policy', () => {
     'https://example.org/page?q=1',
     'http://93.184.216.34/',
     'https://[2606:4700::1111]/',
+    'http://[64:ff9b::8.8.8.8]/',
+    'http://[2002:808:808::1]/',
     'http://example.org:80/',
   ])('lets %s through to the address check', (url) => {
     expect(policy.checkUrl(url).allowed).toBe(true);
@@ -91,6 +103,10 @@ describe('EgressPolicy.checkAddress', () => {
     ['::ffff:10.0.0.1', 'ipv4-mapped'],
     ['64:ff9b::7f00:1', 'nat64'],
     ['2002:a00:1::', '6to4'],
+    ['::ffff:0:a9fe:a9fe', 'ipv4-translated'],
+    ['::a9fe:a9fe', 'ipv4-compatible'],
+    ['::1:0:0:0', 'reserved'],
+    ['2001:0:4136:e378:8000:63bf:f5ff:fffe', 'teredo'],
     ['not-an-ip', 'address'],
   ])('blocks a name resolving to %s (rule %s)', (address, rule) => {
     const decision = policy.checkAddress('rebind.example', address);
@@ -147,6 +163,8 @@ describe('allow and deny lists', () => {
     expect(policy.checkUrl('http://www.example.org/').rule).toBe('allow-list');
     expect(policy.checkAddress('www.example.org', '93.184.216.34').rule).toBe('deny-list');
     expect(policy.checkUrl('http://[::ffff:10.0.0.5]/').rule).toBe('deny-list');
+    expect(policy.checkUrl('http://[::ffff:0:10.0.0.5]/').rule).toBe('deny-list');
+    expect(policy.checkUrl('http://[64:ff9b::10.0.0.5]/').rule).toBe('deny-list');
   });
 
   it('"*.name" matches subdomains only, names match exactly, trailing dots do not matter', () => {

@@ -18,7 +18,8 @@ export interface EgressDecision {
   /**
    * The deciding rule: `scheme`, `url`, `port`, `deny-list`, `allow-list`, `loopback`,
    * `private`, `link-local`, `cgnat`, `unique-local`, `multicast`, `unspecified`, `reserved`,
-   * `ipv4-mapped`, `ipv4-compatible`, `nat64`, `6to4`, `teredo`, `address`, or `public`.
+   * `ipv4-mapped`, `ipv4-translated`, `ipv4-compatible`, `nat64`, `6to4`, `teredo`, `address`,
+   * or `public`.
    */
   rule: string;
   /** Why, for people: `169.254.169.254 is a link-local address (169.254.0.0/16)`. */
@@ -107,7 +108,7 @@ const blocked = (rule: string, reason: string): EgressDecision => ({
  * Decides where skills may send requests. By default only http and https on ports 80 and 443
  * reach public addresses: loopback, private, link-local, CGNAT, unique-local, multicast,
  * unspecified and reserved addresses are blocked, and so are their IPv4-mapped,
- * IPv4-compatible, NAT64, 6to4 and Teredo forms. The allow list opens destinations; the deny
+ * IPv4-translated, IPv4-compatible, NAT64, 6to4 and Teredo forms. The allow list opens destinations; the deny
  * list closes them and wins over the allow list. Requests go through {@link egressFetch}, which
  * checks the URL, every address the host resolves to at connect time, and every redirect.
  *

@@ -103,20 +103,51 @@ describe('blockedRange', () => {
     ['64:ff9b:1::1', 'nat64'],
     ['2002:a9fe:a9fe::1', '6to4'],
     ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'teredo'],
+    // RFC 2765 (SIIT) IPv4-translated form, in hex groups, with a dotted tail, uncompressed.
+    ['::ffff:0:127.0.0.1', 'ipv4-translated'],
+    ['::ffff:0:7f00:1', 'ipv4-translated'],
+    ['0:0:0:0:ffff:0:a00:1', 'ipv4-translated'],
+    ['0000:0000:0000:0000:ffff:0000:169.254.169.254', 'ipv4-translated'],
+    // The rest of the reserved ::/8, and forms whose IPv4 address is public but not routable.
+    ['::ffff:0:8.8.8.8', 'reserved'],
+    ['::8.8.8.8', 'reserved'],
+    ['::1:0:0:1', 'reserved'],
+    ['0:ff::1', 'reserved'],
+    ['::1:ffff:7f00:1', 'reserved'],
+    // NAT64 (well-known and local-use prefixes), 6to4 and Teredo in every spelling.
+    ['64:ff9b::127.0.0.1', 'nat64'],
+    ['64:ff9b:0:0:0:0:a00:1', 'nat64'],
+    ['64:ff9b:1::10.0.0.1', 'nat64'],
+    ['64:ff9b:1::8.8.8.8', 'nat64'],
+    ['2002:a00:1::', '6to4'],
+    ['2002:0a00:0001:0:0:0:0:1', '6to4'],
+    ['2002:7f00:1::127.0.0.1', '6to4'],
+    ['2001:0:4136:e378:8000:63bf:128.255.255.254', 'teredo'],
+    ['2001::f5ff:fffe', 'teredo'],
   ])('%s is blocked as %s', (address, rule) => {
     expect(blockedRange(parseIp(address)!)?.rule).toBe(rule);
   });
 
-  it.each(['8.8.8.8', '93.184.216.34', '2606:4700::1111', '::ffff:8.8.8.8', '2002:808:808::1'])(
-    '%s is public',
-    (address) => {
-      expect(blockedRange(parseIp(address)!)).toBeUndefined();
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '93.184.216.34',
+    '2606:4700::1111',
+    '::ffff:8.8.8.8',
+    '2002:808:808::1',
+    '64:ff9b::8.8.8.8',
+    '64:ff9b::808:808',
+    '2001:0:4136:e378:8000:63bf:f7f7:f7f7',
+    '100:0:0:1::1',
+  ])('%s is public', (address) => {
+    expect(blockedRange(parseIp(address)!)).toBeUndefined();
+  });
 
   it('finds the IPv4 address inside each IPv6 form', () => {
     expect(formatIp(embeddedIpv4(parseIp('2002:a9fe:a9fe::1')!)!.address)).toBe('169.254.169.254');
     expect(formatIp(embeddedIpv4(parseIp('64:ff9b::7f00:1')!)!.address)).toBe('127.0.0.1');
+    expect(formatIp(embeddedIpv4(parseIp('::ffff:0:a9fe:a9fe')!)!.address)).toBe('169.254.169.254');
+    expect(formatIp(embeddedIpv4(parseIp('64:ff9b:1::a00:1')!)!.address)).toBe('10.0.0.1');
+    expect(formatIp(embeddedIpv4(parseIp('2001::f5ff:fffe')!)!.address)).toBe('10.0.0.1');
     expect(embeddedIpv4(parseIp('::1')!)).toBeUndefined();
     expect(embeddedIpv4(parseIp('10.0.0.1')!)).toBeUndefined();
   });

@@ -63,6 +63,8 @@ export const errorCatalog = {
     'The outbound request was redirected more times than egress.maxRedirects allows.',
   BOTWIRE_EGRESS_FAILED:
     'The outbound request failed (the host did not resolve, or the connection failed).',
+  BOTWIRE_DOCUMENT_TOO_COMPLEX:
+    'The document was too complex to render within its time or memory limit. Make it shorter or simpler, or split it.',
   BOTWIRE_INTERNAL: 'Something failed inside the bot; its log has the details.',
   BOTWIRE_NOT_FOUND: 'There is nothing at that address, or it belongs to someone else.',
   BOTWIRE_SCAFFOLD_FAILED: 'The project could not be scaffolded.',

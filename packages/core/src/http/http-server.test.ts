@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { isBotwireError } from '../errors/botwire-error';
@@ -13,6 +14,59 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.stop();
   for (const bot of bots.splice(0)) await bot.stop();
 });
+
+/**
+ * Opens a WebSocket by hand and sends only the header of a masked binary frame that announces
+ * `announcedBytes` of payload, none of which follows. Resolves with the close code the server
+ * sends back, or `undefined` when it sends nothing within `waitMs` (it is waiting for the
+ * payload, that is, it would buffer it).
+ */
+async function announceOversizedFrame(
+  url: string,
+  path: string,
+  announcedBytes: number,
+  waitMs = 1500,
+): Promise<number | undefined> {
+  const { hostname, port } = new URL(url);
+  const socket: Socket = connect(Number(port), hostname);
+  try {
+    let received = Buffer.alloc(0);
+    const arrived = () =>
+      new Promise<void>((resolve) =>
+        socket.once('data', (chunk: Buffer) => {
+          received = Buffer.concat([received, chunk]);
+          resolve();
+        }),
+      );
+    socket.write(
+      `GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    while (!received.includes('\r\n\r\n')) await arrived();
+    const end = received.indexOf('\r\n\r\n') + 4;
+    expect(received.subarray(0, end).toString()).toMatch(/^HTTP\/1\.1 101 /);
+    received = received.subarray(end);
+    const header = Buffer.alloc(14);
+    header[0] = 0x82; // FIN, binary
+    header[1] = 0x80 | 127; // masked, 64-bit length follows
+    header.writeBigUInt64BE(BigInt(announcedBytes), 2);
+    socket.write(header); // the 4 bytes after the length are the mask key (zeros)
+    const deadline = Date.now() + waitMs;
+    while (received.length < 4) {
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      const timedOut = await Promise.race([
+        arrived().then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), left)),
+      ]);
+      if (timedOut) return undefined;
+    }
+    expect(received[0]).toBe(0x88); // a close frame
+    return received.readUInt16BE(2);
+  } finally {
+    socket.destroy();
+  }
+}
 
 function server(options: Partial<ConstructorParameters<typeof BotHttpServer>[0]> = {}) {
   const created = new BotHttpServer({ host: '127.0.0.1', port: 0, log: silentLogger, ...options });
@@ -126,6 +180,36 @@ describe('BotHttpServer', () => {
       other.on('error', () => resolve('error'));
     });
     expect(refused).toBe('404');
+  });
+
+  it('refuses a WebSocket frame over the limit from its header alone, with 1009, before the handler sees it', async () => {
+    const http = server();
+    const seen: number[] = [];
+    http.websocket('/small', (socket) =>
+      socket.on('message', (data: Buffer) => seen.push(data.length)),
+    );
+    http.websocket(
+      '/large',
+      (socket) => socket.on('message', (data: Buffer) => seen.push(data.length)),
+      {
+        maxPayloadBytes: 1024 * 1024,
+      },
+    );
+    await http.start();
+    // 100 MiB announced, nothing sent: the server must not wait to buffer it.
+    expect(await announceOversizedFrame(http.url, '/small', 100 * 1024 * 1024)).toBe(1009);
+    expect(await announceOversizedFrame(http.url, '/small', 64 * 1024 + 1)).toBe(1009);
+    expect(await announceOversizedFrame(http.url, '/large', 1024 * 1024 + 1)).toBe(1009);
+    expect(seen).toEqual([]);
+    // A message within the limit still arrives.
+    const socket = new WebSocket(`${http.url.replace('http', 'ws')}/small`);
+    await new Promise<void>((resolve, reject) => {
+      socket.on('open', () => resolve());
+      socket.on('error', reject);
+    });
+    socket.send(Buffer.alloc(64 * 1024));
+    await expect.poll(() => seen).toEqual([64 * 1024]);
+    socket.close();
   });
 
   it('checks bearer tokens in constant time and generates a token when none is configured', () => {

@@ -43,6 +43,14 @@ export interface BotHttpServerOptions {
 
 const checkTimeoutMs = 2000;
 
+/** The largest WebSocket message a path accepts unless it says otherwise. */
+const defaultWebSocketMaxPayloadBytes = 64 * 1024;
+
+interface WebSocketPath {
+  server: WebSocketServer;
+  onConnection: (socket: WebSocket, request: IncomingMessage) => void;
+}
+
 /**
  * The bot's HTTP face: `/health`, `/ready`, `/metrics`, `/openapi.json`, and the routes that
  * adapters mount (a Telegram webhook, the web chat) on its Hono `app`, plus WebSocket endpoints.
@@ -60,13 +68,9 @@ export class BotHttpServer implements HttpRoutes {
   private ownerToken: string;
   private readonly requestedPort: number;
   private readonly checks = new Map<string, ReadinessCheck>();
-  private readonly sockets = new Map<
-    string,
-    (socket: WebSocket, request: IncomingMessage) => void
-  >();
+  private readonly sockets = new Map<string, WebSocketPath>();
   private readonly documents: RouteDocument[] = [];
   private readonly mounted: string[] = [];
-  private readonly webSocketServer = new WebSocketServer({ noServer: true });
   private server: Server | undefined;
   private boundPort = 0;
 
@@ -126,12 +130,21 @@ export class BotHttpServer implements HttpRoutes {
     this.documents.push(route);
   }
 
-  /** Accepts WebSocket connections on a path. */
+  /**
+   * Accepts WebSocket connections on a path. A message larger than `maxPayloadBytes` (default
+   * 64 KiB) closes the socket with 1009 (message too big) as soon as its frame header arrives:
+   * nothing of it is buffered, and the handler (with its sign-in) never sees it.
+   */
   websocket(
     path: string,
     onConnection: (socket: WebSocket, request: IncomingMessage) => void,
+    options: { maxPayloadBytes?: number } = {},
   ): void {
-    this.sockets.set(path, onConnection);
+    const maxPayload = options.maxPayloadBytes ?? defaultWebSocketMaxPayloadBytes;
+    this.sockets.set(path, {
+      server: new WebSocketServer({ noServer: true, maxPayload }),
+      onConnection,
+    });
   }
 
   /** True when the request carries `Authorization: Bearer <owner token>` (compared in constant time). */
@@ -210,9 +223,11 @@ export class BotHttpServer implements HttpRoutes {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    for (const client of this.webSocketServer.clients) client.close(1001, 'server stopping');
+    for (const { server: sockets } of this.sockets.values())
+      for (const client of sockets.clients) client.close(1001, 'server stopping');
     const cut = setTimeout(() => {
-      for (const client of this.webSocketServer.clients) client.terminate();
+      for (const { server: sockets } of this.sockets.values())
+        for (const client of sockets.clients) client.terminate();
     }, webSocketCloseGraceMs);
     cut.unref();
     await new Promise<void>((resolve) => {
@@ -224,12 +239,17 @@ export class BotHttpServer implements HttpRoutes {
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    const handler = this.sockets.get(path);
-    if (!handler) {
+    const entry = this.sockets.get(path);
+    if (!entry) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    this.webSocketServer.handleUpgrade(request, socket, head, (client) => handler(client, request));
+    entry.server.handleUpgrade(request, socket, head, (client) => {
+      // A frame over the limit (or any protocol error) is reported here, never as an
+      // unhandled 'error' event that would stop the process; ws closes the socket itself.
+      client.on('error', (error) => this.options.log.debug('websocket-error', { path, error }));
+      entry.onConnection(client, request);
+    });
   }
 
   private mountBuiltins(): void {

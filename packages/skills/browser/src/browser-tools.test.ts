@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Artifact, EgressPolicy, SkillRegistry } from '@botwire/core';
+import { type Artifact, type EgressPolicy, type SkillRegistry, silentLogger } from '@botwire/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPool } from './browser-pool';
 import type { BlockedRequest } from './guard-context';
@@ -79,6 +79,23 @@ describe.skipIf(!hasChromium)(title, () => {
           .writeHead(200, { 'content-type': 'text/plain' })
           .end(request.headers.cookie ?? 'none'),
       '/slow': hang,
+      '/late': `<title>Late</title><main id="app">loading</main><script>
+        setTimeout(() => {
+          const late = document.createElement('p');
+          late.id = 'late';
+          late.textContent = 'arrived late';
+          document.getElementById('app').replaceWith(late);
+        }, 600);</script>`,
+      '/slow-data': (_request, response) => {
+        setTimeout(
+          () => response.writeHead(200, { 'content-type': 'application/json' }).end('{"items":7}'),
+          700,
+        );
+      },
+      '/waits-for-data': `<title>Waits</title><main id="app">loading</main><script>
+        fetch('/slow-data').then((r) => r.json()).then((d) => {
+          document.getElementById('app').textContent = 'slow data: ' + d.items;
+        });</script>`,
       '/slow-image': '<title>Slow</title><p>the text arrived</p><img src="/slow">',
       '/socket': `<title>Socket</title><p id="out"></p><script>
         const ws = new WebSocket('ws://' + location.host + '/ws');
@@ -101,6 +118,50 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(reply.text).toContain('Built by JavaScript: 42 items');
     expect(reply.data).toMatchObject({ title: 'Built', url: `${site.origin}/js`, blocked: [] });
     expect(site.hits).toContain('/data.json');
+  });
+
+  it('waits after load for requests in flight, and no longer than the page needs', async () => {
+    const settled: Array<Record<string, unknown>> = [];
+    const log = {
+      ...silentLogger,
+      debug: (message: string, fields?: Record<string, unknown>) => {
+        if (message === 'browser-page-settled') settled.push(fields ?? {});
+      },
+      child: () => log,
+    };
+    const patient = await loadBrowserSkill(pool, { settleMs: 5000 });
+    const slow = (await patient.callTool(
+      'browser_extract',
+      { url: `${site.origin}/waits-for-data` },
+      { egress: policy, log },
+    )) as Reply;
+    expect(slow.text).toContain('slow data: 7');
+    const quiet = (await patient.callTool(
+      'browser_extract',
+      { url: `${site.origin}/tall` },
+      { egress: policy, log },
+    )) as Reply;
+    expect(quiet.text).toContain('tall');
+    // The slow fetch was waited for (it answers 700 ms after it starts); the static page
+    // cost the quiet window, far from the 5 s cap.
+    expect(settled.map((entry) => entry.outcome)).toEqual(['quiet', 'quiet']);
+    expect(settled[1]!.ms).toBeLessThan(1000);
+  });
+
+  it('waits for the waitFor selector, for content a script builds with no request', async () => {
+    const patient = await loadBrowserSkill(pool, { settleMs: 5000 });
+    const hurried = (await patient.callTool(
+      'browser_extract',
+      { url: `${site.origin}/late` },
+      { egress: policy },
+    )) as Reply;
+    expect(hurried.text).toContain('loading');
+    const waited = (await patient.callTool(
+      'browser_extract',
+      { url: `${site.origin}/late`, waitFor: '#late' },
+      { egress: policy },
+    )) as Reply;
+    expect(waited.text).toContain('arrived late');
   });
 
   it('takes a PNG screenshot of the window, or of the whole page', async () => {

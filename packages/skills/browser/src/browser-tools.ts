@@ -17,8 +17,13 @@ export interface BrowserSkillConfig {
   maxChars: number;
   /** Loading a page may take this long, in ms. Default 20000. */
   navigationTimeoutMs: number;
-  /** After `load`, wait at most this long for scripts to finish fetching, in ms. Default 1500. */
+  /**
+   * After `load`, wait at most this long for the page to finish (its network quiet, or the
+   * call's `waitFor` selector), in ms. Default 1500.
+   */
   settleMs: number;
+  /** Nothing in flight for this long after `load` means the page is done, in ms. Default 150. */
+  quietMs: number;
   /** All responses of one page together, in bytes. Default 25 MiB. */
   maxPageBytes: number;
   /** The largest screenshot or PDF, in bytes. Default 20 MiB. */
@@ -32,6 +37,7 @@ export const browserSkillDefaults: BrowserSkillConfig = {
   maxChars: 20_000,
   navigationTimeoutMs: 20_000,
   settleMs: 1500,
+  quietMs: 150,
   maxPageBytes: 25 * 1024 * 1024,
   maxArtifactBytes: 20 * 1024 * 1024,
   viewport: { width: 1280, height: 800 },
@@ -134,7 +140,7 @@ export function createBrowserSkill(
   const pool = options.pool ?? sharedBrowserPool;
 
   const open = <T>(
-    url: string,
+    { url, waitFor }: { url: string; waitFor?: string },
     context: ToolContext,
     action: (page: Page, state: GuardState) => Promise<T>,
   ) => {
@@ -146,6 +152,9 @@ export function createBrowserSkill(
       signal: context.signal,
       navigationTimeoutMs: config.navigationTimeoutMs,
       settleMs: config.settleMs,
+      quietMs: config.quietMs,
+      ...(waitFor ? { waitFor } : {}),
+      onSettled: (settled) => context.log.debug('browser-page-settled', settled),
       maxPageBytes: config.maxPageBytes,
       viewport: config.viewport,
       onRequest: (event) => {
@@ -162,9 +171,9 @@ export function createBrowserSkill(
   return {
     strings,
     tools: {
-      browser_extract: async ({ url }, context): Promise<ToolReply> => {
+      browser_extract: async ({ url, waitFor }, context): Promise<ToolReply> => {
         const { maxChars } = settings(context);
-        const { value, state } = await open(url, context, async (page) => ({
+        const { value, state } = await open({ url, waitFor }, context, async (page) => ({
           url: page.url(),
           title: await page.title(),
           text: tidyText(
@@ -185,9 +194,9 @@ export function createBrowserSkill(
         };
       },
 
-      browser_screenshot: async ({ url, fullPage }, context): Promise<ToolReply> => {
+      browser_screenshot: async ({ url, fullPage, waitFor }, context): Promise<ToolReply> => {
         const config = settings(context);
-        const { value, state } = await open(url, context, async (page) => ({
+        const { value, state } = await open({ url, waitFor }, context, async (page) => ({
           url: page.url(),
           title: await page.title(),
           png: checkSize(await page.screenshot({ type: 'png', fullPage }), config, 'screenshot'),
@@ -209,9 +218,9 @@ export function createBrowserSkill(
         };
       },
 
-      browser_pdf: async ({ url, landscape, format }, context): Promise<ToolReply> => {
+      browser_pdf: async ({ url, landscape, format, waitFor }, context): Promise<ToolReply> => {
         const config = settings(context);
-        const { value, state } = await open(url, context, async (page) => ({
+        const { value, state } = await open({ url, waitFor }, context, async (page) => ({
           url: page.url(),
           title: await page.title(),
           pdf: checkSize(

@@ -8,6 +8,7 @@ import {
 } from '@botwire/core';
 import type { BrowserContext, Download, Page, Request, Route } from 'playwright-core';
 import type WebSocket from 'ws';
+import type { NetworkActivity } from './network-activity';
 import { bridgeWebSocket } from './websocket-bridge';
 
 /** A request the page was not allowed to make, as the tools report it. */
@@ -42,6 +43,8 @@ export interface GuardOptions {
   maxPageBytes: number;
   /** Sees every request of the page once its fate is known. */
   onRequest?: (event: RequestEvent) => void;
+  /** Counts the page's WebSockets opening and talking, for the wait after `load`. */
+  activity?: NetworkActivity;
 }
 
 /** What a guarded context has done so far. */
@@ -252,7 +255,12 @@ export async function guardContext(
   context.on('page', (page) => page.on('download', onDownload));
   await context.route('**/*', handle);
   await context.routeWebSocket(/.*/, (route) =>
-    bridgeWebSocket(route, { policy, onBlocked: record, sockets: state.sockets }),
+    bridgeWebSocket(route, {
+      policy,
+      onBlocked: record,
+      sockets: state.sockets,
+      ...(options.activity ? { activity: options.activity } : {}),
+    }),
   );
   signal.addEventListener('abort', () => {
     for (const socket of state.sockets) socket.terminate();

@@ -2,6 +2,7 @@ import { BotwireError, type EgressPolicy, isBotwireError } from '@botwire/core';
 import type { Page } from 'playwright-core';
 import type { BrowserPool } from './browser-pool';
 import { type GuardState, guardContext, type RequestEvent } from './guard-context';
+import { NetworkActivity } from './network-activity';
 
 /** How one call opens its page. */
 export interface OpenPageOptions {
@@ -13,8 +14,17 @@ export interface OpenPageOptions {
   signal: AbortSignal;
   /** Loading the page (until `load`; its DOM must be ready by then) and each later page operation, in ms. */
   navigationTimeoutMs: number;
-  /** After `load`, wait at most this long for the network to go quiet (pages built by scripts). */
+  /**
+   * After `load`, wait at most this long for the page to finish: for `waitFor` when it is
+   * given, else for the network to go quiet (pages built by scripts).
+   */
   settleMs: number;
+  /** Nothing in flight for this long after `load` counts as quiet. */
+  quietMs: number;
+  /** A CSS selector to wait for after `load` (instead of the network going quiet). */
+  waitFor?: string;
+  /** Told how long the wait after `load` took and how it ended (for logs and benchmarks). */
+  onSettled?: (settled: { ms: number; outcome: 'quiet' | 'selector' | 'cap' }) => void;
   /** All responses of the page together may have at most this many bytes. */
   maxPageBytes: number;
   viewport: { width: number; height: number };
@@ -63,6 +73,32 @@ async function navigate(page: Page, url: string, state: GuardState, timeout: num
 }
 
 /**
+ * Waits, after `load`, for what the page needs: the `waitFor` selector when the caller gave
+ * one, else for its requests and WebSockets to be quiet for `quietMs`; never longer than
+ * `settleMs`. A page that is quiet at `load` costs `quietMs`, not a fixed settle time.
+ */
+async function settle(
+  page: Page,
+  activity: NetworkActivity,
+  options: OpenPageOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  if (options.settleMs <= 0) return;
+  const started = performance.now();
+  let outcome: 'quiet' | 'selector' | 'cap';
+  if (options.waitFor)
+    outcome = await page
+      .waitForSelector(options.waitFor, { state: 'attached', timeout: options.settleMs })
+      .then(
+        () => 'selector' as const,
+        () => 'cap' as const,
+      );
+  else
+    outcome = (await activity.quiet(options.quietMs, options.settleMs, signal)) ? 'quiet' : 'cap';
+  options.onSettled?.({ ms: Math.round(performance.now() - started), outcome });
+}
+
+/**
  * Opens `url` in a fresh context of the shared browser, with every request of the page under the
  * egress policy (see `guardContext`), runs `action` on the loaded page and closes the context.
  * The URL is checked and its host resolved before the browser is involved, so a blocked address
@@ -89,19 +125,21 @@ export async function withGuardedPage<T>(
     done.signal.addEventListener('abort', () => void context.close().catch(() => {}), {
       once: true,
     });
+    const activity = new NetworkActivity();
     try {
       const state = await guardContext(context, {
         policy,
         signal: done.signal,
+        activity,
         maxPageBytes: options.maxPageBytes,
         ...(options.onRequest ? { onRequest: options.onRequest } : {}),
       });
       const page = await context.newPage();
       state.page = page;
+      activity.watch(page);
       page.setDefaultTimeout(options.navigationTimeoutMs);
       await navigate(page, options.url, state, options.navigationTimeoutMs);
-      if (options.settleMs > 0)
-        await page.waitForLoadState('networkidle', { timeout: options.settleMs }).catch(() => {});
+      await settle(page, activity, options, done.signal);
       const value = await action(page, state);
       return { value, state };
     } catch (error) {

@@ -4,6 +4,10 @@
 export interface BrowserExtractInput {
   /** The page's address: https://example.org/page (without a scheme, https:// is assumed). */
   url: string;
+  /**
+   * A CSS selector to wait for after the page loads (at most settleMs), for pages that build their content late; without it, the call waits until the page's network is quiet.
+   */
+  waitFor?: string;
 }
 
 /** The arguments of `browser_screenshot`, from its input_schema. */
@@ -12,6 +16,10 @@ export interface BrowserScreenshotInput {
   url: string;
   /** The whole page, not only the visible window. */
   fullPage: boolean;
+  /**
+   * A CSS selector to wait for after the page loads (at most settleMs), for pages that build their content late; without it, the call waits until the page's network is quiet.
+   */
+  waitFor?: string;
 }
 
 /** The arguments of `browser_pdf`, from its input_schema. */
@@ -22,6 +30,10 @@ export interface BrowserPdfInput {
   landscape: boolean;
   /** The paper size. */
   format: 'A4' | 'Letter';
+  /**
+   * A CSS selector to wait for after the page loads (at most settleMs), for pages that build their content late; without it, the call waits until the page's network is quiet.
+   */
+  waitFor?: string;
 }
 
 /** Every tool of browser and its input: `defineSkill<SkillInputs>({ tools: { ... } })`. */

@@ -3,6 +3,7 @@ import { type EgressPolicy, isBotwireError, type ResolvedAddress } from '@botwir
 import type { WebSocketRoute } from 'playwright-core';
 import WebSocket from 'ws';
 import type { BlockedRequest } from './guard-context';
+import type { NetworkActivity } from './network-activity';
 
 /** What {@link bridgeWebSocket} needs from the call it serves. */
 export interface WebSocketBridgeOptions {
@@ -11,6 +12,8 @@ export interface WebSocketBridgeOptions {
   onBlocked: (entry: BlockedRequest) => void;
   /** The call's open server sockets; the call closes them when it ends. */
   sockets: Set<WebSocket>;
+  /** Told when the socket opens, closes or carries a message (the page is still busy). */
+  activity?: NetworkActivity;
 }
 
 /** A close code a WebSocket endpoint may send: 1000, 1001-1003, 1007-1014 or 3000-4999. */
@@ -65,8 +68,16 @@ export async function bridgeWebSocket(
     perMessageDeflate: false,
   });
   options.sockets.add(server);
+  const activity = options.activity;
+  let opening = Boolean(activity);
+  const opened = () => {
+    if (opening) activity?.end();
+    opening = false;
+  };
+  activity?.begin();
   const waiting: Array<string | Buffer> = [];
   route.onMessage((message) => {
+    activity?.touch();
     if (server.readyState === WebSocket.OPEN) server.send(message);
     else if (server.readyState === WebSocket.CONNECTING) waiting.push(message);
   });
@@ -75,13 +86,16 @@ export async function bridgeWebSocket(
     else server.terminate();
   });
   server.on('open', () => {
+    opened();
     for (const message of waiting.splice(0)) server.send(message);
   });
   server.on('message', (data, isBinary) => {
+    activity?.touch();
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     route.send(isBinary ? bytes : bytes.toString('utf8'));
   });
   server.on('close', (code, reason) => {
+    opened();
     options.sockets.delete(server);
     route.close({ code: sendableCode(code), reason: reason.toString('utf8') }).catch(() => {});
   });

@@ -1,6 +1,11 @@
-import type { Artifact, ToolContext, ToolReply } from '@botwire/core';
-import { parseMarkdown } from './markdown-to-content';
-import { renderPdf } from './render-pdf';
+import {
+  type Artifact,
+  BotwireError,
+  isBotwireError,
+  type ToolContext,
+  type ToolReply,
+} from '@botwire/core';
+import { type PdfWorkerPool, sharedPdfWorkerPool } from './pdf-worker-pool';
 import type { PdfCreateInput } from './skill-types';
 
 /** What `pdf_create` returns: a line for the user, the PDF as an artifact, and figures for later steps. */
@@ -8,28 +13,6 @@ export interface PdfCreateReply extends ToolReply {
   text: string;
   artifacts: [Artifact];
   data: { title: string; pages: number; bytes: number; fileName: string };
-}
-
-const maxTitleLength = 200;
-
-/** Cuts text to `length` characters at a word boundary, with an ellipsis when it was cut. */
-function shorten(text: string, length: number): string {
-  if (text.length <= length) return text;
-  const cut = text.slice(0, length - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > length / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
-}
-
-/** The first line with text, without Markdown's block marks (`#`, `>`, `-`, `1.`), for a title. */
-function firstLine(markdown: string): string | undefined {
-  for (const line of markdown.split(/\r?\n/)) {
-    const text = line
-      .replace(/^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)*/, '')
-      .replace(/[*_`~]+/g, '')
-      .trim();
-    if (text && !/^[-=|:\s]+$/.test(text)) return shorten(text, 80);
-  }
-  return undefined;
 }
 
 /**
@@ -47,23 +30,48 @@ export function pdfFileName(name: string): string {
   return `${base.slice(0, 100).trimEnd() || 'document'}.pdf`;
 }
 
+/** Options of {@link pdfCreate} beyond the tool's context, for tests and embedders. */
+export interface PdfCreateOptions {
+  /** The threads that render; default: one pool shared by the process. */
+  workers?: PdfWorkerPool;
+}
+
 /**
  * The `pdf_create` tool: renders the Markdown as a PDF and returns it as an artifact, which the
- * runtime sends to the user as a file on any messenger.
+ * runtime sends to the user as a file on any messenger. Parsing and rendering run in a worker
+ * thread with a time limit, so a pathological document stalls no one else and ends with
+ * BOTWIRE_DOCUMENT_TOO_COMPLEX, in the user's language.
  */
 export async function pdfCreate(
   input: PdfCreateInput,
-  context: Pick<ToolContext, 't' | 'locale'>,
+  context: Pick<ToolContext, 't' | 'locale'> & { signal?: AbortSignal },
+  options: PdfCreateOptions = {},
 ): Promise<PdfCreateReply> {
-  const parsed = parseMarkdown(input.markdown);
-  const chosen = input.title?.trim() || parsed.firstHeading?.text || firstLine(input.markdown);
-  const title = shorten(chosen || context.t('untitled'), maxTitleLength);
-  const { data, pages } = await renderPdf({
-    title,
-    markdown: input.markdown,
-    parsed,
-    ...(context.locale ? { language: context.locale } : {}),
-  });
+  const workers = options.workers ?? sharedPdfWorkerPool();
+  let built: Awaited<ReturnType<PdfWorkerPool['render']>>;
+  try {
+    built = await workers.render(
+      {
+        markdown: input.markdown,
+        ...(input.title ? { title: input.title } : {}),
+        untitled: context.t('untitled'),
+        ...(context.locale ? { language: context.locale } : {}),
+      },
+      context.signal,
+    );
+  } catch (error) {
+    if (!isBotwireError(error, 'BOTWIRE_DOCUMENT_TOO_COMPLEX')) throw error;
+    // Said in the user's language: this message is what they read.
+    const seconds = Math.round(workers.timeoutMs / 1000);
+    throw new BotwireError('BOTWIRE_DOCUMENT_TOO_COMPLEX', {
+      message: context.t(error.details.limit === 'memory' ? 'too_large' : 'too_complex', {
+        seconds,
+      }),
+      ...(error.hint ? { hint: error.hint } : {}),
+      details: error.details,
+    });
+  }
+  const { title, data, pages } = built;
   const fileName = pdfFileName(input.fileName?.trim() || title);
   return {
     text: context.t(pages === 1 ? 'made_one' : 'made', { title, pages }),
