@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: {
     alias: [
       {
-        find: /^@botwire\/core\/contracts$/,
+        find: /^@botwire\/core\/contract-suites$/,
         replacement: here('./packages/core/src/contracts/index.ts'),
       },
       {
@@ -48,8 +48,16 @@ export default defineConfig({
         replacement: here('./packages/skills/web-search/src/index.ts'),
       },
       {
+        find: /^@botwire\/model-openai\/testing$/,
+        replacement: here('./packages/models/openai/src/testing/index.ts'),
+      },
+      {
         find: /^@botwire\/model-openai$/,
         replacement: here('./packages/models/openai/src/index.ts'),
+      },
+      {
+        find: /^@botwire\/model-ollama\/testing$/,
+        replacement: here('./packages/models/ollama/src/testing/index.ts'),
       },
       {
         find: /^@botwire\/model-ollama$/,

@@ -15,10 +15,10 @@ import {
 import {
   type RecordedChatRequest,
   type ScriptedResponse,
-  startOpenAiPeer,
   testAdapter,
 } from '../packages/core/dist/testing/index.js';
 import { openaiChatModel } from '../packages/models/openai/dist/index.js';
+import { startOpenAiPeer } from '../packages/models/openai/dist/testing/index.js';
 
 const modelDelayMs = Number(process.env.BENCH_MODEL_DELAY_MS ?? 150);
 const toolDelayMs = Number(process.env.BENCH_TOOL_DELAY_MS ?? 40);

@@ -4,7 +4,7 @@ export default packageBuild({
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
-    'contracts/index': 'src/contracts/index.ts',
+    'contract-suites/index': 'src/contracts/index.ts',
   },
   external: ['vitest', 'better-sqlite3'],
 });

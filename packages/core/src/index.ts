@@ -1,14 +1,15 @@
 /**
- * @botwire/core — the Botwire runtime: message model, middleware, adapters contract,
- * skills, storage, access control, config, i18n and logging.
+ * @botwire/core — what bot builders, skill authors and adapter authors use: creating and
+ * configuring a bot, the chain and middleware, conversations, the message model, the ports
+ * (adapter, chat model, embeddings, storage, HTTP routes, ...) with their built-in drivers,
+ * skills, egress for skills, errors and logging. Everything else is internal; fakes for tests are
+ * in `@botwire/core/testing`, the shared contract suites in `@botwire/core/contract-suites`.
+ * `etc/core.api.md` lists this surface (`pnpm api:update` rewrites it).
  */
 
-export { accessCommandNames, accessCommands } from './access/access-commands';
-export { type AccessControlOptions, accessControl, isOnAllowList } from './access/access-control';
-export { type AccessRequest, AccessRequests } from './access/access-requests';
-export { ClaimCodes, type ClaimOutcome } from './access/claim-code';
-export { hasRole, isRole, roles } from './access/roles';
-export { buttonsToNumberedOptions } from './adapters/numbered-options';
+export { accessCommandNames } from './access/access-commands';
+export { type AccessControlOptions, accessControl } from './access/access-control';
+export type { ClaimCodes, ClaimOutcome } from './access/claim-code';
 export { splitText } from './adapters/split-text';
 export {
   type AdapterEntry,
@@ -17,16 +18,12 @@ export {
   type ModelEntry,
   type SkillEntry,
 } from './config/define-config';
-export { loadEnvFile } from './config/env-file';
 export {
-  configFileNames,
   findConfigFile,
   type LoadConfigOptions,
   type LoadedConfig,
   loadConfig,
-  resolveDataDir,
 } from './config/load-config';
-export { validateConfig } from './config/validate-config';
 export type {
   AnswerResult,
   ConversationAnswer,
@@ -36,19 +33,32 @@ export type {
   ConversationStep,
   StepQuestion,
 } from './conversations/conversation-types';
-export { Conversations } from './conversations/conversations';
 export { type Conversation, defineConversation } from './conversations/define-conversation';
-export * from './egress/index';
+export type { EgressConfig } from './egress/egress-config';
+export {
+  type EgressRequestInit,
+  type EgressResponse,
+  egressFetch,
+} from './egress/egress-fetch';
+export {
+  type EgressConnector,
+  type EgressDecision,
+  EgressPolicy,
+  type EgressPolicyOptions,
+  type EgressResolver,
+  egressBlockedError,
+  type ResolvedAddress,
+} from './egress/egress-policy';
 export {
   BotwireError,
   type BotwireErrorOptions,
   isBotwireError,
   type Problem,
 } from './errors/botwire-error';
-export {
-  type BotwireErrorCode,
+export type {
+  BotwireErrorCode,
   errorCatalog,
-  type ProblemCode,
+  ProblemCode,
   problemCatalog,
 } from './errors/error-catalog';
 export {
@@ -57,18 +67,13 @@ export {
   bearerToken,
   tokensEqual,
 } from './http/http-server';
-export { isLoopbackHost } from './http/loopback';
-export { openApiDocument } from './http/openapi';
-export { coreStrings } from './i18n/core-strings';
+export type { coreStrings } from './i18n/core-strings';
 export {
-  guessLocale,
-  interpolate,
   type Locale,
   type LocalizedText,
   localizedText,
   normalizeLocale,
   type StringTable,
-  translate,
 } from './i18n/translate';
 export {
   createLogger,
@@ -88,33 +93,22 @@ export type {
 } from './messages/incoming-message';
 export { parseCommand } from './messages/incoming-message';
 export type { Artifact, Button, OutgoingMessage, SentMessage } from './messages/outgoing-message';
-export { toOutgoing } from './messages/outgoing-message';
 export {
   Composer,
   type ComposerContext,
-  compose,
   type MessageFilter,
   type Middleware,
   type NextFunction,
 } from './middleware/composer';
+export { type LexicalEmbeddingOptions, lexicalEmbeddingModel } from './models/lexical-embeddings';
 export {
-  cosineSimilarity,
-  type LexicalEmbeddingOptions,
-  lexicalEmbeddingModel,
-} from './models/lexical-embeddings';
-export { lexicalStem, lexicalWords } from './models/lexical-stemmer';
-export {
-  isRetryableModelError,
   type ModelErrorContext,
   type ModelHttpFailure,
   modelBadResponse,
   modelErrorFromStatus,
-  modelErrorStatus,
   modelTimeout,
   modelUnavailable,
-  parseRetryAfter,
   redactSecret,
-  safeEndpoint,
 } from './models/model-errors';
 export {
   type CircuitState,
@@ -124,58 +118,21 @@ export {
   resilientChatModel,
 } from './models/resilient-chat-model';
 export {
-  type CreateModelOptions,
-  createChatModelFromSpec,
-  createEmbeddingModelFromSpec,
   type ModelDriverFactory,
   type ModelDriverOptions,
   type ModelProvider,
   type ModelSpec,
   type ModelSpecEntry,
   modelPackageName,
-  modelProviders,
+  type modelProviders,
   parseModelSpec,
 } from './models/select-model';
-export { answerMessages, composeAnswer } from './planner/answer-composer';
-export { estimateTokens, historyWindow, quoteData } from './planner/conversation';
-export {
-  type ExecuteOptions,
-  type ExecutionResult,
-  executePlan,
-  producesUntrustedOutput,
-  type StepOutcome,
-} from './planner/executor';
-export {
-  answerPlainly,
-  type LlmPlannerInput,
-  type ModelCaller,
-  type PlanDecision,
-  parsePlanResponse,
-  planWithModel,
-} from './planner/llm-planner';
-export {
-  dependenciesOf,
-  findReferences,
-  maxPlanSteps,
-  type Plan,
-  type PlanStep,
-  resolveReferences,
-} from './planner/plan';
 export {
   type ContextProvider,
   type PlannerOptions,
-  type PlannerSteps,
   plannerMiddleware,
-  plannerSteps,
 } from './planner/planner-steps';
-export {
-  type CompiledPattern,
-  compilePatterns,
-  planForCommand,
-  planForPattern,
-} from './planner/rules-planner';
-export { runStepByStep, type StepByStepResult } from './planner/step-by-step';
-export { validatePlan } from './planner/validate-plan';
+export type { CompiledPattern } from './planner/rules-planner';
 export type { Adapter, AdapterCapabilities, AdapterHost, CommandInfo } from './ports/adapter';
 export type {
   ChatMessage,
@@ -218,10 +175,8 @@ export type { VectorIndex, VectorMatch, VectorRecord } from './ports/vector-inde
 export { Bot, type BotOptions, createBot } from './runtime/bot';
 export { BotContext } from './runtime/bot-context';
 export type { BotServices, BotSettings } from './runtime/bot-services';
-export { builtinCommandNames, helpText } from './runtime/builtin-commands';
+export { builtinCommandNames } from './runtime/builtin-commands';
 export { type ChainStep, type DefaultStepName, insertStep } from './runtime/chain-steps';
-export { adapterPackageName, resolveAdapters } from './runtime/resolve-adapters';
-export { toolResultToReply } from './runtime/tool-reply';
 export {
   defineSkill,
   type InlineSkill,
@@ -233,29 +188,15 @@ export {
   type ToolInputs,
   type ToolReply,
 } from './skills/define-skill';
-export {
-  checkJsonSchema,
-  compileJsonSchema,
-  parseWithSchema,
-  type SchemaDialect,
-  type SchemaIssue,
-  type SchemaMode,
-} from './skills/json-schema';
+export { parseWithSchema, type SchemaIssue } from './skills/json-schema';
 export type { JsonSchemaType } from './skills/json-schema-type';
-export {
-  type LoadSkillOptions,
-  loadSkill,
-  type ResolvedSkill,
-  resolveSkill,
-  type SkillLoadResult,
-} from './skills/load-skill';
-export {
-  type CommandManifest,
-  type JsonSchema,
-  type Permission,
-  permissions,
-  type SkillManifest,
-  type ToolManifest,
+export type {
+  CommandManifest,
+  JsonSchema,
+  PatternManifest,
+  Permission,
+  SkillManifest,
+  ToolManifest,
 } from './skills/skill-manifest';
 export {
   type CallToolOptions,
@@ -267,47 +208,17 @@ export {
   type SkillSource,
   type SkillTool,
 } from './skills/skill-registry';
-export {
-  parseManifestText,
-  skillManifestSchema,
-  validateManifest,
-} from './skills/validate-manifest';
+export { parseManifestText, validateManifest } from './skills/validate-manifest';
 export { type SkillPathValidation, validateSkillPath } from './skills/validate-skill-path';
 export { type MemoryStorageOptions, memoryStorage } from './storage/drivers/memory';
 export { type SqliteStorageOptions, sqliteStorage } from './storage/drivers/sqlite';
-export { type IdPrefix, newId } from './storage/ids';
-export { scopeKeyValueStore } from './storage/scope-key-value-store';
 export { budgetMiddleware, type UsageState, usageState } from './usage/budget-middleware';
+export type { DailyLimits, LimitSubject, UsageLimits } from './usage/usage-limits';
+export type { UsageMetrics } from './usage/usage-metrics';
 export {
-  type BudgetCheck,
-  checkModelBudget,
-  type DailyLimits,
-  type LimitHit,
-  type LimitName,
-  type LimitSubject,
-  limitNames,
-  limitReply,
-  limitStringKeys,
-  limitSubjects,
-  limitsFor,
-  type UsageLimits,
-} from './usage/usage-limits';
-export {
-  type CounterName,
-  durationBuckets,
-  escapeLabelValue,
-  type HistogramName,
-  type MetricName,
-  UsageMetrics,
-} from './usage/usage-metrics';
-export {
-  emptyUsage,
   type ModelCallRecord,
   type ToolCallRecord,
-  type UsageCounter,
   type UsageCounts,
   UsageTracker,
   type UsageTrackerOptions,
-  usageCounters,
-  utcDay,
 } from './usage/usage-tracker';

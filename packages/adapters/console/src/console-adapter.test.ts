@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { createBot, memoryStorage, scopeKeyValueStore, silentLogger } from '@botwire/core';
-import { runAdapterContract } from '@botwire/core/contracts';
+import { createBot, memoryStorage, silentLogger } from '@botwire/core';
+import { runAdapterContract } from '@botwire/core/contract-suites';
+import { scopeKeyValueStore } from '@botwire/core/testing';
 import { describe, expect, it } from 'vitest';
 import { consoleAdapter } from './console-adapter';
 

@@ -1,5 +1,6 @@
 import { PassThrough, Writable } from 'node:stream';
-import { memoryStorage, scopeKeyValueStore, silentLogger } from '@botwire/core';
+import { memoryStorage, silentLogger } from '@botwire/core';
+import { scopeKeyValueStore } from '@botwire/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { consoleAdapter } from './console-adapter';
 import { attachPromptLine, writeAbovePrompt } from './prompt-line';

@@ -4,7 +4,7 @@ import {
   isBotwireError,
   silentLogger,
 } from '@botwire/core';
-import { type HarnessUser, runAdapterContract } from '@botwire/core/contracts';
+import { type HarnessUser, runAdapterContract } from '@botwire/core/contract-suites';
 import { afterEach, describe, expect, it } from 'vitest';
 import { discordAdapter } from './discord-adapter';
 import { type DiscordPeer, startDiscordPeer } from './testing';

@@ -1,5 +1,5 @@
 import { type Bot, createBot, silentLogger } from '@botwire/core';
-import { runAdapterContract } from '@botwire/core/contracts';
+import { runAdapterContract } from '@botwire/core/contract-suites';
 import { afterEach, describe, expect, it } from 'vitest';
 import { telegramAdapter } from './telegram-adapter';
 import {

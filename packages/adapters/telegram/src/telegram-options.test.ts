@@ -1,10 +1,5 @@
-import {
-  type AdapterHost,
-  isBotwireError,
-  memoryStorage,
-  scopeKeyValueStore,
-  silentLogger,
-} from '@botwire/core';
+import { type AdapterHost, isBotwireError, memoryStorage, silentLogger } from '@botwire/core';
+import { scopeKeyValueStore } from '@botwire/core/testing';
 import { describe, expect, it } from 'vitest';
 import defaultFactory from './index';
 import { telegramAdapter } from './telegram-adapter';

@@ -4,9 +4,9 @@ import {
   isBotwireError,
   memoryStorage,
   type ScopedKeyValueStore,
-  scopeKeyValueStore,
   silentLogger,
 } from '@botwire/core';
+import { scopeKeyValueStore } from '@botwire/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TelegramAdapter, telegramAdapter } from './telegram-adapter';
 import type { TelegramAdapterOptions } from './telegram-options';

@@ -1,9 +1,5 @@
-import {
-  memoryStorage,
-  type ScopedKeyValueStore,
-  scopeKeyValueStore,
-  silentLogger,
-} from '@botwire/core';
+import { memoryStorage, type ScopedKeyValueStore, silentLogger } from '@botwire/core';
+import { scopeKeyValueStore } from '@botwire/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UpdateInbox } from './update-inbox';
 

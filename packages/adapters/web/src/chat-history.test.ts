@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memoryStorage, scopeKeyValueStore, sqliteStorage } from '@botwire/core';
+import { memoryStorage, sqliteStorage } from '@botwire/core';
+import { scopeKeyValueStore } from '@botwire/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatHistory } from './chat-history';
 

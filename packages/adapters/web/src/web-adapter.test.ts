@@ -9,7 +9,7 @@ import {
   silentLogger,
   sqliteStorage,
 } from '@botwire/core';
-import { type HarnessUser, runAdapterContract } from '@botwire/core/contracts';
+import { type HarnessUser, runAdapterContract } from '@botwire/core/contract-suites';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { webAdapter } from './web-adapter';
 import {

@@ -1,7 +1,7 @@
 /**
- * @botwire/core/contracts — the shared Vitest suites every driver and adapter passes:
+ * @botwire/core/contract-suites — the shared Vitest suites every driver and adapter passes:
  * messenger adapters, storage drivers, chat model drivers. Import it from test files only
- * (it imports `vitest`); fakes and protocol peers are in `@botwire/core/testing`.
+ * (it imports `vitest`); fakes are in `@botwire/core/testing`, protocol peers with their drivers.
  */
 export {
   type AdapterContractOptions,

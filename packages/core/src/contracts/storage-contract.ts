@@ -23,7 +23,7 @@ export interface StorageContractOptions {
  *
  * @example
  * // mongo.test.ts
- * import { runStorageContract } from '@botwire/core/contracts';
+ * import { runStorageContract } from '@botwire/core/contract-suites';
  * runStorageContract('mongo', () => mongoStorage({ url, database: `test_${Date.now()}` }), {
  *   cleanup: () => dropTestDatabases(),
  * });

@@ -1,4 +1,4 @@
-import type { Locale } from './translate';
+import type { Locale } from './locale';
 
 /**
  * The usual language of each script that (mostly) one language writes in. Latin is not here:

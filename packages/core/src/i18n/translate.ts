@@ -1,11 +1,7 @@
+import type { Locale } from './locale';
 import { scriptLanguage } from './locale-script';
 
-/**
- * A language, as the primary subtag of a BCP-47 tag in lower case: `en`, `ru`, `de`, `pt`.
- * Locales are data: core ships its own strings in English and Russian, a skill may ship any
- * language, and English is the fallback of every lookup.
- */
-export type Locale = string;
+export type { Locale } from './locale';
 
 /** Strings by locale and key: `{ en: { hi: 'Hi {name}' }, de: { hi: 'Hallo {name}' } }`. `{name}` is replaced by the `name` parameter. */
 export type StringTable = {

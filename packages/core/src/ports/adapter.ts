@@ -56,7 +56,7 @@ export interface AdapterHost {
 /**
  * A messenger adapter: it translates platform events into {@link IncomingMessage}s and
  * {@link OutgoingMessage}s back into platform calls, within the platform's limits. Nothing else.
- * Every adapter should pass `runAdapterContract` from `@botwire/core/testing`.
+ * Every adapter should pass `runAdapterContract` from `@botwire/core/contract-suites`.
  */
 export interface Adapter {
   /** The platform name that its messages carry: `console`, `telegram`, ... */

@@ -137,7 +137,7 @@ export interface KeyValueStore {
 
 /**
  * The storage port: every driver (SQLite, memory, MongoDB, ...) implements it and passes
- * `runStorageContract` from `@botwire/core/testing`.
+ * `runStorageContract` from `@botwire/core/contract-suites`.
  */
 export interface StorageDriver {
   /** The driver's name: `sqlite`, `memory`, ... */

@@ -1,10 +1,10 @@
 import { isBotwireError } from '@botwire/core';
-import { runChatModelContract } from '@botwire/core/contracts';
-import { type OllamaPeer, startOllamaPeer } from '@botwire/core/testing';
+import { runChatModelContract } from '@botwire/core/contract-suites';
 import { Ollama } from 'ollama';
 import { afterEach, describe, expect, it } from 'vitest';
 import createModel from './index';
 import { ollamaChatModel } from './ollama-chat-model';
+import { type OllamaPeer, startOllamaPeer } from './testing';
 
 runChatModelContract('ollama', {
   startPeer: startOllamaPeer,

@@ -1,8 +1,8 @@
-import { runEmbeddingModelContract } from '@botwire/core/contracts';
-import { type OllamaPeer, startOllamaPeer } from '@botwire/core/testing';
+import { runEmbeddingModelContract } from '@botwire/core/contract-suites';
 import { afterEach, describe, expect, it } from 'vitest';
 import createModel from './index';
 import { ollamaEmbeddingModel } from './ollama-embedding-model';
+import { type OllamaPeer, startOllamaPeer } from './testing';
 
 describe('ollamaEmbeddingModel', () => {
   let peer: OllamaPeer;

@@ -1,7 +1,7 @@
 import { type ModelCallReport, resilientChatModel } from '@botwire/core';
-import { type OllamaPeer, startOllamaPeer } from '@botwire/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ollamaChatModel } from './ollama-chat-model';
+import { type OllamaPeer, startOllamaPeer } from './testing';
 
 // resilientChatModel around the real ollama driver and client, against the peer.
 describe('resilientChatModel with the ollama driver', () => {

@@ -1,9 +1,9 @@
 import { isBotwireError } from '@botwire/core';
-import { runChatModelContract } from '@botwire/core/contracts';
-import { type OpenAiPeer, startOpenAiPeer } from '@botwire/core/testing';
+import { runChatModelContract } from '@botwire/core/contract-suites';
 import { afterEach, describe, expect, it } from 'vitest';
 import createModel from './index';
 import { isStrictCompatible, openaiChatModel } from './openai-chat-model';
+import { type OpenAiPeer, startOpenAiPeer } from './testing';
 
 runChatModelContract('openai', {
   startPeer: startOpenAiPeer,

@@ -1,8 +1,8 @@
-import { runEmbeddingModelContract } from '@botwire/core/contracts';
-import { type OpenAiPeer, startOpenAiPeer } from '@botwire/core/testing';
+import { runEmbeddingModelContract } from '@botwire/core/contract-suites';
 import { afterEach, describe, expect, it } from 'vitest';
 import createModel from './index';
 import { openaiEmbeddingModel } from './openai-embedding-model';
+import { type OpenAiPeer, startOpenAiPeer } from './testing';
 
 const cosine = (a: number[], b: number[]) =>
   a.reduce((sum, value, index) => sum + value * b[index]!, 0);

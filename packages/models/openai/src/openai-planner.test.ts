@@ -1,14 +1,9 @@
 import { createServer } from 'node:net';
 import { type Bot, createBot, resilientChatModel, silentLogger } from '@botwire/core';
-import {
-  type OpenAiPeer,
-  plannerTestSkills,
-  startOpenAiPeer,
-  type ToolLog,
-  testAdapter,
-} from '@botwire/core/testing';
+import { plannerTestSkills, type ToolLog, testAdapter } from '@botwire/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openaiChatModel } from './openai-chat-model';
+import { type OpenAiPeer, startOpenAiPeer } from './testing';
 
 // The planner end to end: a bot, the real `openai` client, and the OpenAI-protocol peer.
 let peer: OpenAiPeer | undefined;

@@ -1,7 +1,7 @@
 import { type ModelCallReport, resilientChatModel } from '@botwire/core';
-import { type OpenAiPeer, startOpenAiPeer } from '@botwire/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openaiChatModel } from './openai-chat-model';
+import { type OpenAiPeer, startOpenAiPeer } from './testing';
 
 // resilientChatModel around the real openai driver and client, against the peer.
 describe('resilientChatModel with the openai driver', () => {

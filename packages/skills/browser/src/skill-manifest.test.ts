@@ -1,10 +1,5 @@
-import {
-  compilePatterns,
-  loadSkills,
-  planForCommand,
-  planForPattern,
-  validateManifest,
-} from '@botwire/core';
+import { loadSkills, validateManifest } from '@botwire/core';
+import { compilePatterns, planForCommand, planForPattern } from '@botwire/core/testing';
 import { describe, expect, it } from 'vitest';
 import { BrowserPool } from './browser-pool';
 import { createBrowserSkill } from './browser-tools';

@@ -1,5 +1,5 @@
-import { closeEgressDispatcher, EgressPolicy, type SkillRegistry } from '@botwire/core';
-import { blockedByDefault } from '@botwire/core/testing';
+import { EgressPolicy, type SkillRegistry } from '@botwire/core';
+import { blockedByDefault, closeEgressDispatcher } from '@botwire/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadWebSearch,

@@ -1,4 +1,5 @@
-import { closeEgressDispatcher, EgressPolicy, type SkillRegistry } from '@botwire/core';
+import { EgressPolicy, type SkillRegistry } from '@botwire/core';
+import { closeEgressDispatcher } from '@botwire/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadWebSearch, rejection } from './testing/load-web-search';
 import { charsetSample, latinSample, startWebPeer, type WebPeer } from './testing/web-peer';

@@ -1,11 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
-  checkChatBody,
-  checkEmbeddingsBody,
-  invalidRequest,
-  type OpenAiErrorObject,
-} from './openai-protocol';
-import {
   authorized,
   beforeAnswer,
   estimateTokens,
@@ -20,7 +14,13 @@ import {
   type ScriptedResponse,
   scriptedHeaders,
   sendJson,
-} from './peer-script';
+} from '@botwire/core/testing';
+import {
+  checkChatBody,
+  checkEmbeddingsBody,
+  invalidRequest,
+  type OpenAiErrorObject,
+} from './openai-protocol';
 
 /** A running OpenAI Chat Completions peer. */
 export interface OpenAiPeer extends ModelPeer {

@@ -14,7 +14,7 @@ import {
   recordRequest,
   scriptedHeaders,
   sendJson,
-} from './peer-script';
+} from '@botwire/core/testing';
 
 /** A running Ollama peer; its `url` is the `host` to give the `ollama` client. */
 export type OllamaPeer = ModelPeer;

@@ -185,7 +185,8 @@ describe('startOpenAiPeer', () => {
   it('closes even with a hanging request open', async () => {
     peer = await startOpenAiPeer({ script: [{ hang: true }] });
     const pending = chat({}).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Wait until the peer holds the request (a fixed pause was too short on a loaded machine).
+    await expect.poll(() => peer?.requests[0]?.answer, { timeout: 5_000 }).toBe('hang');
     await peer.close();
     expect(await pending).toBeInstanceOf(Error);
     expect(peer.requests[0]?.answer).toBe('hang');

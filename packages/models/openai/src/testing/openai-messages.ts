@@ -1,4 +1,4 @@
-import type { RecordedChatMessage } from './peer-script';
+import type { RecordedChatMessage } from '@botwire/core/testing';
 
 /** An OpenAI-style error body's `error` object. */
 export interface OpenAiErrorObject {

@@ -1,3 +1,4 @@
+import type { RecordedChatMessage, RecordedChatRequest } from '@botwire/core/testing';
 import {
   checkMessages,
   invalidRequest,
@@ -6,8 +7,7 @@ import {
   type OpenAiErrorObject,
   typeName,
 } from './openai-messages';
-import type { RecordedChatMessage, RecordedChatRequest } from './peer-script';
-import { strictSchemaProblem } from './peer-script';
+import { strictSchemaProblem } from './strict-schema-problem';
 
 export { invalidRequest, type OpenAiErrorObject } from './openai-messages';
 
