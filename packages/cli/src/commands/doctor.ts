@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { CheckResult } from '../doctor/doctor-check';
-import { type DoctorReport, runDoctor } from '../doctor/run-doctor';
+import type { DoctorReport } from '../doctor/run-doctor';
 import { print } from '../output';
 
 const label = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;
@@ -34,7 +34,7 @@ const positive = (value: string) => {
   return number;
 };
 
-/** `botwire doctor [--config F] [--json] [--timeout MS]`: checks what the bot needs on this machine. */
+/** `botwire doctor [--config F] [--json] [--timeout MS]`: checks what the bot needs on this machine; its code loads when it runs. */
 export function doctorCommand(): Command {
   return new Command('doctor')
     .description(
@@ -47,6 +47,8 @@ export function doctorCommand(): Command {
     .option('--json', 'print the results as JSON, for scripts')
     .option('--timeout <ms>', 'time limit of each network check', positive, 5000)
     .action(async (options: { config?: string; json?: boolean; timeout: number }) => {
+      // The checks (and the runtime they read configs with) load when the command runs.
+      const { runDoctor } = await import('../doctor/run-doctor');
       const report = await runDoctor({
         ...(options.config ? { configPath: options.config } : {}),
         timeoutMs: options.timeout,

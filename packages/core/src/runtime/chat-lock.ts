@@ -6,7 +6,10 @@ const namespace = 'runtime';
 
 /** Options for {@link ChatLock}. */
 export interface ChatLockOptions {
-  /** How long a lease lasts without renewal; a crashed holder's lease runs out after it. Default 30 s. */
+  /**
+   * How long a lease lasts without renewal (it is renewed every third of it while its message
+   * runs); a crashed holder's chat waits at most this long. Default 5 s.
+   */
   leaseMs?: number;
   /** The longest wait between two tries. Default 50 ms. */
   maxPollMs?: number;
@@ -27,7 +30,7 @@ export class ChatLock {
     private readonly kv: KeyValueStore,
     options: ChatLockOptions = {},
   ) {
-    this.leaseMs = options.leaseMs ?? 30_000;
+    this.leaseMs = options.leaseMs ?? 5000;
     this.maxPollMs = options.maxPollMs ?? 50;
   }
 
