@@ -7,7 +7,7 @@
  *   deduplicated, marked done), the per-chat queue, the typing indicator, access control, the
  *   middleware chain, a trivial `/ping` command, history and usage in storage and the send,
  *   on the memory driver, on the default storage (SQLite in a temporary folder) and on SQLite
- *   with `synchronous: 'full'` (what the default trades away, see docs/decisions/0005).
+ *   with `synchronous: 'full'` (what the default trades away, see docs/decisions/0008).
  *
  * All run in the same process on the same kind of updates. The send throttle is off: with it,
  * Telegram's limit of 30 messages a second would be measured instead. Asserts nothing.
@@ -125,7 +125,7 @@ const contenders = [
   await grammyContender(),
   await botwireContender('memory'),
   await botwireContender('default'),
-  // The trade-off of docs/decisions/0005-sqlite-synchronous.md; BENCH_FULL=0 leaves it out.
+  // The trade-off of docs/decisions/0008-sqlite-synchronous.md; BENCH_FULL=0 leaves it out.
   ...(process.env.BENCH_FULL === '0' ? [] : [await botwireContender('full')]),
 ];
 for (const contender of contenders) await drive(contender.bot, warmup);

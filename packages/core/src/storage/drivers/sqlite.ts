@@ -47,7 +47,7 @@ export interface SqliteStorageOptions {
    * `normal` (default): a write whose promise resolved survives a crash or kill of the process;
    * a power loss or OS crash may take back the writes since the last checkpoint (the file
    * stays consistent). `full` makes every commit reach the disk before its promise resolves,
-   * surviving power loss too, at one fsync per group commit. See docs/decisions/0005.
+   * surviving power loss too, at one fsync per group commit. See docs/decisions/0008-sqlite-synchronous.md.
    */
   synchronous?: 'full' | 'normal';
   /** The better-sqlite3 constructor; loaded with `import('better-sqlite3')` when omitted. */
