@@ -52,8 +52,10 @@ export class Conversations {
   /** The chain step: answers to the current step, `/cancel`, and timed-out conversations. */
   middleware(): Middleware<BotContext> {
     return async (context, next) => {
-      const state = await readConversation(context);
       const command = context.command?.name;
+      // A bot with no conversations has no state to look up.
+      if (this.definitions.size === 0 && command !== 'cancel') return next();
+      const state = await readConversation(context);
       if (!state) {
         if (command === 'cancel') {
           await context.reply(context.t('conversation.nothing_to_cancel'));

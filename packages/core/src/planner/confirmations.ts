@@ -41,6 +41,16 @@ export function readConfirmation(
   return undefined;
 }
 
+/** True when a message could answer some confirmation (a yes/no word or a confirmation button). */
+export function mayAnswerConfirmation(
+  kind: 'message' | 'button',
+  text: string,
+  buttonData: string | undefined,
+): boolean {
+  if (kind === 'button') return /^botwire:(confirm|decline):/.test(buttonData ?? '');
+  return yes.test(text) || no.test(text);
+}
+
 const namespace = 'runtime';
 
 /**

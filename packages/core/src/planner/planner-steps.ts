@@ -5,7 +5,12 @@ import type { ChatModel, ChatRequest, ChatResponse } from '../ports/chat-model';
 import type { BotContext } from '../runtime/bot-context';
 import { toolResultToReply } from '../runtime/tool-reply';
 import { composeAnswer } from './answer-composer';
-import { ConfirmationStore, type PendingConfirmation, readConfirmation } from './confirmations';
+import {
+  ConfirmationStore,
+  mayAnswerConfirmation,
+  type PendingConfirmation,
+  readConfirmation,
+} from './confirmations';
 import { historyWindow, isUntrustedRecord } from './conversation';
 import { type ExecutionResult, executePlan, type StepOutcome } from './executor';
 import { type ModelCaller, planWithModel } from './llm-planner';
@@ -85,6 +90,9 @@ export function plannerSteps(options: PlannerOptions): PlannerSteps {
 
   return {
     confirmation: guarded(async (context, next) => {
+      // Only a yes/no word or a confirmation button can answer: other messages skip the lookup.
+      if (!mayAnswerConfirmation(context.message.kind, context.text, context.message.buttonData))
+        return next();
       const current = session(context);
       const pending = await current.confirmations.get(current.chatKey, context.user.id);
       const answer = pending
