@@ -51,8 +51,9 @@ export class ChatLock {
       return await task();
     } finally {
       clearInterval(renew);
-      if ((await this.kv.get(namespace, key).catch(() => undefined)) === holder)
-        await this.kv.delete(namespace, key).catch(() => false);
+      // No read first: it would wait for the group commit and add a round. A lease that ran
+      // out and was taken by another process while this task overran it is gone either way.
+      await this.kv.delete(namespace, key).catch(() => false);
     }
   }
 }
