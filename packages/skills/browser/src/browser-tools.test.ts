@@ -34,6 +34,8 @@ describe.skipIf(!hasChromium)(title, () => {
   const network = guardNetwork();
   const pool = new BrowserPool({ executablePath: chromiumPath });
   const closedEarly: string[] = [];
+  /** Requests that reached the hanging handler. */
+  const arrived: string[] = [];
   let site: LoopbackServer;
   let neighbour: LoopbackServer;
   let policy: EgressPolicy;
@@ -44,6 +46,7 @@ describe.skipIf(!hasChromium)(title, () => {
   // The response's 'close' before it ended is the client going away (the request's own 'close'
   // no longer fires for a bodiless request whose socket closes, on current Node 20).
   const hang = (request: IncomingMessage, response: ServerResponse) => {
+    arrived.push(request.url ?? '');
     response.on('close', () => {
       if (!response.writableEnded) closedEarly.push(request.url ?? '');
     });
@@ -263,8 +266,15 @@ describe.skipIf(!hasChromium)(title, () => {
 
   it('stops the page and its requests when the call is aborted', async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('user gave up')), 500);
-    const started = Date.now();
+    // Give up once the page's request has reached the server (a loaded machine may take longer
+    // than any fixed delay to launch the page), and measure from there.
+    let abortedAt = 0;
+    const watch = setInterval(() => {
+      if (!arrived.includes('/slow?aborted')) return;
+      clearInterval(watch);
+      abortedAt = Date.now();
+      controller.abort(new Error('user gave up'));
+    }, 20);
     await expect(
       call(
         'browser_extract',
@@ -272,7 +282,9 @@ describe.skipIf(!hasChromium)(title, () => {
         { signal: controller.signal },
       ),
     ).rejects.toThrow('user gave up');
-    expect(Date.now() - started).toBeLessThan(3000);
+    clearInterval(watch);
+    expect(abortedAt).toBeGreaterThan(0);
+    expect(Date.now() - abortedAt).toBeLessThan(3000);
     await expect.poll(() => closedEarly.includes('/slow?aborted'), { timeout: 3000 }).toBe(true);
   });
 
