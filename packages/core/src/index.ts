@@ -67,6 +67,7 @@ export {
   bearerToken,
   tokensEqual,
 } from './http/http-server';
+export { readBodyText } from './http/read-body';
 export type { coreStrings } from './i18n/core-strings';
 export {
   type Locale,

@@ -1,4 +1,4 @@
-import { type HttpRoutes, type Logger, tokensEqual } from '@botwire/core';
+import { type HttpRoutes, type Logger, readBodyText, tokensEqual } from '@botwire/core';
 import type { Update } from 'grammy/types';
 
 /** The header Telegram sends the webhook's `secret_token` in. */
@@ -23,31 +23,6 @@ export interface WebhookOptions {
 export const defaultWebhookBodyBytes = 1024 * 1024;
 
 /**
- * Reads a request body as text, up to `maxBytes`: undefined as soon as the declared length
- * or the bytes received pass the limit (the rest is never read), so a huge or endless body
- * costs at most `maxBytes` of memory.
- */
-async function readLimited(request: Request, maxBytes: number): Promise<string | undefined> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && !(Number(declared) <= maxBytes)) return undefined;
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
  * Mounts `POST <path>` on the bot's HTTP server for Telegram's webhook. A request without the
  * right `X-Telegram-Bot-Api-Secret-Token` gets 401 and changes nothing; a body over
  * `maxBodyBytes` gets 413 without being read to its end; a valid update is stored durably and
@@ -65,7 +40,7 @@ export function mountWebhook(server: HttpRoutes, options: WebhookOptions): void 
       return json({ ok: false, error: 'unauthorized' }, 401);
     }
     if (!options.accepting()) return json({ ok: false, error: 'stopping' }, 503);
-    const body = await readLimited(request, maxBodyBytes);
+    const body = await readBodyText(request, maxBodyBytes);
     if (body === undefined) {
       options.log.warn('telegram-webhook-too-large', { path: options.path, maxBodyBytes });
       return json({ ok: false, error: `the body is larger than ${maxBodyBytes} bytes` }, 413, {

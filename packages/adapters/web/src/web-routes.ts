@@ -1,4 +1,4 @@
-import { bearerToken, type HttpRoutes } from '@botwire/core';
+import { bearerToken, type HttpRoutes, readBodyText } from '@botwire/core';
 import { Hono } from 'hono';
 import { isArtifactId } from './artifact-store';
 import type { ChatEvent } from './chat-channels';
@@ -27,24 +27,10 @@ const ownerOnly = problem('BOTWIRE_ACCESS_DENIED', 'Only the owner token may do 
 
 /** Reads a JSON body of at most `limit` bytes; `undefined` for an empty body. */
 async function readJson(request: Request, limit: number): Promise<unknown> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > limit) throw new RangeError('too large');
-  if (!request.body) return undefined;
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new RangeError('too large');
-    }
-    chunks.push(value);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  return text ? JSON.parse(text) : undefined;
+  const text = await readBodyText(request, limit);
+  if (text === undefined) throw new RangeError('too large');
+  const trimmed = text.trim();
+  return trimmed ? JSON.parse(trimmed) : undefined;
 }
 
 /** The first language of an Accept-Language header: `ru-RU,ru;q=0.9` → `ru-RU`. */

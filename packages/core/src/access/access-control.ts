@@ -37,6 +37,18 @@ export const declineButtonPrefix = 'botwire:decline-access:';
  * in their own chat, with an Admit button.
  */
 export function accessControl(options: AccessControlOptions): Middleware<BotContext> {
+  // Home chats this process already stored, so an admin's every message costs no storage read.
+  const knownHomeChats = new Map<string, string>();
+  const rememberHomeChat = async (context: BotContext, requests: AccessRequests) => {
+    if (context.message.chat.type !== 'private' || !hasRole(context.role, 'admin')) return;
+    if (knownHomeChats.get(context.user.id) === context.chat.id) return;
+    await requests.setHomeChat(context.user.id, {
+      platform: context.adapter.name,
+      chatPlatformId: context.message.chat.platformId,
+      chatId: context.chat.id,
+    });
+    knownHomeChats.set(context.user.id, context.chat.id);
+  };
   return async (context, next) => {
     const { storage, settings } = context.services;
     const { users } = storage;
@@ -87,16 +99,6 @@ export function accessControl(options: AccessControlOptions): Middleware<BotCont
     if (settings.access === 'open') return next();
     await turnAway(context, requests, options.claimCodes);
   };
-}
-
-/** An admin's private chat becomes where they get the bot's notices. */
-async function rememberHomeChat(context: BotContext, requests: AccessRequests): Promise<void> {
-  if (context.message.chat.type !== 'private' || !hasRole(context.role, 'admin')) return;
-  await requests.setHomeChat(context.user.id, {
-    platform: context.adapter.name,
-    chatPlatformId: context.message.chat.platformId,
-    chatId: context.chat.id,
-  });
 }
 
 /**

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { accessCommandNames, accessCommands } from '../access/access-commands';
-import { accessControl } from '../access/access-control';
+import { accessCommandNames } from '../access/access-commands';
 import { ClaimCodes } from '../access/claim-code';
 import { OutgoingDegrader } from '../adapters/degrade-outgoing';
 import type { BotConfig } from '../config/define-config';
@@ -18,7 +17,7 @@ import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
 import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
 import { Composer, type Middleware } from '../middleware/composer';
 import { createChatModelFromSpec } from '../models/select-model';
-import { type ContextProvider, plannerSteps } from '../planner/planner-steps';
+import type { ContextProvider } from '../planner/planner-steps';
 import { type CompiledPattern, compilePatterns } from '../planner/rules-planner';
 import type { Adapter, AdapterHost, CommandInfo } from '../ports/adapter';
 import type { ChatModel } from '../ports/chat-model';
@@ -28,24 +27,16 @@ import { type CallToolOptions, loadSkills, type SkillRegistry } from '../skills/
 import { memoryStorage } from '../storage/drivers/memory';
 import { sqliteStorage } from '../storage/drivers/sqlite';
 import { scopeKeyValueStore } from '../storage/scope-key-value-store';
-import { budgetMiddleware } from '../usage/budget-middleware';
 import { modelCallHooks } from '../usage/model-call-hooks';
 import { UsageTracker } from '../usage/usage-tracker';
 import { BotContext } from './bot-context';
 import type { BotServices, BotSettings } from './bot-services';
-import {
-  builtinCommandInfo,
-  builtinCommandNames,
-  builtinCommands,
-  fallbackReply,
-  skillCommandInfo,
-} from './builtin-commands';
+import { builtinCommandInfo, builtinCommandNames, skillCommandInfo } from './builtin-commands';
 import type { ChainStep } from './chain-steps';
 import { ChatLock } from './chat-lock';
 import { ChatQueue } from './chat-queue';
-import { identifySender } from './identify-sender';
+import { defaultChain } from './default-chain';
 import { modelReadiness, storageReadiness } from './readiness-checks';
-import { recordMessage } from './record-message';
 import { resolveAdapters } from './resolve-adapters';
 import { startBanner } from './start-banner';
 
@@ -288,7 +279,30 @@ export class Bot {
     }
     this.redactor.add(this.storedOwnerToken);
     this.services = this.createServices(storage, this.registry);
-    this.steps = this.defaultSteps();
+    this.steps = defaultChain({
+      degrader: this.degrader,
+      claimCodes: this.claimCodes,
+      onClaimed: () => {
+        this.issuedClaimCode = undefined;
+      },
+      usage: this.usageTracker,
+      limits: this.config.limits,
+      planner: {
+        model: () => this.model,
+        patterns: () => this.patterns,
+        contextProviders: () => this.contextProviders,
+        ...modelCallHooks(() => this.usage, this.config.limits),
+        ...(this.config.planner?.mode ? { mode: this.config.planner.mode } : {}),
+        ...(this.config.planner?.historyTokens
+          ? { historyTokens: this.config.planner.historyTokens }
+          : {}),
+      },
+      ...(this.config.http === false ? {} : { rotateOwnerToken: () => this.rotateOwnerToken() }),
+      middleware: this.config.middleware ?? [],
+      // bot.use() is read lazily, so it works before and after start().
+      added: () => this.composer.middleware(),
+      conversations: this.conversations,
+    });
     if (this.config.chain) this.steps = this.config.chain([...this.steps]);
     this.handler = new Composer<BotContext>()
       .errorBoundary(
@@ -317,65 +331,6 @@ export class Bot {
       deliver: (adapter, chat, message, options) => this.deliver(adapter, chat, message, options),
       callTool: (name, args, options) => this.callTool(name, args, options),
     };
-  }
-
-  /**
-   * The default chain, every step named: identify sender → access control → record message →
-   * built-in commands → budget → user middleware → conversations → pending confirmation →
-   * rules planner → model planner → fallback. `config.chain` may reorder or extend it.
-   */
-  private defaultSteps(): ChainStep[] {
-    const planner = plannerSteps({
-      model: () => this.model,
-      patterns: () => this.patterns,
-      contextProviders: () => this.contextProviders,
-      ...modelCallHooks(() => this.usage, this.config.limits),
-      ...(this.config.planner?.mode ? { mode: this.config.planner.mode } : {}),
-      ...(this.config.planner?.historyTokens
-        ? { historyTokens: this.config.planner.historyTokens }
-        : {}),
-    });
-    const builtins = builtinCommands({
-      ...(this.config.http === false ? {} : { rotateOwnerToken: () => this.rotateOwnerToken() }),
-    }).middleware();
-    const access = accessCommands().middleware();
-    const userMiddleware = new Composer<BotContext>(...(this.config.middleware ?? [])).middleware();
-    return [
-      { name: 'identify-sender', middleware: identifySender(this.degrader!) },
-      {
-        name: 'access-control',
-        middleware: accessControl({
-          claimCodes: this.claimCodes!,
-          onClaimed: () => {
-            this.issuedClaimCode = undefined;
-          },
-        }),
-      },
-      { name: 'record-message', middleware: recordMessage() },
-      {
-        name: 'builtin-commands',
-        middleware: async (context, next) => {
-          await builtins(context, async () => {
-            await access(context, next);
-          });
-        },
-      },
-      { name: 'budget', middleware: budgetMiddleware(this.usage, this.config.limits) },
-      {
-        name: 'user-middleware',
-        // bot.use() is read lazily, so it works before and after start().
-        middleware: async (context, next) => {
-          await userMiddleware(context, async () => {
-            await this.composer.middleware()(context, next);
-          });
-        },
-      },
-      { name: 'conversations', middleware: this.conversations.middleware() },
-      { name: 'pending-confirmation', middleware: planner.confirmation },
-      { name: 'rules-planner', middleware: planner.rules },
-      { name: 'model-planner', middleware: planner.model },
-      { name: 'fallback', middleware: fallbackReply() },
-    ];
   }
 
   /** Makes a new owner token, stores it and returns the web sign-in link (printed on the terminal too). */
