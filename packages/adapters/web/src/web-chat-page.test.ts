@@ -260,12 +260,15 @@ describe.skipIf(!hasChromium)(suite, () => {
     await page.goto(`${base}/#token=${ownerToken}`);
     await page.waitForSelector('#status.online');
     expect(new URL(page.url()).hash).toBe('');
+    await send(page, '/whoami');
+    await expect
+      .poll(() => botMessages(page).last().textContent(), patience)
+      .toMatch(/Role: owner/);
     const before = await page.locator('.message').count();
-    expect(before).toBeGreaterThan(0);
 
     // The server goes away and comes back on the same address.
     await bot.http().stop();
-    await page.waitForSelector('#status.connecting');
+    await page.waitForSelector('#status.connecting', patience);
     await bot.http().start();
     await page.waitForSelector('#status.online', { timeout: 15_000 });
     expect(await page.locator('.message').count()).toBe(before);

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
@@ -20,6 +20,17 @@ import { openApiDocument } from './openapi';
 
 /** How long a WebSocket client has to answer the close when the server stops. */
 const webSocketCloseGraceMs = 1000;
+
+/** How long requests in flight may take to finish once the server stops; then they are cut. */
+const requestGraceMs = 5000;
+
+/** What the server knows of one open connection, so that a stop can close it on time. */
+interface OpenConnection {
+  /** Requests on it whose responses have not closed yet. */
+  requests: number;
+  /** Handed to a WebSocket: closed by the close handshake, or cut after its grace. */
+  upgraded: boolean;
+}
 
 /** Options for {@link BotHttpServer}. */
 export interface BotHttpServerOptions {
@@ -102,6 +113,14 @@ export class BotHttpServer implements HttpRoutes {
     this.ownerToken = token;
     return token;
   }
+
+  /**
+   * Every open connection. `server.close()` alone waits for each one to end, and a browser
+   * keeps connections open that never send a request (Chromium connects ahead of time), so
+   * a stop would otherwise wait for Node's 60 s header timeout.
+   */
+  private readonly connections = new Map<Socket, OpenConnection>();
+  private stopping = false;
 
   /** `http://host:port` once listening. */
   get url(): string {
@@ -208,33 +227,72 @@ export class BotHttpServer implements HttpRoutes {
           }),
         );
       });
-      server.on('upgrade', (request, socket, head) => this.upgrade(request, socket, head));
+      server.on('connection', (socket: Socket) => this.track(socket));
+      server.on('request', (request: IncomingMessage, response) =>
+        this.countRequest(request.socket, response),
+      );
+      server.on('upgrade', (request, socket, head) => {
+        const connection = this.connections.get(request.socket);
+        if (connection) connection.upgraded = true;
+        this.upgrade(request, socket, head);
+      });
+      this.stopping = false;
       this.server = server;
     });
     this.options.log.info('http-listening', { url: this.url });
   }
 
   /**
-   * Stops accepting connections, closes WebSockets, and waits for requests in flight. A
-   * WebSocket whose client does not answer the close within a second is cut, so that a silent
-   * client cannot hold the stop (`ws` would wait 30 s).
+   * Stops accepting connections, closes idle ones at once, closes WebSockets, and waits for
+   * requests in flight. A WebSocket whose client does not answer the close within a second is
+   * cut (`ws` would wait 30 s), and a request still running after five seconds is cut too, so
+   * a stop always ends.
    */
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    this.stopping = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const [socket, connection] of this.connections)
+      if (connection.requests === 0 && !connection.upgraded) socket.destroy();
     for (const { server: sockets } of this.sockets.values())
       for (const client of sockets?.clients ?? []) client.close(1001, 'server stopping');
-    const cut = setTimeout(() => {
+    const cutWebSockets = setTimeout(() => {
       for (const { server: sockets } of this.sockets.values())
         for (const client of sockets?.clients ?? []) client.terminate();
+      for (const [socket, connection] of this.connections)
+        if (connection.upgraded) socket.destroy();
     }, webSocketCloseGraceMs);
-    cut.unref();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections?.();
+    const cutRequests = setTimeout(() => {
+      for (const socket of this.connections.keys()) socket.destroy();
+    }, requestGraceMs);
+    cutWebSockets.unref();
+    cutRequests.unref();
+    await closed;
+    clearTimeout(cutWebSockets);
+    clearTimeout(cutRequests);
+  }
+
+  private track(socket: Socket): void {
+    // A connection that arrives while the server stops is not served.
+    if (this.stopping) return void socket.destroy();
+    this.connections.set(socket, { requests: 0, upgraded: false });
+    socket.once('close', () => this.connections.delete(socket));
+  }
+
+  /** Counts a request on its connection; once the server stops, an idle connection is closed. */
+  private countRequest(
+    socket: Socket,
+    response: { once(event: 'close', listener: () => void): unknown },
+  ): void {
+    const connection = this.connections.get(socket);
+    if (!connection) return;
+    connection.requests += 1;
+    response.once('close', () => {
+      connection.requests -= 1;
+      if (this.stopping && connection.requests === 0 && !connection.upgraded) socket.end();
     });
-    clearTimeout(cut);
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
