@@ -93,10 +93,12 @@ describe('budget middleware in the bot', () => {
 
     expect(reached).toHaveLength(6);
     expect(reached[1]).toEqual({
-      today: expect.objectContaining({ messages: 2 }),
+      messages: 2,
+      today: expect.any(Function),
       limits: { messagesPerDay: 2 },
       subject: 'guest',
     });
+    expect(await reached[1]!.today()).toMatchObject({ messages: 2, modelCalls: 0 });
     const ann = await bot.storage.users.findByIdentity({ platform: 'test', platformId: 'ann' });
     expect((await bot.usage.today(ann!.id)).messages).toBe(2);
     expect(bot.usage.metricsText()).toMatch(

@@ -11,8 +11,13 @@ import type { UsageCounts, UsageTracker } from './usage-tracker';
 
 /** What {@link budgetMiddleware} leaves in `context.state.usage` for the planner. */
 export interface UsageState {
-  /** The user's counts for today (UTC), this message included. */
-  today: UsageCounts;
+  /** How many messages the user sent today (UTC), this one included. */
+  messages: number;
+  /**
+   * The user's counts for today (UTC), this message included. Read from storage when asked
+   * (six keys), not on every message: most messages never need them.
+   */
+  today(): Promise<UsageCounts>;
   /** The limits of the user's role (`{}`: unlimited). */
   limits: DailyLimits;
   /** Whose limits they are. */
@@ -45,18 +50,19 @@ export function budgetMiddleware(
     const subject: LimitSubject = context.role ?? 'guest';
     const own = limitsFor(limits, context.role);
     const max = own.messagesPerDay;
-    // Counted and read at once (one group commit on sqlite); the message count is the one the
-    // atomic increment returned, whatever order a driver runs the two in.
-    const [{ admitted, count }, today] = await Promise.all([
-      tracker.admitMessage(context.user.id, max),
-      tracker.today(context.user.id),
-    ]);
+    const { admitted, count } = await tracker.admitMessage(context.user.id, max);
     if (!admitted && max !== undefined) {
       context.log.info('limit-reached', { limit: 'messagesPerDay', max, subject, count });
       await context.reply(limitReply(context, { limit: 'messagesPerDay', max }));
       return;
     }
-    const state: UsageState = { today: { ...today, messages: count }, limits: own, subject };
+    const userId = context.user.id;
+    const state: UsageState = {
+      messages: count,
+      today: async () => ({ ...(await tracker.today(userId)), messages: count }),
+      limits: own,
+      subject,
+    };
     context.state.usage = state;
     return next();
   };

@@ -339,23 +339,19 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async increment(namespace: string, key: string, by = 1, setOptions?: SetOptions) {
-        return write((s, database) => {
+        return write((s) => {
           checkKey(namespace, key);
           checkIncrement(by);
           checkTtlMs(setOptions);
-          // An immediate transaction holds the write lock from the read to the write, so
-          // increments from other connections to the file wait instead of being lost.
-          const value = database
-            .transaction((): number => {
-              const now = Date.now();
-              const row = s.kvGet.get({ namespace, key });
-              const live = row && (row.expires_at === null || row.expires_at > now);
-              const next = live ? incremented(JSON.parse(row.value), by, key) : by;
-              const expires_at = live ? row.expires_at : expiryOf(setOptions, now);
-              s.kvSet.run({ namespace, key, value: JSON.stringify(next), expires_at });
-              return next;
-            })
-            .immediate();
+          // A write runs inside the group's immediate transaction, which holds the write lock
+          // from the read to the write: increments from other connections to the file wait
+          // instead of being lost.
+          const now = Date.now();
+          const row = s.kvGet.get({ namespace, key });
+          const live = row && (row.expires_at === null || row.expires_at > now);
+          const value = live ? incremented(JSON.parse(row.value), by, key) : by;
+          const expires_at = live ? row.expires_at : expiryOf(setOptions, now);
+          s.kvSet.run({ namespace, key, value: JSON.stringify(value), expires_at });
           sweep(s, Date.now());
           return value;
         });
