@@ -83,12 +83,13 @@ describe('UpdateInbox', () => {
   });
 
   it('replays what a dead process stored but did not finish, and marks it done', async () => {
-    // A process on this host that no longer runs stored update 7 and died.
-    await kv.set('inbox:0000000000000007', { update: update(7), attempts: 1 });
-    await kv.set('lease:7', {
-      instance: 'dead',
-      pid: 2 ** 22 + 12345,
-      host: (await import('node:os')).hostname(),
+    // A process on this host that no longer runs stored update 7 and died, its lease not yet
+    // run out.
+    await kv.set('inbox:0000000000000007', {
+      update: update(7),
+      attempts: 1,
+      owner: { instance: 'dead', pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname() },
+      leaseUntil: Date.now() + 60_000,
     });
     const seen: string[] = [];
     const inbox = make(async (each) => {
@@ -102,19 +103,64 @@ describe('UpdateInbox', () => {
   });
 
   it('leaves an update alone while a live process on another host holds its lease', async () => {
-    await kv.set('inbox:0000000000000008', { update: update(8), attempts: 1 });
-    await kv.set('lease:8', { instance: 'alive', pid: 1, host: 'another-host' }, { ttlMs: 60_000 });
+    const alive = { instance: 'alive', pid: 1, host: 'another-host' };
+    await kv.set('inbox:0000000000000008', {
+      update: update(8),
+      attempts: 1,
+      owner: alive,
+      leaseUntil: Date.now() + 60_000,
+    });
     const seen: string[] = [];
     const inbox = make(async (each) => {
       seen.push(each.text);
     });
     expect(await inbox.recover()).toBe(0);
-    // Once the lease expires (the other process stopped renewing it), the update is taken over.
-    await kv.set('lease:8', { instance: 'alive', pid: 1, host: 'another-host' }, { ttlMs: 1 });
+    // Once the lease runs out (the other process stopped renewing it), the update is taken over.
+    await kv.set('inbox:0000000000000008', {
+      update: update(8),
+      attempts: 1,
+      owner: alive,
+      leaseUntil: Date.now() - 1,
+    });
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(await inbox.recover()).toBe(1);
     await inbox.close();
     expect(seen).toEqual(['m8']);
+  });
+
+  it('lets one of two processes that recover at once take an abandoned update', async () => {
+    await kv.set('inbox:0000000000000011', { update: update(11), attempts: 1 });
+    const seen: string[] = [];
+    const first = make(async (each) => {
+      seen.push(`first ${each.text}`);
+    });
+    const second = make(async (each) => {
+      seen.push(`second ${each.text}`);
+    });
+    const queued = await Promise.all([first.recover(), second.recover()]);
+    expect(queued.sort()).toEqual([0, 1]);
+    await Promise.all([first.close(), second.close()]);
+    expect(seen).toHaveLength(1);
+    expect(await kv.get('done:11')).toBeTypeOf('number');
+  });
+
+  it('renews the lease in the entry while a slow update runs', async () => {
+    let release!: () => void;
+    const blocked = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const inbox = make(() => blocked, 300);
+    inbox.startTimers();
+    const running = inbox.handle(update(12));
+    try {
+      // Stored with a lease until now + 300 ms; without renewal it would have run out.
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      const [entry] = await kv.list<{ leaseUntil: number }>({ prefix: 'inbox:' });
+      expect(entry?.value.leaseUntil).toBeGreaterThan(Date.now());
+    } finally {
+      release();
+      await running;
+    }
   });
 
   it('drops a stored update that was already done (a redelivery stored before a crash)', async () => {
@@ -155,7 +201,7 @@ describe('UpdateInbox', () => {
     expect(seen).toEqual(['m1']);
     const pending = await kv.list<{ update: FakeUpdate }>({ prefix: 'inbox:' });
     expect(pending.map((entry) => entry.value.update.update_id)).toEqual([2]);
-    expect(await kv.get('lease:2')).toBeUndefined();
+    expect(pending[0]?.value, 'its lease is given back').not.toHaveProperty('owner');
     const next = make(async (each) => {
       seen.push(`next ${each.text}`);
     });

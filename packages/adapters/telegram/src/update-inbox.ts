@@ -21,9 +21,17 @@ export interface UpdateInboxOptions<U> {
   maxAttempts?: number;
 }
 
+/**
+ * An update in the inbox, with the lease of the process that runs it: the owner renews
+ * `leaseUntil` while the update runs, and another process may take the update over once the
+ * lease has run out or (on the same host) its owner is gone. An entry without an owner (stored
+ * by an older version, or left by a process that stopped) is free to take.
+ */
 interface InboxEntry<U> {
   update: U;
   attempts: number;
+  owner?: Lease;
+  leaseUntil?: number;
 }
 
 interface Lease {
@@ -36,8 +44,11 @@ const pad = (id: number) => String(id).padStart(16, '0');
 
 /**
  * Makes each update run exactly once across restarts and processes: an update is written to an
- * inbox in storage (atomically, keyed by its id) before the platform is told it arrived, runs in
- * its chat's queue under a renewed lease, and is marked done right after its replies were sent.
+ * inbox in storage (atomically, keyed by its id, with this process's lease in the entry) before
+ * the platform is told it arrived, runs in its chat's queue while the lease is renewed, and is
+ * marked done right after its replies were sent. Storage sees two writes for an update that
+ * runs at once: the entry (with a check for an earlier `done:` mark), and the done mark with the
+ * entry's removal.
  * Pending entries of a process that died are replayed by the next one (at once on the same host,
  * when the old process is gone; elsewhere when its lease expires).
  *
@@ -48,6 +59,8 @@ export class UpdateInbox<U> {
   private readonly instance: Lease = { instance: randomUUID(), pid: process.pid, host: hostname() };
   private readonly accepted = new Map<number, Promise<boolean>>();
   private readonly running = new Map<number, Promise<void>>();
+  /** The entries this process owns, for renewing and releasing their leases. */
+  private readonly owned = new Map<number, InboxEntry<U>>();
   private readonly queues = new Map<string, Promise<void>>();
   private readonly leaseMs: number;
   private readonly rememberMs: number;
@@ -96,7 +109,11 @@ export class UpdateInbox<U> {
         await kv.delete(key);
         continue;
       }
-      if (!(await this.claim(id))) continue;
+      if (!this.isFree(value)) continue;
+      // Of several processes recovering at once, the one that adds the claim for this attempt
+      // takes the update; the claim runs out with the lease.
+      if (!(await kv.add(`claim:${id}:${value.attempts}`, this.instance, { ttlMs: this.leaseMs })))
+        continue;
       if (value.attempts >= this.maxAttempts) {
         this.options.log.error('telegram-update-given-up', {
           updateId: id,
@@ -105,7 +122,9 @@ export class UpdateInbox<U> {
         await this.finish(id);
         continue;
       }
-      await kv.set(key, { ...value, attempts: value.attempts + 1 });
+      const entry = this.leased({ update: value.update, attempts: value.attempts + 1 });
+      await kv.set(key, entry);
+      this.owned.set(id, entry);
       this.options.log.warn('telegram-update-replayed', { updateId: id });
       void this.enqueue(value.update);
       queued += 1;
@@ -146,37 +165,43 @@ export class UpdateInbox<U> {
   }
 
   /**
-   * Stores the entry, checks it was not done already and takes its lease, all asked at once:
-   * storage that commits in groups (sqlite) writes them in one transaction. The rare loser
-   * (a redelivery) undoes what it took.
+   * Stores the entry with this process's lease and checks it was not done already, both asked
+   * at once: storage that commits in groups (sqlite) writes them in one transaction. The rare
+   * loser (a redelivery) undoes what it stored.
    */
   private async store(id: number, update: U): Promise<boolean> {
     const { kv } = this.options;
-    const entry: InboxEntry<U> = { update, attempts: 1 };
-    const asked = await Promise.allSettled([
-      kv.add(`inbox:${pad(id)}`, entry),
-      kv.get(`done:${id}`),
-      kv.add(`lease:${id}`, this.instance, { ttlMs: this.leaseMs }),
-    ]);
+    const key = `inbox:${pad(id)}`;
+    const entry = this.leased({ update, attempts: 1 });
+    const asked = await Promise.allSettled([kv.add(key, entry), kv.get(`done:${id}`)]);
     const failed = asked.find((each) => each.status === 'rejected');
-    const [fresh, done, leased] = asked.map((each) => each.status === 'fulfilled' && each.value);
+    const [fresh, done] = asked.map((each) => each.status === 'fulfilled' && each.value);
     if (failed) {
-      // Not accepted: give back what was taken, so that the redelivery is taken as new.
-      await Promise.allSettled([
-        fresh ? kv.delete(`inbox:${pad(id)}`) : undefined,
-        leased ? kv.delete(`lease:${id}`) : undefined,
-      ]);
+      // Not accepted: give back what was stored, so that the redelivery is taken as new.
+      if (fresh) await kv.delete(key).catch(() => false);
       throw failed.reason;
     }
-    if (fresh && !done && leased) return true;
-    // Already done: drop what this call stored. Pending elsewhere: give back a lease this call
-    // took only because the old one had expired, for recover() to find. Stored but leased by
-    // someone else: the entry stays for recover() to replay, as a new entry would.
-    await Promise.all([
-      fresh && done ? kv.delete(`inbox:${pad(id)}`) : undefined,
-      leased && (done || !fresh) ? kv.delete(`lease:${id}`) : undefined,
-    ]);
+    if (fresh && !done) {
+      this.owned.set(id, entry);
+      return true;
+    }
+    // Already done: drop what this call stored. Stored by another process: its entry stays,
+    // to run there or to be replayed by recover() when that process is gone.
+    if (fresh && done) await kv.delete(key);
     return false;
+  }
+
+  /** An entry leased to this process for the next `leaseMs`. */
+  private leased(entry: { update: U; attempts: number }): InboxEntry<U> {
+    return { ...entry, owner: this.instance, leaseUntil: Date.now() + this.leaseMs };
+  }
+
+  /** True when no live process holds the entry's lease. */
+  private isFree(entry: InboxEntry<U>): boolean {
+    if (!entry.owner || entry.leaseUntil === undefined) return true;
+    if (entry.owner.instance === this.instance.instance)
+      return !this.running.has(this.options.idOf(entry.update));
+    return entry.leaseUntil <= Date.now() || this.isAbandoned(entry.owner);
   }
 
   private enqueue(update: U): Promise<void> {
@@ -199,7 +224,13 @@ export class UpdateInbox<U> {
   private async run(id: number, update: U): Promise<void> {
     const { kv, log } = this.options;
     if (this.closing) {
-      await kv.delete(`lease:${id}`).catch(() => false);
+      // Left for the next start, or another process: the lease is given back at once.
+      const entry = this.owned.get(id);
+      this.owned.delete(id);
+      if (entry)
+        await kv
+          .set(`inbox:${pad(id)}`, { update: entry.update, attempts: entry.attempts })
+          .catch(() => undefined);
       return;
     }
     try {
@@ -212,23 +243,14 @@ export class UpdateInbox<U> {
     );
   }
 
-  /** Marks the update done and drops its entry and lease, asked at once (one group commit). */
+  /** Marks the update done and drops its entry, asked at once (one group commit). */
   private async finish(id: number): Promise<void> {
     const { kv } = this.options;
+    this.owned.delete(id);
     await Promise.all([
       kv.set(`done:${id}`, Date.now(), { ttlMs: this.rememberMs }),
       kv.delete(`inbox:${pad(id)}`),
-      kv.delete(`lease:${id}`),
     ]);
-  }
-
-  private async claim(id: number): Promise<boolean> {
-    const { kv } = this.options;
-    if (await kv.add(`lease:${id}`, this.instance, { ttlMs: this.leaseMs })) return true;
-    const lease = await kv.get<Lease>(`lease:${id}`);
-    if (!lease || !this.isAbandoned(lease)) return false;
-    await kv.set(`lease:${id}`, this.instance, { ttlMs: this.leaseMs });
-    return true;
   }
 
   /** A lease of a process on this host that no longer runs (or whose pid this process reuses). */
@@ -244,10 +266,13 @@ export class UpdateInbox<U> {
     }
   }
 
+  /** Renews the lease in the entry of every update this process runs or has queued. */
   private async renew(): Promise<void> {
-    for (const id of this.running.keys()) {
+    for (const [id, entry] of this.owned) {
+      const renewed = this.leased(entry);
+      this.owned.set(id, renewed);
       await this.options.kv
-        .set(`lease:${id}`, this.instance, { ttlMs: this.leaseMs })
+        .set(`inbox:${pad(id)}`, renewed)
         .catch((error: unknown) => this.options.log.warn('telegram-lease-renew-failed', { error }));
     }
   }

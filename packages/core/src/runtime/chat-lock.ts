@@ -53,7 +53,10 @@ export class ChatLock {
       clearInterval(renew);
       // No read first: it would wait for the group commit and add a round. A lease that ran
       // out and was taken by another process while this task overran it is gone either way.
-      await this.kv.delete(namespace, key).catch(() => false);
+      // Not awaited: the message is done, and storage runs writes in the order they are asked
+      // (the next message of the chat asks for the lease after this delete); a release that
+      // fails runs out with the lease.
+      void this.kv.delete(namespace, key).catch(() => false);
     }
   }
 }

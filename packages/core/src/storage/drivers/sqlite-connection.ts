@@ -23,18 +23,25 @@ export interface SqliteConnection {
   /** Closes the database; later calls to `use` fail with BOTWIRE_STORAGE_CLOSED. */
   close(): Promise<void>;
   /**
-   * Runs work that reads (and rarely writes) on the open database: at once when no write is
-   * waiting for the group commit, else queued behind the waiting writes, so that it sees them.
-   * Turns driver errors into BotwireErrors.
+   * Runs work on `table` that reads (and rarely writes) on the open database: at once when no
+   * write to that table is waiting for the group commit, else queued behind the waiting
+   * writes, so that it sees them. Turns driver errors into BotwireErrors.
    */
-  use<T>(work: Work<T>): Promise<T>;
-  /** Queues work that writes for the next group commit; resolves once that is committed. */
-  write<T>(work: Work<T>): Promise<T>;
+  use<T>(table: SqliteTable, work: Work<T>): Promise<T>;
+  /** Queues work that writes `table` for the next group commit; resolves once that is committed. */
+  write<T>(table: SqliteTable, work: Work<T>): Promise<T>;
   /** Runs the group commit now, if work is waiting for one. */
   flush(): void;
   /** Deletes expired key-value entries, at most once a minute. */
   sweep(s: SqliteStatements, now: number): void;
 }
+
+/**
+ * The part of the database a piece of work touches: users (with their identities), chats,
+ * messages or the key-value store. A read waits for the group commit only when a write to its
+ * own part is waiting.
+ */
+export type SqliteTable = 'users' | 'chats' | 'messages' | 'kv';
 
 /** Work on the open database, given its prepared statements. */
 export type Work<T> = (s: SqliteStatements, database: Database) => T;
@@ -72,8 +79,9 @@ async function loadDatabase(): Promise<typeof BetterSqlite3> {
  * durable:
  * the writes of every chat that wrote in that turn. A promise resolves only after the commit
  * that made its write durable, so an acknowledged write is as durable as before; when the
- * commit fails, everything in the group rejects. A read runs at once unless writes are
- * waiting: then it joins the queue, sees them, and resolves after their commit. The write lock
+ * commit fails, everything in the group rejects. A read runs at once unless writes to its
+ * table are waiting: then it joins the queue, sees them, and resolves after their commit (a
+ * user looked up while history is being written does not wait for it). The write lock
  * is held only while the queue runs, never across a turn of the event loop.
  */
 export function sqliteConnection(
@@ -87,6 +95,8 @@ export function sqliteConnection(
   let closed = false;
   let lastSweep = 0;
   let queue: QueuedWork[] = [];
+  /** The tables that queued work writes (or may write); emptied by each group commit. */
+  const waiting = new Set<SqliteTable>();
   let scheduled = false;
   /** Runs a function in a savepoint when a transaction is open (better-sqlite3 nests them). */
   let inSavepoint: ((run: () => unknown) => unknown) | undefined;
@@ -152,6 +162,7 @@ export function sqliteConnection(
     scheduled = false;
     const batch = queue;
     queue = [];
+    waiting.clear();
     if (batch.length === 0) return;
     const database = db;
     const s = statements;
@@ -188,8 +199,9 @@ export function sqliteConnection(
     });
   };
 
-  const enqueue = <T>(work: Work<T>): Promise<T> => {
+  const enqueue = <T>(table: SqliteTable, work: Work<T>): Promise<T> => {
     checkOpen();
+    waiting.add(table);
     return new Promise<T>((resolve, reject) => {
       queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (scheduled) return;
@@ -198,8 +210,8 @@ export function sqliteConnection(
     });
   };
 
-  const use = async <T>(work: Work<T>): Promise<T> => {
-    if (queue.length > 0) return enqueue(work);
+  const use = async <T>(table: SqliteTable, work: Work<T>): Promise<T> => {
+    if (waiting.has(table)) return enqueue(table, work);
     checkOpen();
     try {
       return work(statements!, db!);
@@ -241,7 +253,7 @@ export function sqliteConnection(
       inSavepoint = database.transaction((run: () => unknown) => run());
       closed = false;
       lastSweep = 0;
-      await use((s) => sweep(s, Date.now()));
+      await use('kv', (s) => sweep(s, Date.now()));
     } catch (error) {
       db = undefined;
       statements = undefined;

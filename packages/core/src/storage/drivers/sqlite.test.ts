@@ -201,6 +201,25 @@ describe('sqliteStorage', () => {
       await Promise.all([written, incremented]);
     });
 
+    it('answers a read of another table at once, without waiting for the group commit', async () => {
+      const { counter, Database: CountingDatabase } = counting();
+      const storage = sqliteStorage({ path, Database: CountingDatabase });
+      opened.push(storage);
+      await storage.open();
+      const identity = { platform: 'test', platformId: 'ann' };
+      const user = await storage.users.resolve(identity, { name: 'Ann' });
+      const before = counter.commits;
+      const written = storage.kv.set('test', 'key', 'new');
+      const found = await storage.users.findByIdentity(identity);
+      expect(found?.id).toBe(user.id);
+      expect(counter.commits, 'the read did not wait for the kv write').toBe(before);
+      const renamed = storage.users.update(user.id, { name: 'Anna' });
+      expect((await storage.users.get(user.id))?.name, 'a read of users waits for users').toBe(
+        'Anna',
+      );
+      await Promise.all([written, renamed]);
+    });
+
     it('rejects only the write that failed, and commits the others of its group', async () => {
       const storage = await open();
       const results = await Promise.allSettled([

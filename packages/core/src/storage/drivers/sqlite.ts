@@ -141,7 +141,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
 
     users: {
       async resolve(identity: Identity, profile: UserProfile = {}) {
-        return use((s, database) => {
+        return use('users', (s, database) => {
           const checked = checkIdentity(identity);
           checkProfile(profile);
           const row = s.userByIdentity.get(checked);
@@ -151,21 +151,21 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async get(id: string) {
-        return use((s) => {
+        return use('users', (s) => {
           const row = s.userById.get({ id });
           return row && toUser(row);
         });
       },
 
       async findByIdentity(identity: Identity) {
-        return use((s) => {
+        return use('users', (s) => {
           const row = s.userByIdentity.get(checkIdentity(identity));
           return row && toUser(row);
         });
       },
 
       async update(id: string, patch: UserPatch) {
-        return write((s, database) => {
+        return write('users', (s, database) => {
           checkUserPatch(patch);
           const data = patch.data === undefined ? undefined : encodeJson(patch.data, 'data');
           return database
@@ -188,7 +188,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async link(id: string, identity: Identity) {
-        return write((s, database) => {
+        return write('users', (s, database) => {
           const checked = checkIdentity(identity);
           return database
             .transaction((): UserRecord => {
@@ -210,7 +210,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async list(listOptions: { role?: Role; limit?: number; offset?: number } = {}) {
-        return use((s) => {
+        return use('users', (s) => {
           checkCount(listOptions.limit, 'limit');
           checkCount(listOptions.offset, 'offset');
           return s.listUsers
@@ -226,7 +226,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
 
     chats: {
       async resolve(identity: Identity, info: { type: 'private' | 'group'; title?: string }) {
-        return use((s, database) => {
+        return use('chats', (s, database) => {
           const checked = checkIdentity(identity);
           checkChatInfo(info);
           const current = s.chatByIdentity.get(checked);
@@ -255,7 +255,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async get(id: string) {
-        return use((s) => {
+        return use('chats', (s) => {
           const row = s.chatById.get({ id });
           return row && toChat(row);
         });
@@ -264,7 +264,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
 
     messages: {
       async append(message: NewMessage) {
-        return write((s) => {
+        return write('messages', (s) => {
           checkObject(message, 'A message');
           checkString(message.chatId, 'chatId');
           if (message.userId !== undefined) checkString(message.userId, 'userId');
@@ -284,7 +284,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async list(chatId: string, listOptions: { limit?: number; beforeId?: number } = {}) {
-        return use((s) => {
+        return use('messages', (s) => {
           checkCount(listOptions.limit, 'limit');
           const beforeId = listOptions.beforeId ?? Number.MAX_SAFE_INTEGER;
           if (typeof beforeId !== 'number' || Number.isNaN(beforeId))
@@ -298,7 +298,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
 
     kv: {
       async get<T = unknown>(namespace: string, key: string) {
-        return use((s) => {
+        return use('kv', (s) => {
           checkKey(namespace, key);
           const row = s.kvGet.get({ namespace, key });
           if (!row) return undefined;
@@ -312,7 +312,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async set(namespace: string, key: string, value: unknown, setOptions?: SetOptions) {
-        return write((s) => {
+        return write('kv', (s) => {
           checkKey(namespace, key);
           const now = Date.now();
           const json = encodeJson(value, `The value of ${key}`);
@@ -322,7 +322,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async add(namespace: string, key: string, value: unknown, setOptions?: SetOptions) {
-        return write((s) => {
+        return write('kv', (s) => {
           checkKey(namespace, key);
           const now = Date.now();
           const json = encodeJson(value, `The value of ${key}`);
@@ -339,7 +339,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async increment(namespace: string, key: string, by = 1, setOptions?: SetOptions) {
-        return write((s) => {
+        return write('kv', (s) => {
           checkKey(namespace, key);
           checkIncrement(by);
           checkTtlMs(setOptions);
@@ -358,7 +358,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       },
 
       async delete(namespace: string, key: string) {
-        return write((s) => {
+        return write('kv', (s) => {
           checkKey(namespace, key);
           const row = s.kvDelete.get({ namespace, key });
           return row !== undefined && (row.expires_at === null || row.expires_at > Date.now());
@@ -369,7 +369,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
         namespace: string,
         listOptions: { prefix?: string; limit?: number } = {},
       ) {
-        return use((s) => {
+        return use('kv', (s) => {
           checkString(namespace, 'namespace');
           checkCount(listOptions.limit, 'limit');
           const from = listOptions.prefix ?? '';
