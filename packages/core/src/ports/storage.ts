@@ -142,6 +142,12 @@ export interface KeyValueStore {
 export interface StorageDriver {
   /** The driver's name: `sqlite`, `memory`, ... */
   readonly name: string;
+  /**
+   * True when no other process can reach this storage (memory): the bot then keeps each
+   * chat's messages in order within the process alone, without a lease in storage. Leave it
+   * out for storage that several processes may share (a file, a database server).
+   */
+  readonly processLocal?: boolean;
   /** Opens files or connections and creates tables. Safe to call twice. */
   open(): Promise<void>;
   /** Flushes and closes. Calls after close fail with BOTWIRE_STORAGE_CLOSED. */

@@ -281,4 +281,25 @@ describe('per-chat ordering across processes', () => {
     expect(order.filter((text) => ['m0', 'm2', 'm4'].includes(text))).toEqual(['m0', 'm2', 'm4']);
     expect(order.filter((text) => ['m1', 'm3', 'm5'].includes(text))).toEqual(['m1', 'm3', 'm5']);
   });
+
+  it('holds a chat lease in storage that processes share, and none on memory storage', async () => {
+    const leasesSeen: Record<string, number> = {};
+    const peek: Middleware<BotContext> = async (context) => {
+      const leases = await context.services.storage.kv.list('runtime', { prefix: 'chat-lease:' });
+      leasesSeen[context.services.storage.name] = leases.length;
+      await context.reply('ok');
+    };
+    const onFile = await sqliteBot(dataDir(), { config: { middleware: [peek] } });
+    await onFile.test.say('hello');
+    const test = testAdapter();
+    const inMemory = createBot({
+      config: { storage: 'memory', access: 'open', middleware: [peek] },
+      adapters: [test.adapter],
+      log: silentLogger,
+    });
+    bots.push(inMemory);
+    await inMemory.start();
+    await test.say('hello');
+    expect(leasesSeen).toEqual({ sqlite: 1, memory: 0 });
+  });
 });

@@ -266,7 +266,8 @@ export class Bot {
     await storage.open();
     this.usageTracker = new UsageTracker(storage.kv);
     this.degrader = new OutgoingDegrader(storage.kv);
-    this.chatLock = new ChatLock(storage.kv);
+    // Storage that only this process reaches needs no lease to keep a chat in order.
+    this.chatLock = storage.processLocal ? undefined : new ChatLock(storage.kv);
     this.claimCodes = new ClaimCodes(storage.kv);
     const owners = await storage.users.list({ role: 'owner', limit: 1 });
     if (owners.length === 0) this.issuedClaimCode = await this.claimCodes.issue();

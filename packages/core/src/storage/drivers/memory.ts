@@ -133,6 +133,7 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageDriver
 
   return {
     name: 'memory',
+    processLocal: true,
 
     async open() {
       state = 'open';

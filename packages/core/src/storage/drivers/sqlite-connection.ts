@@ -199,16 +199,16 @@ export function sqliteConnection(
     });
   };
 
-  const enqueue = <T>(table: SqliteTable, work: Work<T>): Promise<T> => {
-    checkOpen();
-    waiting.add(table);
-    return new Promise<T>((resolve, reject) => {
+  // A closed database rejects the promise (thrown in the executor), never throws at the call.
+  const enqueue = <T>(table: SqliteTable, work: Work<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      checkOpen();
+      waiting.add(table);
       queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (scheduled) return;
       scheduled = true;
       setImmediate(flush);
     });
-  };
 
   const use = async <T>(table: SqliteTable, work: Work<T>): Promise<T> => {
     if (waiting.has(table)) return enqueue(table, work);

@@ -140,7 +140,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
     },
 
     users: {
-      async resolve(identity: Identity, profile: UserProfile = {}) {
+      resolve(identity: Identity, profile: UserProfile = {}) {
         return use('users', (s, database) => {
           const checked = checkIdentity(identity);
           checkProfile(profile);
@@ -150,21 +150,21 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
         });
       },
 
-      async get(id: string) {
+      get(id: string) {
         return use('users', (s) => {
           const row = s.userById.get({ id });
           return row && toUser(row);
         });
       },
 
-      async findByIdentity(identity: Identity) {
+      findByIdentity(identity: Identity) {
         return use('users', (s) => {
           const row = s.userByIdentity.get(checkIdentity(identity));
           return row && toUser(row);
         });
       },
 
-      async update(id: string, patch: UserPatch) {
+      update(id: string, patch: UserPatch) {
         return write('users', (s, database) => {
           checkUserPatch(patch);
           const data = patch.data === undefined ? undefined : encodeJson(patch.data, 'data');
@@ -187,7 +187,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
         });
       },
 
-      async link(id: string, identity: Identity) {
+      link(id: string, identity: Identity) {
         return write('users', (s, database) => {
           const checked = checkIdentity(identity);
           return database
@@ -209,7 +209,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
         });
       },
 
-      async list(listOptions: { role?: Role; limit?: number; offset?: number } = {}) {
+      list(listOptions: { role?: Role; limit?: number; offset?: number } = {}) {
         return use('users', (s) => {
           checkCount(listOptions.limit, 'limit');
           checkCount(listOptions.offset, 'offset');
@@ -225,7 +225,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
     },
 
     chats: {
-      async resolve(identity: Identity, info: { type: 'private' | 'group'; title?: string }) {
+      resolve(identity: Identity, info: { type: 'private' | 'group'; title?: string }) {
         return use('chats', (s, database) => {
           const checked = checkIdentity(identity);
           checkChatInfo(info);
@@ -254,7 +254,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
         });
       },
 
-      async get(id: string) {
+      get(id: string) {
         return use('chats', (s) => {
           const row = s.chatById.get({ id });
           return row && toChat(row);
@@ -263,7 +263,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
     },
 
     messages: {
-      async append(message: NewMessage) {
+      append(message: NewMessage) {
         return write('messages', (s) => {
           checkObject(message, 'A message');
           checkString(message.chatId, 'chatId');
@@ -283,7 +283,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
         });
       },
 
-      async list(chatId: string, listOptions: { limit?: number; beforeId?: number } = {}) {
+      list(chatId: string, listOptions: { limit?: number; beforeId?: number } = {}) {
         return use('messages', (s) => {
           checkCount(listOptions.limit, 'limit');
           const beforeId = listOptions.beforeId ?? Number.MAX_SAFE_INTEGER;
@@ -297,7 +297,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
     },
 
     kv: {
-      async get<T = unknown>(namespace: string, key: string) {
+      get<T = unknown>(namespace: string, key: string) {
         return use('kv', (s) => {
           checkKey(namespace, key);
           const row = s.kvGet.get({ namespace, key });
@@ -311,7 +311,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
         });
       },
 
-      async set(namespace: string, key: string, value: unknown, setOptions?: SetOptions) {
+      set(namespace: string, key: string, value: unknown, setOptions?: SetOptions) {
         return write('kv', (s) => {
           checkKey(namespace, key);
           const now = Date.now();
@@ -321,7 +321,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
         });
       },
 
-      async add(namespace: string, key: string, value: unknown, setOptions?: SetOptions) {
+      add(namespace: string, key: string, value: unknown, setOptions?: SetOptions) {
         return write('kv', (s) => {
           checkKey(namespace, key);
           const now = Date.now();
@@ -338,7 +338,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
         });
       },
 
-      async increment(namespace: string, key: string, by = 1, setOptions?: SetOptions) {
+      increment(namespace: string, key: string, by = 1, setOptions?: SetOptions) {
         return write('kv', (s) => {
           checkKey(namespace, key);
           checkIncrement(by);
@@ -357,7 +357,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
         });
       },
 
-      async delete(namespace: string, key: string) {
+      delete(namespace: string, key: string) {
         return write('kv', (s) => {
           checkKey(namespace, key);
           const row = s.kvDelete.get({ namespace, key });
@@ -365,10 +365,7 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
         });
       },
 
-      async list<T = unknown>(
-        namespace: string,
-        listOptions: { prefix?: string; limit?: number } = {},
-      ) {
+      list<T = unknown>(namespace: string, listOptions: { prefix?: string; limit?: number } = {}) {
         return use('kv', (s) => {
           checkString(namespace, 'namespace');
           checkCount(listOptions.limit, 'limit');
