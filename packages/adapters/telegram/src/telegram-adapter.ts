@@ -243,11 +243,25 @@ class GrammyTelegramAdapter implements TelegramAdapter {
 
   /** One attempt to reach the Bot API: `getMe`, and `setWebhook` in webhook mode, within a time limit. */
   private async reach(signal: AbortSignal): Promise<void> {
+    // A timer of our own rather than AbortSignal.timeout(): AbortSignal.any() holds its
+    // sources weakly, and a timeout signal nothing else refers to can be garbage-collected
+    // before it fires, which left an attempt hanging for ever on a busy machine.
+    const limit = new AbortController();
+    const timer = setTimeout(
+      () => limit.abort(new DOMException('The attempt timed out.', 'TimeoutError')),
+      this.settings.connectRetry.attemptTimeoutMs,
+    );
+    try {
+      await this.reachWithin(
+        AbortSignal.any([signal, limit.signal]) as Parameters<Bot['api']['getMe']>[0],
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async reachWithin(attempt: Parameters<Bot['api']['getMe']>[0]): Promise<void> {
     const bot = this.bot;
-    const attempt = AbortSignal.any([
-      signal,
-      AbortSignal.timeout(this.settings.connectRetry.attemptTimeoutMs),
-    ]) as Parameters<Bot['api']['getMe']>[0];
     if (!bot.isInited()) {
       try {
         // Not bot.init(): it retries network failures on its own, for ever and without a word.
