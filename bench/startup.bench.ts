@@ -19,10 +19,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../packages/core/dist/testing/index.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,21 +40,20 @@ function runEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+}
+
+/** Everything a child process prints, stdout and stderr together, so far. */
+function collectOutput(child: ChildProcess): () => string {
+  let output = '';
+  const add = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', add);
+  child.stderr?.on('data', add);
+  return () => output;
 }
 
 /** Wall time of one process from spawn to exit, in milliseconds; throws when it fails. */
@@ -68,19 +67,13 @@ async function timeProcess(
     env: options.env ?? process.env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
+  const output = collectOutput(child);
   child.stdin?.end(options.input ?? '');
   const code = await exited(child);
   const elapsed = performance.now() - started;
-  if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}:\n${output}`);
-  if (options.expect && !output.includes(options.expect))
-    throw new Error(`${args.join(' ')} did not print "${options.expect}":\n${output}`);
+  if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}:\n${output()}`);
+  if (options.expect && !output().includes(options.expect))
+    throw new Error(`${args.join(' ')} did not print "${options.expect}":\n${output()}`);
   return elapsed;
 }
 
@@ -139,20 +132,14 @@ async function timeStart(dataDir: string): Promise<{ wallMs: number; cpuMs: numb
     // stdin stays an open pipe (not a TTY), so the console adapter waits instead of ending.
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
+  const output = collectOutput(child);
   const url = `http://127.0.0.1:${port}/health`;
   try {
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null)
-        throw new Error(`start exited with ${child.exitCode ?? child.signalCode}:\n${output}`);
+        throw new Error(`start exited with ${child.exitCode ?? child.signalCode}:\n${output()}`);
       if (performance.now() - started > healthTimeoutMs)
-        throw new Error(`/health did not answer within ${healthTimeoutMs} ms:\n${output}`);
+        throw new Error(`/health did not answer within ${healthTimeoutMs} ms:\n${output()}`);
       if (await healthAnswers(url)) {
         const wallMs = performance.now() - started;
         return { wallMs, cpuMs: cpuMsOf(child.pid) };

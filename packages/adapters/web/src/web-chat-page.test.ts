@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Adapter, type Bot, createBot, silentLogger } from '@botwire/core';
-import { requireTool } from '@botwire/core/testing';
+import { freePort, requireTool } from '@botwire/core/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { webAdapter } from './web-adapter';
@@ -18,18 +17,6 @@ const hasChromium = requireTool('chromium', 'apt-get install -y chromium', {
 const suite = hasChromium
   ? 'the web chat page in Chromium'
   : `the web chat page in Chromium (SKIPPED: no browser at ${executablePath}; install it with apt-get install -y chromium)`;
-
-/** A free loopback port, so the server can be restarted on the same address. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 describe.skipIf(!hasChromium)(suite, () => {
   const ownerToken = 'page-test-owner-token-0123456789';

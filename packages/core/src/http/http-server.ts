@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -228,7 +228,7 @@ export class BotHttpServer implements HttpRoutes {
         );
       });
       server.on('connection', (socket: Socket) => this.track(socket));
-      server.on('request', (request: IncomingMessage, response) =>
+      server.on('request', (request: IncomingMessage, response: ServerResponse) =>
         this.countRequest(request.socket, response),
       );
       server.on('upgrade', (request, socket, head) => {
@@ -282,10 +282,7 @@ export class BotHttpServer implements HttpRoutes {
   }
 
   /** Counts a request on its connection; once the server stops, an idle connection is closed. */
-  private countRequest(
-    socket: Socket,
-    response: { once(event: 'close', listener: () => void): unknown },
-  ): void {
+  private countRequest(socket: Socket, response: ServerResponse): void {
     const connection = this.connections.get(socket);
     if (!connection) return;
     connection.requests += 1;

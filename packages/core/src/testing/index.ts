@@ -13,6 +13,7 @@ export { closeEgressDispatcher } from '../egress/egress-fetch';
 export { compilePatterns, planForCommand, planForPattern } from '../planner/rules-planner';
 export { scopeKeyValueStore } from '../storage/scope-key-value-store';
 export { blockedByDefault } from './egress-cases';
+export { freePort } from './free-port';
 export {
   authorized,
   beforeAnswer,
@@ -29,6 +30,7 @@ export {
   type ScriptedResponse,
   type ScriptedToolCall,
   scriptedHeaders,
+  sendError,
   sendJson,
 } from './peers/peer-script';
 export { plannerTestSkills, type ToolLog } from './planner-test-skills';

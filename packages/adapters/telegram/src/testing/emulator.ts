@@ -3,8 +3,10 @@
  * with helpers that act as Telegram users and read what the bot sent. Replies are read from the
  * emulator's storage, never through its client's `getUpdates` (whose pollers outlive it).
  */
-import { createServer } from 'node:net';
+import { freePort } from '@botwire/core/testing';
 import TelegramServer from 'telegram-test-api';
+
+export { freePort };
 
 /** The token every test bot uses; the emulator accepts any. */
 export const testToken = '123456:TEST-token-for-the-emulator';
@@ -18,22 +20,6 @@ export interface EmulatedUser {
 /** The first and second test users. */
 export const ann: EmulatedUser = { id: 1001, name: 'Ann' };
 export const bob: EmulatedUser = { id: 1002, name: 'Bob' };
-
-/** A free TCP port on loopback (the emulator cannot listen on port 0). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** A started emulator and ways to act on it. */
 export interface Emulator {

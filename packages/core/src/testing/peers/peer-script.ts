@@ -179,6 +179,18 @@ export function sendJson(
   response.end(text);
 }
 
+/** Answers `{ error }` with `status` and notes the status on the recorded request. */
+export function sendError<E>(
+  response: ServerResponse,
+  record: RecordedRequest,
+  status: number,
+  error: E,
+  headers: Record<string, string> = {},
+): void {
+  record.answer = status;
+  sendJson(response, status, { error }, headers);
+}
+
 /** The headers a scripted response adds (`Retry-After` and its own). */
 export function scriptedHeaders(entry: ScriptedResponse): Record<string, string> {
   return {

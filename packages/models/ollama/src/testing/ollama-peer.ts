@@ -13,6 +13,7 @@ import {
   type RecordedRequest,
   recordRequest,
   scriptedHeaders,
+  sendError,
   sendJson,
 } from '@botwire/core/testing';
 
@@ -156,16 +157,7 @@ export async function startOllamaPeer(options: ModelPeerOptions = {}): Promise<O
   const requests: RecordedRequest[] = [];
   const delayMs = options.delayMs ?? 0;
 
-  const fail = (
-    response: ServerResponse,
-    record: RecordedRequest,
-    status: number,
-    error: string,
-    headers: Record<string, string> = {},
-  ) => {
-    record.answer = status;
-    sendJson(response, status, { error }, headers);
-  };
+  const fail = sendError<string>;
   const knownModel = (model: string) => !options.models || options.models.includes(model);
   const notFound = (model: string) => `model "${model}" not found, try pulling it first`;
 

@@ -13,6 +13,7 @@ import {
   recordRequest,
   type ScriptedResponse,
   scriptedHeaders,
+  sendError,
   sendJson,
 } from '@botwire/core/testing';
 import {
@@ -65,16 +66,7 @@ export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<O
   const requests: RecordedRequest[] = [];
   let counter = 0;
 
-  const fail = (
-    response: ServerResponse,
-    record: RecordedRequest,
-    status: number,
-    error: OpenAiErrorObject,
-    headers: Record<string, string> = {},
-  ) => {
-    record.answer = status;
-    sendJson(response, status, { error }, headers);
-  };
+  const fail = sendError<OpenAiErrorObject>;
 
   const knownModel = (model: string) => !options.models || options.models.includes(model);
 
