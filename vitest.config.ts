@@ -48,6 +48,22 @@ export default defineConfig({
         replacement: here('./packages/skills/web-search/src/index.ts'),
       },
       {
+        find: /^@botwire\/skill-memory$/,
+        replacement: here('./packages/skills/memory/src/index.ts'),
+      },
+      {
+        find: /^@botwire\/skill-documents$/,
+        replacement: here('./packages/skills/documents/src/index.ts'),
+      },
+      {
+        find: /^@botwire\/vector-qdrant\/testing$/,
+        replacement: here('./packages/vectors/qdrant/src/testing/index.ts'),
+      },
+      {
+        find: /^@botwire\/vector-qdrant$/,
+        replacement: here('./packages/vectors/qdrant/src/index.ts'),
+      },
+      {
         find: /^@botwire\/model-openai\/testing$/,
         replacement: here('./packages/models/openai/src/testing/index.ts'),
       },

@@ -172,7 +172,15 @@ export type {
   UserRecord,
   UserStore,
 } from './ports/storage';
-export type { VectorIndex, VectorMatch, VectorRecord } from './ports/vector-index';
+export type {
+  ScopedVectorIndex,
+  VectorFilter,
+  VectorFilterValue,
+  VectorIndex,
+  VectorMatch,
+  VectorQueryOptions,
+  VectorRecord,
+} from './ports/vector-index';
 export { Bot, type BotOptions, createBot } from './runtime/bot';
 export { BotContext } from './runtime/bot-context';
 export type { BotServices, BotSettings } from './runtime/bot-services';

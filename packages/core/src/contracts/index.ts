@@ -1,6 +1,6 @@
 /**
  * @botwire/core/contract-suites — the shared Vitest suites every driver and adapter passes:
- * messenger adapters, storage drivers, chat model drivers. Import it from test files only
+ * messenger adapters, storage drivers, chat model drivers, embedding models, vector indexes. Import it from test files only
  * (it imports `vitest`); fakes are in `@botwire/core/testing`, protocol peers with their drivers.
  */
 export {
@@ -19,3 +19,4 @@ export {
   runEmbeddingModelContract,
 } from './embedding-model-contract';
 export { runStorageContract, type StorageContractOptions } from './storage-contract';
+export { runVectorIndexContract, type VectorIndexTarget } from './vector-index-contract';
