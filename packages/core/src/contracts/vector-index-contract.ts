@@ -53,7 +53,7 @@ async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise
  * The contract every vector index driver passes (embedded, Qdrant, ...): upsert replaces by id,
  * queries rank by cosine similarity with limit, filter and minScore, namespaces never mix,
  * delete, deleteWhere, count and get behave the same everywhere, vectors of the wrong length are
- * refused with BOTWIRE_ARGUMENT_INVALID, and (with `reopen`) everything survives a restart.
+ * refused with BOTWIRE_INVALID_ARGUMENT, and (with `reopen`) everything survives a restart.
  *
  * @example
  * runVectorIndexContract('embedded', async () => {
@@ -208,20 +208,20 @@ export function runVectorIndexContract(
       await index.upsert('contract/a', points());
       await rejectsWithCode(
         index.upsert('contract/a', [{ id: 'x', vector: [1, 0, 0], payload: {} }]),
-        'BOTWIRE_ARGUMENT_INVALID',
+        'BOTWIRE_INVALID_ARGUMENT',
       );
-      await rejectsWithCode(index.query('contract/a', [1, 0, 0]), 'BOTWIRE_ARGUMENT_INVALID');
+      await rejectsWithCode(index.query('contract/a', [1, 0, 0]), 'BOTWIRE_INVALID_ARGUMENT');
       expect(await index.count('contract/a')).toBe(4);
     });
 
     it('refuses vectors that are empty or hold numbers that are not finite', async () => {
       await rejectsWithCode(
         index.upsert('contract/bad', [{ id: 'x', vector: [], payload: {} }]),
-        'BOTWIRE_ARGUMENT_INVALID',
+        'BOTWIRE_INVALID_ARGUMENT',
       );
       await rejectsWithCode(
         index.upsert('contract/bad', [{ id: 'x', vector: [1, Number.NaN], payload: {} }]),
-        'BOTWIRE_ARGUMENT_INVALID',
+        'BOTWIRE_INVALID_ARGUMENT',
       );
       expect(await index.count('contract/bad')).toBe(0);
     });

@@ -29,6 +29,15 @@ export const errorCatalog = {
     'The skill used a runtime capability its manifest does not declare.',
   BOTWIRE_STORAGE_FAILED: 'The storage driver failed.',
   BOTWIRE_STORAGE_CLOSED: 'The storage was used after it was closed.',
+  BOTWIRE_VECTOR_INDEX_FAILED:
+    'The vector index failed (or its server could not be reached). Check its URL and that it runs.',
+  BOTWIRE_DOCUMENT_TOO_LARGE: 'The file is larger than documents may be. Send a smaller file.',
+  BOTWIRE_DOCUMENT_UNSUPPORTED:
+    'This kind of file cannot be read as a document. Send a PDF, DOCX, TXT, Markdown or HTML file.',
+  BOTWIRE_DOCUMENT_ENCRYPTED:
+    'The PDF is protected with a password. Send a copy without the password.',
+  BOTWIRE_DOCUMENT_UNREADABLE:
+    'The file could not be read: it is damaged, empty, or its contents do not match its name.',
   BOTWIRE_ADAPTER_NOT_FOUND:
     'An adapter named in the config could not be found. Install its package.',
   BOTWIRE_ADAPTER_FAILED: 'A messenger adapter failed.',

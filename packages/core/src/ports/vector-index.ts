@@ -51,7 +51,7 @@ export interface VectorIndex {
   readonly name: string;
   /** Connects or loads what it needs; calls made before it open the index themselves. */
   open?(): Promise<void>;
-  /** Adds or replaces records. Throws BOTWIRE_ARGUMENT_INVALID on a vector of another length. */
+  /** Adds or replaces records. Throws BOTWIRE_INVALID_ARGUMENT on a vector of another length. */
   upsert(namespace: string, records: VectorRecord[]): Promise<void>;
   /** The closest records to `vector` by cosine similarity, best first. */
   query(namespace: string, vector: number[], options?: VectorQueryOptions): Promise<VectorMatch[]>;
