@@ -32,6 +32,10 @@ export default defineConfig({
         replacement: here('./packages/adapters/web/src/index.ts'),
       },
       {
+        find: /^@botwire\/adapter-telegram\/testing$/,
+        replacement: here('./packages/adapters/telegram/src/testing/index.ts'),
+      },
+      {
         find: /^@botwire\/adapter-telegram$/,
         replacement: here('./packages/adapters/telegram/src/index.ts'),
       },

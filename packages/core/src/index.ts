@@ -189,13 +189,18 @@ export { type ChainStep, type DefaultStepName, insertStep } from './runtime/chai
 export {
   defineSkill,
   type InlineSkill,
+  type RecallRequest,
   type SkillDefinition,
   type SkillStrings,
   type ToolContext,
   type ToolHandler,
   type ToolHandlers,
   type ToolInputs,
+  type ToolMessage,
+  type ToolModel,
+  type ToolProvenance,
   type ToolReply,
+  type UserPreferences,
 } from './skills/define-skill';
 export { parseWithSchema, type SchemaIssue } from './skills/json-schema';
 export type { JsonSchemaType } from './skills/json-schema-type';
@@ -231,3 +236,8 @@ export {
   UsageTracker,
   type UsageTrackerOptions,
 } from './usage/usage-tracker';
+export {
+  type EmbeddedVectorIndexOptions,
+  embeddedVectorIndex,
+} from './vectors/embedded-vector-index';
+export { scopeVectorIndex } from './vectors/scope-vector-index';

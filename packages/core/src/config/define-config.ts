@@ -4,6 +4,7 @@ import type { LogLevel } from '../logging/logger';
 import type { Middleware } from '../middleware/composer';
 import type { Adapter } from '../ports/adapter';
 import type { StorageDriver } from '../ports/storage';
+import type { VectorIndex } from '../ports/vector-index';
 import type { BotContext } from '../runtime/bot-context';
 import type { ChainStep } from '../runtime/chain-steps';
 import type { SkillSource } from '../skills/skill-registry';
@@ -79,12 +80,26 @@ export interface BotConfig {
    * or `{ use, timeoutMs, retries, ... }`. `BOTWIRE_MODEL` overrides it. Default: none.
    */
   model?: string | ModelEntry;
+  /**
+   * The embedding model for memory and document search: `lexical` (default: no model, Russian
+   * and English word forms and typos handled), `openai:<model>` or `ollama:<model>`, or
+   * `{ use, timeoutMs, retries, ... }`. `BOTWIRE_EMBEDDINGS` overrides it. Changing it starts
+   * new vector namespaces: skills re-index what they keep.
+   */
+  embeddings?: string | ModelEntry;
+  /**
+   * Where vectors live: `embedded` (default: in the bot's storage, searched in process) or a
+   * vector index object such as `qdrantVectorIndex({ url })` from `@botwire/vector-qdrant`.
+   */
+  vectors?: 'embedded' | VectorIndex;
   /** How the planner works. */
   planner?: {
     /** `auto` (default): the model picks plan-then-execute or step-by-step; or force one. */
     mode?: 'auto' | 'plan' | 'step-by-step';
     /** How much chat history the model sees, in tokens. Default 1500. */
     historyTokens?: number;
+    /** How many tokens of recalled facts (long-term memory) the model sees. Default 400. */
+    factTokens?: number;
   };
   log?: { level?: LogLevel; format?: 'pretty' | 'json' };
   /**

@@ -11,6 +11,8 @@ const knownFields = [
   'allow',
   'limits',
   'model',
+  'embeddings',
+  'vectors',
   'planner',
   'http',
   'egress',
@@ -87,7 +89,16 @@ export function validateConfig(config: unknown): Problem[] {
     if (!isObject(config.planner))
       problem('planner', 'planner must be an object such as { mode: "auto" }');
     else {
-      const { mode, historyTokens } = config.planner;
+      const { mode, historyTokens, factTokens } = config.planner;
+      if (
+        factTokens !== undefined &&
+        !(Number.isInteger(factTokens) && (factTokens as number) >= 0)
+      ) {
+        problem(
+          'planner.factTokens',
+          'planner.factTokens must be a whole number of tokens, 0 or more',
+        );
+      }
       if (mode !== undefined && !['auto', 'plan', 'step-by-step'].includes(String(mode))) {
         problem('planner.mode', 'planner.mode must be "auto", "plan" or "step-by-step"');
       }
@@ -102,6 +113,22 @@ export function validateConfig(config: unknown): Problem[] {
       }
     }
   }
+  const vectors = config.vectors;
+  if (
+    vectors !== undefined &&
+    vectors !== 'embedded' &&
+    !(
+      isObject(vectors) &&
+      typeof vectors.query === 'function' &&
+      typeof vectors.upsert === 'function'
+    )
+  ) {
+    problem(
+      'vectors',
+      'vectors must be "embedded" or a vector index object such as qdrantVectorIndex({ url })',
+    );
+  }
+  validateEmbeddings(config.embeddings, problem);
   const storage = config.storage;
   if (
     storage !== undefined &&
@@ -262,6 +289,32 @@ function validateModel(model: unknown, problem: (path: string, message: string) 
       problem(
         `model.${field}`,
         `unknown field "${field}"; a model entry has use, timeoutMs, retries, failureThreshold and coolDownMs`,
+      );
+    }
+  }
+}
+
+const embeddingsSpec = /^(none|lexical|(openai|ollama):\S+)$/;
+
+function validateEmbeddings(
+  embeddings: unknown,
+  problem: (path: string, message: string) => void,
+): void {
+  if (embeddings === undefined) return;
+  const spec = isObject(embeddings) ? embeddings.use : embeddings;
+  const path = isObject(embeddings) ? 'embeddings.use' : 'embeddings';
+  if (typeof spec !== 'string' || !embeddingsSpec.test(spec)) {
+    problem(
+      path,
+      `embeddings must be "lexical" (no model), "openai:<model>" or "ollama:<model>", such as "openai:text-embedding-3-small"; got ${JSON.stringify(spec)}`,
+    );
+  }
+  if (!isObject(embeddings)) return;
+  for (const field of Object.keys(embeddings)) {
+    if (!['use', 'timeoutMs', 'retries', 'failureThreshold', 'coolDownMs'].includes(field)) {
+      problem(
+        `embeddings.${field}`,
+        `unknown field "${field}"; an embeddings entry has use, timeoutMs, retries, failureThreshold and coolDownMs`,
       );
     }
   }

@@ -102,6 +102,8 @@ export const problemCatalog = {
   BOTWIRE_MANIFEST_PATTERN_INVALID:
     'A pattern is not a valid regular expression, names a group its tool does not take, or its example does not match it.',
   BOTWIRE_MANIFEST_PATTERN_TOOL_UNKNOWN: 'A pattern names a tool the manifest does not declare.',
+  BOTWIRE_MANIFEST_FILES_TOOL_UNKNOWN:
+    'A files entry names a tool (or caption property) that this skill.json does not declare.',
   BOTWIRE_MANIFEST_INPUT_SCHEMA_INVALID:
     'An input_schema is not a valid JSON Schema of type object.',
   BOTWIRE_MANIFEST_OUTPUT_SCHEMA_INVALID: 'An output_schema is not a valid JSON Schema.',

@@ -158,6 +158,42 @@ export function resilientChatModel(
   model: ChatModel,
   options: ResilienceOptions = {},
 ): ResilientChatModel {
+  const runner = resilientRunner(model, options);
+  return {
+    provider: model.provider,
+    model: model.model,
+    inner: model,
+    get state() {
+      return runner.state;
+    },
+    chat: (request: ChatRequest): Promise<ChatResponse> =>
+      runner.run(
+        request.signal,
+        (signal) => model.chat({ ...request, signal }),
+        (response) => response.usage,
+      ),
+  };
+}
+
+/** Runs calls to one model endpoint with the timeouts, retries and circuit breaker of {@link ResilienceOptions}. */
+export interface ResilientRunner {
+  readonly state: CircuitState;
+  /** Runs `call` (given a signal that aborts at the attempt's time limit) until it succeeds or may not be retried. */
+  run<T>(
+    callerSignal: AbortSignal | undefined,
+    call: (signal: AbortSignal) => Promise<T>,
+    usage: (result: T) => { inputTokens: number; outputTokens: number },
+  ): Promise<T>;
+}
+
+/**
+ * The retry, time-limit and circuit-breaker logic that {@link resilientChatModel} and
+ * `resilientEmbeddingModel` share, for any call to a model endpoint.
+ */
+export function resilientRunner(
+  endpoint: { provider: string; model: string },
+  options: ResilienceOptions = {},
+): ResilientRunner {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const retries = Math.max(0, options.retries ?? 2);
   const baseDelayMs = options.baseDelayMs ?? 500;
@@ -170,11 +206,11 @@ export function resilientChatModel(
     options.coolDownMs ?? 30_000,
     now,
   );
-  const context = { provider: model.provider, model: model.model };
+  const context = { provider: endpoint.provider, model: endpoint.model };
 
   const report = (record: Omit<ModelCallReport, 'provider' | 'model'>) => {
     try {
-      options.onCall?.({ provider: model.provider, model: model.model, ...record });
+      options.onCall?.({ ...context, ...record });
     } catch {
       // A broken hook must not break the call.
     }
@@ -189,9 +225,14 @@ export function resilientChatModel(
   };
 
   /** One attempt, aborted after `limitMs`; rejects at the limit even if the driver ignores it. */
-  const attempt = async (request: ChatRequest, limitMs: number, what: string) => {
+  const attempt = async <T>(
+    callerSignal: AbortSignal | undefined,
+    call: (signal: AbortSignal) => Promise<T>,
+    limitMs: number,
+    what: string,
+  ): Promise<T> => {
     const timer = new AbortController();
-    const signal = request.signal ? AbortSignal.any([request.signal, timer.signal]) : timer.signal;
+    const signal = callerSignal ? AbortSignal.any([callerSignal, timer.signal]) : timer.signal;
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => reject(signal.reason);
@@ -200,9 +241,9 @@ export function resilientChatModel(
     });
     const handle = setTimeout(() => timer.abort(modelTimeout(context, limitMs, what)), limitMs);
     try {
-      return await Promise.race([model.chat({ ...request, signal }), aborted]);
+      return await Promise.race([call(signal), aborted]);
     } catch (error) {
-      if (timer.signal.aborted && !request.signal?.aborted) throw timer.signal.reason;
+      if (timer.signal.aborted && !callerSignal?.aborted) throw timer.signal.reason;
       throw error;
     } finally {
       clearTimeout(handle);
@@ -214,16 +255,20 @@ export function resilientChatModel(
   const normalize = (error: unknown): unknown => {
     if (isBotwireError(error)) return error;
     return new BotwireError('BOTWIRE_MODEL_FAILED', {
-      message: `The ${model.provider} model driver failed: ${error instanceof Error ? error.message : String(error)}`,
+      message: `The ${endpoint.provider} model driver failed: ${error instanceof Error ? error.message : String(error)}`,
       details: { ...context },
       cause: error,
     });
   };
 
-  const chat = async (request: ChatRequest): Promise<ChatResponse> => {
+  const run = async <T>(
+    callerSignal: AbortSignal | undefined,
+    call: (signal: AbortSignal) => Promise<T>,
+    usage: (result: T) => { inputTokens: number; outputTokens: number },
+  ): Promise<T> => {
     const started = now();
     const deadlineAt = options.deadlineMs === undefined ? undefined : started + options.deadlineMs;
-    const callerAborted = () => request.signal?.aborted === true;
+    const callerAborted = () => callerSignal?.aborted === true;
     if (callerAborted()) {
       report({
         ok: false,
@@ -233,12 +278,12 @@ export function resilientChatModel(
         outputTokens: 0,
         errorCode: 'ABORTED',
       });
-      throw request.signal?.reason;
+      throw callerSignal?.reason;
     }
     const gate = breaker.acquire();
     if (gate === 'rejected') {
       const error = new BotwireError('BOTWIRE_MODEL_CIRCUIT_OPEN', {
-        message: `Calls to the ${model.provider} model "${model.model}" are paused after ${breaker.consecutiveFailures} failed calls in a row; a trial call is allowed in ${Math.ceil(breaker.retryInMs / 1000)} s.`,
+        message: `Calls to the ${endpoint.provider} model "${endpoint.model}" are paused after ${breaker.consecutiveFailures} failed calls in a row; a trial call is allowed in ${Math.ceil(breaker.retryInMs / 1000)} s.`,
         hint: 'Check the model endpoint. Meanwhile the bot answers with its rules only.',
         details: { ...context, retryInMs: breaker.retryInMs },
       });
@@ -263,16 +308,22 @@ export function resilientChatModel(
         const byDeadline = remaining < timeoutMs;
         const limitMs = byDeadline ? remaining : timeoutMs;
         try {
-          const response = await attempt(request, limitMs, byDeadline ? 'deadline' : 'timeout');
+          const result = await attempt(
+            callerSignal,
+            call,
+            limitMs,
+            byDeadline ? 'deadline' : 'timeout',
+          );
           breaker.release(gate, 'healthy');
+          const tokens = usage(result);
           report({
             ok: true,
             attempts,
             latencyMs: now() - started,
-            inputTokens: response.usage.inputTokens,
-            outputTokens: response.usage.outputTokens,
+            inputTokens: tokens.inputTokens,
+            outputTokens: tokens.outputTokens,
           });
-          return response;
+          return result;
         } catch (raw) {
           const error = callerAborted() ? raw : normalize(raw);
           const retryable =
@@ -282,7 +333,7 @@ export function resilientChatModel(
           if (!retryable) throw error;
           const delay = delayBefore(attempts, error);
           if (deadlineAt !== undefined && now() + delay >= deadlineAt) throw error;
-          await sleep(delay, request.signal);
+          await sleep(delay, callerSignal);
         }
       }
     } catch (error) {
@@ -306,12 +357,9 @@ export function resilientChatModel(
   };
 
   return {
-    provider: model.provider,
-    model: model.model,
-    inner: model,
     get state() {
       return breaker.state;
     },
-    chat,
+    run,
   };
 }

@@ -148,6 +148,25 @@ describe('createEmbeddingModelFromSpec', () => {
       env: {},
     });
     expect(await model?.embed(['a', 'b'])).toEqual({ vectors: [[1], [1]] });
+    expect(model?.provider).toBe('openai');
     expect(await createEmbeddingModelFromSpec('none', { rootDir })).toBeUndefined();
+    expect(await createEmbeddingModelFromSpec('lexical', { rootDir })).toBeUndefined();
+  });
+
+  it('lets BOTWIRE_EMBEDDINGS override the config, and lexical turn a model off', async () => {
+    const fromEnv = await createEmbeddingModelFromSpec(undefined, {
+      rootDir,
+      env: { BOTWIRE_EMBEDDINGS: 'openai:text-embedding-3-large' },
+    });
+    expect(fromEnv?.model).toBe('text-embedding-3-large');
+    const off = await createEmbeddingModelFromSpec('openai:text-embedding-3-small', {
+      rootDir,
+      env: { BOTWIRE_EMBEDDINGS: 'lexical' },
+    });
+    expect(off).toBeUndefined();
+    const error = await caught(() =>
+      createEmbeddingModelFromSpec(undefined, { rootDir, env: { BOTWIRE_EMBEDDINGS: 'nonsense' } }),
+    );
+    expect((error as Error).message).toContain('BOTWIRE_EMBEDDINGS');
   });
 });

@@ -9,6 +9,7 @@ import {
   type ResilientChatModel,
   resilientChatModel,
 } from './resilient-chat-model';
+import { type ResilientEmbeddingModel, resilientEmbeddingModel } from './resilient-embedding-model';
 
 /** The model providers Botwire has drivers for. */
 export const modelProviders = ['openai', 'ollama'] as const;
@@ -158,21 +159,34 @@ export async function createChatModelFromSpec(
 }
 
 /**
- * Makes an embedding model from its spec (`openai:text-embedding-3-small`,
- * `ollama:nomic-embed-text`); `none` or nothing gives undefined, and the caller falls back to
- * the lexical embeddings. The driver package is imported from `rootDir`.
+ * Makes the bot's embedding model from its spec (`openai:text-embedding-3-small`,
+ * `ollama:nomic-embed-text`): `BOTWIRE_EMBEDDINGS` (when set) overrides `entry`; `lexical`,
+ * `none` or nothing gives undefined, and the caller uses the lexical embeddings. The driver
+ * package is imported from `rootDir` and wrapped with {@link resilientEmbeddingModel}.
+ *
+ * @example
+ * const embeddings = (await createEmbeddingModelFromSpec(config.embeddings, { rootDir })) ?? lexicalEmbeddingModel();
  */
 export async function createEmbeddingModelFromSpec(
-  spec: string | undefined,
+  entry: ModelSpecEntry | undefined,
   options: CreateModelOptions,
-): Promise<EmbeddingModel | undefined> {
-  const parsed = parseModelSpec(spec, options.path ?? 'embeddings');
+): Promise<ResilientEmbeddingModel | undefined> {
+  const env = options.env ?? process.env;
+  const fromEnv = env.BOTWIRE_EMBEDDINGS?.trim();
+  const useEnv = fromEnv !== undefined && fromEnv !== '';
+  const text = useEnv ? fromEnv : typeof entry === 'string' ? entry : entry?.use;
+  if (text?.trim().toLowerCase() === 'lexical') return undefined;
+  const parsed = parseModelSpec(
+    text,
+    useEnv ? 'BOTWIRE_EMBEDDINGS' : (options.path ?? 'embeddings'),
+  );
   if (!parsed) return undefined;
-  const model = (await loadDriver(parsed, 'embeddings', options)) as EmbeddingModel;
+  const model = (await loadDriver(parsed, 'embeddings', { ...options, env })) as EmbeddingModel;
   if (typeof model?.embed !== 'function') {
     throw new BotwireError('BOTWIRE_MODEL_NOT_CONFIGURED', {
       message: `The ${parsed.provider} driver did not return an embedding model.`,
     });
   }
-  return model;
+  const { use: _use, ...settings } = typeof entry === 'object' ? entry : { use: '' };
+  return resilientEmbeddingModel(model, { ...options.resilience, ...settings });
 }

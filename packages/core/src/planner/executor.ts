@@ -1,5 +1,6 @@
 import { BotwireError, isBotwireError } from '../errors/botwire-error';
 import type { Artifact } from '../messages/outgoing-message';
+import type { ToolProvenance } from '../skills/define-skill';
 import type { SkillRegistry } from '../skills/skill-registry';
 import { argumentsFromUntrusted } from './conversation';
 import {
@@ -37,7 +38,12 @@ export interface ExecutionResult {
 /** Options for {@link executePlan}. */
 export interface ExecuteOptions {
   /** Runs one tool (the bot's callTool: permissions, validation, timeout, usage). */
-  callTool(name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<unknown>;
+  callTool(
+    name: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+    provenance: ToolProvenance,
+  ): Promise<unknown>;
   registry: SkillRegistry;
   /** Aborts every running step. */
   signal?: AbortSignal;
@@ -54,12 +60,16 @@ export interface ExecuteOptions {
 
 const outsidePermissions = new Set(['network', 'browser']);
 
-/** True when a tool's output comes from outside the bot and must be treated as data only. */
+/**
+ * True when a tool's output comes from outside the bot and must be treated as data only: its
+ * manifest says `untrusted_output`, or it may reach the network or a browser.
+ */
 export function producesUntrustedOutput(registry: SkillRegistry, tool: string): boolean {
+  const manifest = registry.getTool(tool)?.manifest;
+  if (!manifest) return false;
   return (
-    registry
-      .getTool(tool)
-      ?.manifest.permissions.some((permission) => outsidePermissions.has(permission)) ?? false
+    manifest.untrusted_output === true ||
+    manifest.permissions.some((permission) => outsidePermissions.has(permission))
   );
 }
 
@@ -132,7 +142,11 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     }
     const started = Date.now();
     try {
-      const output = await options.callTool(step.tool, args, controller.signal);
+      const output = await options.callTool(step.tool, args, controller.signal, {
+        via: plan.source,
+        inputs: dependencies.map((dependency) => dependency.tool),
+        trust: fedUntrusted ? 'untrusted' : 'trusted',
+      });
       return {
         ...base,
         status: 'ok',

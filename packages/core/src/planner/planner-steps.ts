@@ -38,6 +38,8 @@ export interface PlannerOptions {
   ): Promise<void> | void;
   /** How much history the model sees, in tokens. Default 1500. */
   historyTokens?: number;
+  /** How many tokens of recalled facts (memory) the model sees. Default 400. */
+  factTokens?: number;
   /** Force a mode (benchmarks, tests); by default the model picks. */
   mode?: 'auto' | 'plan' | 'step-by-step';
 }
@@ -120,7 +122,13 @@ export function plannerSteps(options: PlannerOptions): PlannerSteps {
         });
         return;
       }
-      if (context.message.kind !== 'message' || !context.text) return next();
+      if (context.message.kind !== 'message') return next();
+      const filePlan = planForFiles(context);
+      if (filePlan) {
+        await runRulePlan(context, filePlan);
+        return;
+      }
+      if (!context.text) return next();
       const patternPlan = planForPattern(options.patterns(), context.text, context.locale);
       if (!patternPlan) return next();
       await runRulePlan(context, patternPlan);
@@ -139,6 +147,29 @@ export function plannerSteps(options: PlannerOptions): PlannerSteps {
 export function plannerMiddleware(options: PlannerOptions): Middleware<BotContext> {
   const steps = plannerSteps(options);
   return compose([steps.confirmation, steps.rules, steps.model]);
+}
+
+/**
+ * The plan for a message that carries files a skill takes (`files` in skill.json): one step
+ * with the caption as the entry's `argument`; undefined when no skill takes them.
+ */
+function planForFiles(context: BotContext): Plan | undefined {
+  const kinds = context.message.attachments.map((attachment) => attachment.kind);
+  if (kinds.length === 0) return undefined;
+  const handler = context.skills.fileHandler(kinds);
+  if (!handler) return undefined;
+  const caption = context.text.trim();
+  return {
+    steps: [
+      {
+        id: 's1',
+        tool: handler.tool.name,
+        arguments: handler.argument && caption ? { [handler.argument]: caption } : {},
+      },
+    ],
+    final: 'last_step',
+    source: 'command',
+  };
 }
 
 /** Where confirmations are kept and how a resumed plan calls the model. */
@@ -188,9 +219,11 @@ async function conversationFor(
     .filter((record) => isUntrustedRecord(record))
     .map((record) => record.text)
     .filter((text) => history.some((message) => message.content.includes(text)));
-  const facts = (
-    await Promise.all(options.contextProviders().map((provide) => provide(context)))
-  ).flat();
+  const [recalled, ...provided] = await Promise.all([
+    context.recall(options.factTokens ?? 400),
+    ...options.contextProviders().map((provide) => provide(context)),
+  ]);
+  const facts = [...(recalled ?? []), ...provided.flat()];
   return {
     botName: context.botName,
     ...(context.services.settings.persona ? { persona: context.services.settings.persona } : {}),
@@ -209,7 +242,8 @@ function runPlan(
 ): Promise<ExecutionResult> {
   return executePlan(plan, {
     registry: context.skills,
-    callTool: (name, args, signal) => context.callTool(name, args, { signal }),
+    callTool: (name, args, signal, provenance) =>
+      context.callTool(name, args, { signal, provenance }),
     ...(extra.untrustedTexts ? { untrustedTexts: extra.untrustedTexts } : {}),
     ...(extra.confirmed ? { confirmed: extra.confirmed } : {}),
     ...(extra.previous ? { previous: extra.previous } : {}),
@@ -249,7 +283,7 @@ async function answerWithModel(
       conversation,
       registry,
       callModel,
-      callTool: (name, args) => context.callTool(name, args),
+      callTool: (name, args, provenance) => context.callTool(name, args, { provenance }),
       ...(conversation.untrusted ? { untrustedTexts: conversation.untrusted } : {}),
     }).then(async (result) => {
       if (result.pendingConfirmation) {
@@ -379,7 +413,10 @@ async function resumeConfirmation(
   if (!pending.plan) {
     // Step-by-step mode: run the confirmed call; its output is the reply.
     try {
-      const output = await context.callTool(pending.step.tool, pending.step.arguments ?? {});
+      // It waited because untrusted data fed it: the user's yes lets it run, still untrusted.
+      const output = await context.callTool(pending.step.tool, pending.step.arguments ?? {}, {
+        provenance: { via: 'model', inputs: [], trust: 'untrusted' },
+      });
       await context.reply(toolResultToReply(output), { untrusted: true });
     } catch (error) {
       if (!isBotwireError(error)) throw error;

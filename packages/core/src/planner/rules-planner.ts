@@ -34,14 +34,14 @@ export function compilePatterns(registry: SkillRegistry): CompiledPattern[] {
 export function planForCommand(registry: SkillRegistry, call: CommandCall): Plan | undefined {
   const entry = registry.getCommand(call.name);
   if (!entry) return undefined;
-  let args: Record<string, unknown> = {};
+  let args: Record<string, unknown> = { ...(entry.command.arguments ?? {}) };
   if (entry.command.argument) {
-    if (call.argument) args = { [entry.command.argument]: call.argument };
+    if (call.argument) args = { ...args, [entry.command.argument]: call.argument };
   } else if (call.argument.startsWith('{')) {
     try {
       const parsed: unknown = JSON.parse(call.argument);
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-        args = parsed as Record<string, unknown>;
+        args = { ...args, ...(parsed as Record<string, unknown>) };
     } catch {
       // Not JSON: the command takes no text, so the text is ignored.
     }

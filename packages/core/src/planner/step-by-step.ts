@@ -1,6 +1,7 @@
 import { isBotwireError } from '../errors/botwire-error';
 import type { Artifact } from '../messages/outgoing-message';
 import type { ChatMessage, ModelTool } from '../ports/chat-model';
+import type { ToolProvenance } from '../skills/define-skill';
 import type { SkillRegistry } from '../skills/skill-registry';
 import { outcomeText } from './answer-composer';
 import { argumentsFromUntrusted, quoteData } from './conversation';
@@ -24,7 +25,11 @@ export interface StepByStepInput {
   conversation: ConversationInput;
   registry: SkillRegistry;
   callModel: ModelCaller;
-  callTool(name: string, args: Record<string, unknown>): Promise<unknown>;
+  callTool(
+    name: string,
+    args: Record<string, unknown>,
+    provenance: ToolProvenance,
+  ): Promise<unknown>;
   /** Untrusted texts from earlier turns; a side-effecting call whose arguments come from them asks first. */
   untrustedTexts?: readonly string[];
 }
@@ -92,7 +97,11 @@ export async function runStepByStep(input: StepByStepInput): Promise<StepByStepR
         };
       }
       const started = Date.now();
-      const output = await input.callTool(call.name, args);
+      const output = await input.callTool(call.name, args, {
+        via: 'model',
+        inputs: steps.map((step) => step.tool),
+        trust: fedUntrusted ? 'untrusted' : 'trusted',
+      });
       const untrusted = untrustedSeen || producesUntrustedOutput(registry, call.name);
       outcome = {
         id,

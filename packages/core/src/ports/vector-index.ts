@@ -40,7 +40,7 @@ export interface VectorQueryOptions {
  * in process; the production one is Qdrant. A namespace separates bots, users and skills
  * (`bot:assistant/user:usr_1/memory`): no call ever reads across namespaces. A namespace holds
  * vectors of one length, fixed by its first upsert. Every driver passes
- * `vectorIndexContract` from `@botwire/core/contract-suites`.
+ * `runVectorIndexContract` from `@botwire/core/contract-suites`.
  *
  * @example
  * await index.upsert('bot:demo/user:usr_1/docs', [{ id: 'c1', vector, payload: { text } }]);

@@ -2,10 +2,11 @@ import { BotwireError } from '../errors/botwire-error';
 import { coreStrings } from '../i18n/core-strings';
 import { type Locale, normalizeLocale, translate } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
-import type { CommandCall, IncomingMessage } from '../messages/incoming-message';
+import { type CommandCall, type IncomingMessage, parseCommand } from '../messages/incoming-message';
 import { type OutgoingMessage, type SentMessage, toOutgoing } from '../messages/outgoing-message';
 import type { Adapter } from '../ports/adapter';
 import type { ChatRecord, Role, StorageDriver, UserRecord } from '../ports/storage';
+import type { ToolProvenance } from '../skills/define-skill';
 import type { SkillRegistry } from '../skills/skill-registry';
 import type { BotServices } from './bot-services';
 
@@ -100,7 +101,10 @@ export class BotContext {
 
   /** The slash command, when the message is one. */
   get command(): CommandCall | undefined {
-    return this.message.command;
+    if (this.message.command) return this.message.command;
+    // A button whose data is a slash command runs it, as if typed (`/memory_approve mem_1`).
+    const data = this.message.kind === 'button' ? this.message.buttonData : undefined;
+    return data?.startsWith('/') ? parseCommand(data) : undefined;
   }
 
   /** The sender's role; undefined for a user who was not admitted (or not identified yet). */
@@ -141,13 +145,35 @@ export class BotContext {
   }
 
   /** Runs a tool of a loaded skill for this user, with the same checks as everywhere. */
-  callTool(name: string, args: unknown, options: { signal?: AbortSignal } = {}): Promise<unknown> {
-    return this.services.callTool(name, args, {
+  callTool(
+    name: string,
+    args: unknown,
+    options: { signal?: AbortSignal; provenance?: ToolProvenance } = {},
+  ): Promise<unknown> {
+    return this.services.callTool(name, args, { ...this.callOptions(), ...options });
+  }
+
+  /** Facts the recalling skills (memory) give for this message, within `maxTokens`. */
+  recall(maxTokens: number): Promise<string[]> {
+    if (!this.services.recall || !this.identifiedUser) return Promise.resolve([]);
+    return this.services.recall({ text: this.text, maxTokens }, this.callOptions());
+  }
+
+  /** Who a tool runs for, in which chat and language, and the message it runs for. */
+  private callOptions() {
+    const { message } = this;
+    return {
       ...(this.identifiedUser ? { user: this.identifiedUser } : {}),
       ...(this.identifiedChat ? { chat: this.identifiedChat } : {}),
       locale: this.locale,
-      ...options,
-    });
+      message: {
+        platform: message.platform,
+        platformMessageId: message.platformMessageId,
+        text: this.text,
+        attachments: message.attachments,
+        sentAt: message.sentAt,
+      },
+    };
   }
 }
 

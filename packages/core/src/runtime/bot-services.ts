@@ -5,6 +5,7 @@ import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message'
 import type { Adapter } from '../ports/adapter';
 import type { ChatModel } from '../ports/chat-model';
 import type { StorageDriver } from '../ports/storage';
+import type { RecallRequest } from '../skills/define-skill';
 import type { CallToolOptions, SkillRegistry } from '../skills/skill-registry';
 
 /** The bot's settings that middleware reads, as plain data. */
@@ -56,4 +57,12 @@ export interface BotServices {
     args: unknown,
     options?: Omit<CallToolOptions, 'storage' | 'log' | 'egress'>,
   ): Promise<unknown>;
+  /**
+   * Facts the skills that recall (`"recall": true`, such as memory) give for a user's message,
+   * within `request.maxTokens`; a skill that fails is left out. Optional: without it, none.
+   */
+  recall?(
+    request: RecallRequest,
+    options?: Omit<CallToolOptions, 'storage' | 'log' | 'egress'>,
+  ): Promise<string[]>;
 }

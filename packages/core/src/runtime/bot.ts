@@ -16,19 +16,25 @@ import { Redactor } from '../logging/redact';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
 import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
 import { Composer, type Middleware } from '../middleware/composer';
-import { createChatModelFromSpec } from '../models/select-model';
+import { lexicalEmbeddingModel } from '../models/lexical-embeddings';
+import { createChatModelFromSpec, createEmbeddingModelFromSpec } from '../models/select-model';
 import type { ContextProvider } from '../planner/planner-steps';
 import { type CompiledPattern, compilePatterns } from '../planner/rules-planner';
 import type { Adapter, AdapterHost, CommandInfo } from '../ports/adapter';
 import type { ChatModel } from '../ports/chat-model';
+import type { EmbeddingModel } from '../ports/embedding-model';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
+import type { VectorIndex } from '../ports/vector-index';
+import type { RecallRequest, ToolModel } from '../skills/define-skill';
 import { defaultSkillCacheDir } from '../skills/skill-cache';
 import { type CallToolOptions, loadSkills, type SkillRegistry } from '../skills/skill-registry';
 import { memoryStorage } from '../storage/drivers/memory';
 import { sqliteStorage } from '../storage/drivers/sqlite';
 import { scopeKeyValueStore } from '../storage/scope-key-value-store';
 import { modelCallHooks } from '../usage/model-call-hooks';
+import { checkModelBudget } from '../usage/usage-limits';
 import { UsageTracker } from '../usage/usage-tracker';
+import { embeddedVectorIndex } from '../vectors/embedded-vector-index';
 import { BotContext } from './bot-context';
 import type { BotServices, BotSettings } from './bot-services';
 import { builtinCommandInfo, builtinCommandNames, skillCommandInfo } from './builtin-commands';
@@ -51,6 +57,10 @@ export interface BotOptions {
   adapters?: Adapter[];
   /** A chat model to use instead of the one the config or BOTWIRE_MODEL names. */
   model?: ChatModel;
+  /** An embedding model to use instead of the one the config or BOTWIRE_EMBEDDINGS names. */
+  embeddings?: EmbeddingModel;
+  /** A vector index to use instead of the config's (default: the embedded one on the bot's storage). */
+  vectors?: VectorIndex;
   log?: Logger;
   redactor?: Redactor;
   env?: NodeJS.ProcessEnv;
@@ -82,6 +92,8 @@ export class Bot {
   private readonly composer = new Composer<BotContext>();
   private readonly adapterOverride: Adapter[] | undefined;
   private model: ChatModel | undefined;
+  private embeddingModel: EmbeddingModel | undefined;
+  private vectorIndex: VectorIndex | undefined;
   private patterns: CompiledPattern[] = [];
   private readonly contextProviders: ContextProvider[] = [];
   private httpServer: BotHttpServer | undefined;
@@ -118,6 +130,10 @@ export class Bot {
     this.log = options.log ?? createLogger({ ...options.config.log, redactor: this.redactor });
     this.adapterOverride = options.adapters;
     this.model = options.model;
+    this.embeddingModel = options.embeddings;
+    this.vectorIndex =
+      options.vectors ??
+      (typeof options.config.vectors === 'object' ? options.config.vectors : undefined);
     this.terminal = options.terminal ?? process.stderr;
     for (const conversation of options.config.conversations ?? []) this.register(conversation);
     this.finished = new Promise((resolve) => {
@@ -164,6 +180,18 @@ export class Bot {
   /** The chat model the planner uses; undefined when the bot runs on commands and patterns alone. */
   get chatModel(): ChatModel | undefined {
     return this.model;
+  }
+
+  /** The embedding model skills embed with (the lexical one without a model); available after {@link init}. */
+  get embeddings(): EmbeddingModel {
+    this.embeddingModel ??= lexicalEmbeddingModel();
+    return this.embeddingModel;
+  }
+
+  /** The vector index skills keep vectors in; available after {@link init}. */
+  get vectors(): VectorIndex {
+    this.vectorIndex ??= embeddedVectorIndex({ storage: this.storage });
+    return this.vectorIndex;
   }
 
   /** Adds facts to what the model sees for each message (long-term memory plugs in here). */
@@ -261,6 +289,11 @@ export class Bot {
     });
     if (this.model)
       this.log.info('model-ready', { provider: this.model.provider, model: this.model.model });
+    this.embeddingModel ??= await createEmbeddingModelFromSpec(this.config.embeddings, {
+      rootDir: this.rootDir,
+      env: this.env,
+      path: 'embeddings',
+    });
     const storage = this.createStorage();
     this.storageDriver = storage;
     await storage.open();
@@ -297,6 +330,9 @@ export class Bot {
         ...(this.config.planner?.historyTokens
           ? { historyTokens: this.config.planner.historyTokens }
           : {}),
+        ...(this.config.planner?.factTokens !== undefined
+          ? { factTokens: this.config.planner.factTokens }
+          : {}),
       },
       ...(this.config.http === false ? {} : { rotateOwnerToken: () => this.rotateOwnerToken() }),
       middleware: this.config.middleware ?? [],
@@ -331,6 +367,7 @@ export class Bot {
       adapter: (name) => this.adapters.find((adapter) => adapter.name === name),
       deliver: (adapter, chat, message, options) => this.deliver(adapter, chat, message, options),
       callTool: (name, args, options) => this.callTool(name, args, options),
+      recall: (request, options) => this.recall(request, options),
     };
   }
 
@@ -445,6 +482,12 @@ export class Bot {
     await this.httpServer?.stop();
     this.stopStep = 'outbound connections';
     if (this.egressPolicy) await closeEgressDispatcher(this.egressPolicy);
+    this.stopStep = 'vector index';
+    try {
+      await this.vectorIndex?.close();
+    } catch (error) {
+      this.log.error('vector-index-close-failed', { error });
+    }
     this.stopStep = 'storage';
     await this.storageDriver?.close();
     this.stopStep = undefined;
@@ -547,9 +590,7 @@ export class Bot {
     const run = () =>
       this.skills.callTool(name, args, {
         ...options,
-        storage: this.storage,
-        log: this.log,
-        egress: this.egress,
+        ...this.toolServices(options.user),
       });
     const skill = this.skills.getTool(name)?.skill.manifest.name;
     if (!skill) return run();
@@ -557,6 +598,65 @@ export class Bot {
     return this.usage.trackToolCall(call, run, (error) =>
       this.log.warn('usage-record-failed', { tool: name, error }),
     );
+  }
+
+  /**
+   * What a tool or a skill's recall gets from the bot besides the call's own options: storage,
+   * the egress policy, vectors, embeddings, and the chat model with the user's budget.
+   */
+  private toolServices(user: UserRecord | undefined) {
+    const model = this.model && user ? this.budgetedModel(this.model, user) : undefined;
+    return {
+      storage: this.storage,
+      log: this.log,
+      egress: this.egress,
+      vectors: this.vectors,
+      embeddings: this.embeddings,
+      botName: this.name,
+      ...(model ? { model } : {}),
+    };
+  }
+
+  /** The chat model as a tool calls it: refused when the user's model budget is spent, and counted. */
+  private budgetedModel(model: ChatModel, user: UserRecord): ToolModel {
+    return {
+      provider: model.provider,
+      model: model.model,
+      chat: async (request) => {
+        const budget = await checkModelBudget(this.usage, this.config.limits, user);
+        if (!budget.ok) {
+          throw new BotwireError('BOTWIRE_LIMIT_REACHED', {
+            message: `The daily model budget of user ${user.id} is spent.`,
+          });
+        }
+        const started = Date.now();
+        let response: Awaited<ReturnType<ChatModel['chat']>> | undefined;
+        try {
+          response = await model.chat(request);
+          return response;
+        } finally {
+          await this.usage
+            .recordModelCall({
+              userId: user.id,
+              provider: model.provider,
+              model: response?.model ?? model.model,
+              inputTokens: response?.usage.inputTokens ?? 0,
+              outputTokens: response?.usage.outputTokens ?? 0,
+              latencyMs: Date.now() - started,
+              ok: response !== undefined,
+            })
+            .catch((error: unknown) => this.log.warn('usage-record-failed', { error }));
+        }
+      },
+    };
+  }
+
+  /** Facts the recalling skills give for a message of this user (memory), within `maxTokens`. */
+  recall(
+    request: RecallRequest,
+    options: Omit<CallToolOptions, 'storage' | 'log' | 'egress'> = {},
+  ): Promise<string[]> {
+    return this.skills.recall(request, { ...options, ...this.toolServices(options.user) });
   }
 
   /** Finds or creates the user a CLI or API call acts as. */

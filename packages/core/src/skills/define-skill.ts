@@ -2,8 +2,62 @@ import type { EgressRequestInit, EgressResponse } from '../egress/egress-fetch';
 import type { EgressPolicy } from '../egress/egress-policy';
 import type { Locale, StringTable } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
+import type { Attachment } from '../messages/incoming-message';
 import type { Artifact, Button } from '../messages/outgoing-message';
+import type { ChatRequest, ChatResponse } from '../ports/chat-model';
+import type { EmbeddingModel } from '../ports/embedding-model';
 import type { ChatRecord, ScopedKeyValueStore, UserRecord } from '../ports/storage';
+import type { ScopedVectorIndex } from '../ports/vector-index';
+
+/** The message a tool runs for, as its handler sees it. */
+export interface ToolMessage {
+  /** The adapter it came through (`telegram`, `web`, ...). */
+  platform: string;
+  /** The platform's id of the message: where a fact or a file came from. */
+  platformMessageId: string;
+  /** The text, or the file's caption. */
+  text: string;
+  /** The files it carries; `download()` reads their bytes. */
+  attachments: readonly Attachment[];
+  sentAt: Date;
+}
+
+/**
+ * Settings of one user that every skill may read and write (`context.preferences`): the
+ * user's time zone (`timezone`: an IANA name such as `Europe/Berlin`, or `UTC+03:00`) and the like.
+ * Kept in the user's record, so they follow the user across skills and messengers.
+ */
+export interface UserPreferences {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * Where a tool call's arguments came from, so that a tool that keeps what it is given (memory)
+ * can record its source and trust.
+ */
+export interface ToolProvenance {
+  /**
+   * Who chose the call: `command` or `pattern` (the user's own words), `model` (the planner),
+   * `direct` (code, the CLI, an HTTP API call).
+   */
+  via: 'command' | 'pattern' | 'model' | 'direct';
+  /** Tools whose output fed the arguments, in plan order. */
+  inputs: string[];
+  /**
+   * `untrusted` when the arguments came from outside content (a web page, a fetched file, an
+   * outside tool's output), directly or carried over from an earlier turn.
+   */
+  trust: 'trusted' | 'untrusted';
+}
+
+/** The bot's chat model as a tool may call it: each call counts in the user's budget. */
+export interface ToolModel {
+  readonly provider: string;
+  readonly model: string;
+  chat(request: ChatRequest): Promise<ChatResponse>;
+}
 
 /** What a tool handler receives besides its arguments. Capabilities appear only when declared. */
 export interface ToolContext {
@@ -23,8 +77,32 @@ export interface ToolContext {
   config: Record<string, unknown>;
   /** The skill's own strings in the user's language: `t('saved', { name })`. */
   t(key: string, params?: Record<string, string | number>): string;
-  /** The skill's own key-value namespace. Only with the `storage` permission. */
+  /** The skill's own key-value namespace, shared by all its users. Only with the `storage` permission. */
   storage: ScopedKeyValueStore;
+  /**
+   * The skill's key-value namespace for this user alone: no call made for another user reads
+   * it. Only with the `storage` permission, and only when the tool runs for a user.
+   */
+  userStorage: ScopedKeyValueStore;
+  /**
+   * The skill's vectors for this user alone (the runtime picks the namespace from the bot, the
+   * user, the skill and the embedding model). Only with the `storage` permission, for a user.
+   *
+   * @example
+   * const { vectors: [vector] } = await context.embeddings.embed([text]);
+   * await context.vectors.upsert([{ id, vector: vector!, payload: { text } }]);
+   */
+  vectors: ScopedVectorIndex;
+  /** The user's preferences shared by all skills (`timezone`, ...). Only with `storage`, for a user. */
+  preferences: UserPreferences;
+  /** The bot's embedding model: `BOTWIRE_EMBEDDINGS` or the config's, else the lexical one (no model). */
+  embeddings: EmbeddingModel;
+  /** The bot's chat model, when it has one; calls count in the user's budget. */
+  model?: ToolModel;
+  /** The message the tool runs for, when it runs for one (not from the CLI). */
+  message?: ToolMessage;
+  /** Where the arguments came from: `{ via: 'direct', inputs: [], trust: 'trusted' }` when nobody says. */
+  provenance: ToolProvenance;
   /**
    * Outbound HTTP through the bot's egress policy ({@link egressFetch}): private addresses
    * blocked, every redirect checked, the body read whole within the size and time caps.
@@ -81,6 +159,20 @@ export type ToolHandlers<Inputs extends object = ToolInputs> = {
 export interface SkillDefinition<Inputs extends object = ToolInputs> {
   tools: ToolHandlers<Inputs>;
   strings?: SkillStrings;
+  /**
+   * Facts for the model about this user and message (long-term memory), declared with
+   * `"recall": true` in skill.json. Runs before each planning call with the permissions of the
+   * skill's tools and 2 s to answer; each fact is one short line, given to the model as data.
+   */
+  recall?: (request: RecallRequest, context: ToolContext) => Promise<string[]> | string[];
+}
+
+/** What a skill's `recall` gets: the message, and how much it may return. */
+export interface RecallRequest {
+  /** The user's message. */
+  text: string;
+  /** At most this many tokens of facts (about four characters a token). */
+  maxTokens: number;
 }
 
 /**

@@ -36,6 +36,7 @@ function documentedObjects(): Array<{ prefix: string; node: SchemaNode }> {
     { prefix: 'tools[].', node: deref(properties.tools!.items!) },
     { prefix: 'commands[].', node: deref(properties.commands!.items!) },
     { prefix: 'patterns[].', node: deref(properties.patterns!.items!) },
+    { prefix: 'files[].', node: deref(properties.files!.items!) },
     { prefix: 'requires.', node: properties.requires! },
   ];
 }

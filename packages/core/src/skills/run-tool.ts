@@ -5,9 +5,22 @@ import { BotwireError, isBotwireError, type Problem } from '../errors/botwire-er
 import type { ProblemCode } from '../errors/error-catalog';
 import { type Locale, normalizeLocale, translate } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
+import { lexicalEmbeddingModel } from '../models/lexical-embeddings';
+import type { EmbeddingModel } from '../ports/embedding-model';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
+import type { VectorIndex } from '../ports/vector-index';
 import { scopeKeyValueStore } from '../storage/scope-key-value-store';
-import type { SkillDefinition, SkillStrings, ToolContext, ToolHandler } from './define-skill';
+import { scopeVectorIndex } from '../vectors/scope-vector-index';
+import type {
+  SkillDefinition,
+  SkillStrings,
+  ToolContext,
+  ToolHandler,
+  ToolMessage,
+  ToolModel,
+  ToolProvenance,
+  UserPreferences,
+} from './define-skill';
 import { describeErrors } from './json-schema';
 import type { Permission, ToolManifest } from './skill-manifest';
 
@@ -25,6 +38,68 @@ export interface CallToolOptions {
   storage?: StorageDriver;
   /** The egress policy behind `context.fetch` and `context.egress`; default: the default policy. */
   egress?: EgressPolicy;
+  /** The vector index behind `context.vectors`, for tools with the `storage` permission. */
+  vectors?: VectorIndex;
+  /** The embedding model behind `context.embeddings`; default: the lexical one. */
+  embeddings?: EmbeddingModel;
+  /** The chat model behind `context.model` (calls counted in the budget by whoever made it). */
+  model?: ToolModel;
+  /** The bot's name: part of the vector namespace, so bots sharing a vector server stay apart. */
+  botName?: string;
+  /** The message the tool runs for. */
+  message?: ToolMessage;
+  /** Where the arguments came from (the planner tells); default: a direct, trusted call. */
+  provenance?: ToolProvenance;
+}
+
+/** Preferences kept in `data.preferences` of the user's record. */
+function userPreferences(storage: StorageDriver, userId: string): UserPreferences {
+  const read = async () => {
+    const user = await storage.users.get(userId);
+    const preferences = user?.data.preferences;
+    return {
+      data: user?.data ?? {},
+      preferences:
+        preferences && typeof preferences === 'object' && !Array.isArray(preferences)
+          ? (preferences as Record<string, unknown>)
+          : {},
+    };
+  };
+  return {
+    async get<T>(key: string) {
+      return (await read()).preferences[key] as T | undefined;
+    },
+    async set(key, value) {
+      const { data, preferences } = await read();
+      await storage.users.update(userId, {
+        data: { ...data, preferences: { ...preferences, [key]: value } },
+      });
+    },
+    async delete(key) {
+      const { data, preferences } = await read();
+      if (!(key in preferences)) return;
+      const { [key]: _removed, ...rest } = preferences;
+      await storage.users.update(userId, { data: { ...data, preferences: rest } });
+    },
+  };
+}
+
+/** The lexical embeddings of calls made without a model (one per process, they hold no state). */
+let defaultEmbeddings: EmbeddingModel | undefined;
+
+/**
+ * The vector namespace of a skill's data for one user: the bot, the user, the skill and the
+ * embedding model (vectors of two models do not compare, so a new model starts a new namespace).
+ */
+export function vectorNamespace(
+  botName: string,
+  userId: string,
+  skill: string,
+  embeddings: Pick<EmbeddingModel, 'provider' | 'model'>,
+): string {
+  const model = `${embeddings.provider}.${embeddings.model}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  const bot = botName.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40);
+  return `bot:${bot}/user:${userId}/skill:${skill}/${model.slice(0, 60)}`;
 }
 
 /** What {@link runTool} needs to know about the tool and its skill. */
@@ -79,7 +154,7 @@ export function checkArguments(tool: RunnableTool, args: unknown): Record<string
 /** The policy of calls made without one (a registry used on its own): the defaults. */
 let defaultEgress: EgressPolicy | undefined;
 
-function buildContext(
+export function buildToolContext(
   tool: RunnableTool,
   strings: SkillStrings,
   signal: AbortSignal,
@@ -98,7 +173,13 @@ function buildContext(
     config: tool.config,
     t: (key: string, params?: Record<string, string | number>) =>
       translate(strings, locale, key, params),
-  } as Omit<ToolContext, 'storage' | 'fetch' | 'egress'> as ToolContext;
+    ...(options.model ? { model: options.model } : {}),
+    ...(options.message ? { message: options.message } : {}),
+    provenance: options.provenance ?? { via: 'direct', inputs: [], trust: 'trusted' },
+  } as Omit<
+    ToolContext,
+    'storage' | 'userStorage' | 'vectors' | 'preferences' | 'embeddings' | 'fetch' | 'egress'
+  > as ToolContext;
   const capability = (name: string, needs: readonly Permission[]) => {
     if (needs.some((permission) => tool.effectivePermissions.includes(permission))) return;
     const wanted = needs.map((permission) => `"${permission}"`).join(' or ');
@@ -142,6 +223,64 @@ function buildContext(
       return storage;
     },
   });
+  const requireUser = (name: string): UserRecord => {
+    if (options.user) return options.user;
+    throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+      message: `Tool "${tool.manifest.name}" used context.${name}, which belongs to a user, but it runs for none (from the CLI, pass --user or run it in a chat).`,
+    });
+  };
+  const embeddings = () => {
+    if (options.embeddings) return options.embeddings;
+    defaultEmbeddings ??= lexicalEmbeddingModel();
+    return defaultEmbeddings;
+  };
+  Object.defineProperty(context, 'embeddings', { enumerable: true, get: embeddings });
+  let userStorage: ToolContext['userStorage'] | undefined;
+  Object.defineProperty(context, 'userStorage', {
+    enumerable: true,
+    get() {
+      capability('userStorage', ['storage']);
+      const user = requireUser('userStorage');
+      if (!options.storage) {
+        throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+          message: `Tool "${tool.manifest.name}" needs storage, but callTool() was given no storage driver (options.storage).`,
+        });
+      }
+      userStorage ??= scopeKeyValueStore(options.storage.kv, `skill:${tool.skill}:user:${user.id}`);
+      return userStorage;
+    },
+  });
+  Object.defineProperty(context, 'preferences', {
+    enumerable: true,
+    get() {
+      capability('preferences', ['storage']);
+      const user = requireUser('preferences');
+      if (!options.storage) {
+        throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+          message: `Tool "${tool.manifest.name}" needs storage, but callTool() was given no storage driver (options.storage).`,
+        });
+      }
+      return userPreferences(options.storage, user.id);
+    },
+  });
+  let vectors: ToolContext['vectors'] | undefined;
+  Object.defineProperty(context, 'vectors', {
+    enumerable: true,
+    get() {
+      capability('vectors', ['storage']);
+      const user = requireUser('vectors');
+      if (!options.vectors) {
+        throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+          message: `Tool "${tool.manifest.name}" needs a vector index, but callTool() was given none (options.vectors).`,
+        });
+      }
+      vectors ??= scopeVectorIndex(
+        options.vectors,
+        vectorNamespace(options.botName ?? 'botwire', user.id, tool.skill, embeddings()),
+      );
+      return vectors;
+    },
+  });
   return context;
 }
 
@@ -165,7 +304,7 @@ export async function runTool(
   if (options.signal?.aborted) throw options.signal.reason;
 
   const controller = new AbortController();
-  const context = buildContext(tool, definition.strings ?? {}, controller.signal, options, log);
+  const context = buildToolContext(tool, definition.strings ?? {}, controller.signal, options, log);
   const started = Date.now();
   log.debug('tool-call-started', { tool: name, skill: tool.skill });
 

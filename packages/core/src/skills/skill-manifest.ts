@@ -37,6 +37,8 @@ export interface ToolManifest {
   permissions: Permission[];
   /** True when running the tool changes something outside the bot's answer (sends, writes, pays). */
   side_effects: boolean;
+  /** True when the output carries outside content (files, documents): treated as untrusted data. */
+  untrusted_output?: boolean;
   /** How long the tool may run before it is aborted. */
   timeout_ms: number;
 }
@@ -51,6 +53,8 @@ export interface CommandManifest {
   description: string | LocalizedText;
   /** The input property that receives the text after the command (`/search cats` → `{ query: "cats" }`). */
   argument?: string;
+  /** Arguments the command always passes, beside its text (`{ "pinned": false }`). */
+  arguments?: Record<string, unknown>;
 }
 
 /** A plain-language pattern that runs a tool with no model: named groups become arguments. */
@@ -70,6 +74,16 @@ export interface PatternManifest {
   arguments?: Record<string, unknown>;
 }
 
+/** A tool that takes files the user sends (`files` in skill.json). */
+export interface FileHandlerManifest {
+  /** The tool; must be declared in the same manifest. It reads the files from `context.message.attachments`. */
+  tool: string;
+  /** The kinds of attachment it takes. */
+  kinds: Array<'photo' | 'voice' | 'audio' | 'video' | 'document'>;
+  /** The input_schema property that receives the message's text (the caption), when there is one. */
+  argument?: string;
+}
+
 /** The parsed content of a skill's `skill.json`. */
 export interface SkillManifest {
   $schema?: string;
@@ -82,6 +96,10 @@ export interface SkillManifest {
   commands?: CommandManifest[];
   /** Plain-language patterns that run tools with no model. */
   patterns?: PatternManifest[];
+  /** Tools that take files the user sends. */
+  files?: FileHandlerManifest[];
+  /** True when the skill's module exports `recall`, which adds facts to the model's context. */
+  recall?: boolean;
   /** A JSON Schema for the skill's options in the bot's config. */
   config_schema?: JsonSchema;
   /** The module that exports the handlers, relative to `skill.json`; defaults to the package entry. */

@@ -1,9 +1,10 @@
 import type { ValidateFunction } from 'ajv';
 import { BotwireError, type Problem } from '../errors/botwire-error';
 import { type Logger, silentLogger } from '../logging/logger';
-import type { InlineSkill, SkillDefinition, ToolHandler } from './define-skill';
+import type { InlineSkill, RecallRequest, SkillDefinition, ToolHandler } from './define-skill';
 import { compileJsonSchema, describeErrors } from './json-schema';
 import { loadSkill } from './load-skill';
+import { recallTimeoutMs, runRecall } from './run-recall';
 import { type CallToolOptions, checkArguments, type RunnableTool, runTool } from './run-tool';
 import { closestNames, pointerToLabel } from './schema-errors';
 import { SkillCache } from './skill-cache';
@@ -140,6 +141,62 @@ export class SkillRegistry {
         });
       }
     }
+  }
+
+  /**
+   * The tool that takes a file of one of these kinds (the first `files` entry in config order
+   * that matches), with the input property that gets the caption; undefined when none does.
+   */
+  fileHandler(kinds: readonly string[]): { tool: SkillTool; argument?: string } | undefined {
+    for (const skill of this.skills) {
+      for (const entry of skill.manifest.files ?? []) {
+        if (!entry.kinds.some((kind) => kinds.includes(kind))) continue;
+        const tool = this.tools.get(entry.tool);
+        if (!tool) continue;
+        return { tool: publicTool(tool), ...(entry.argument ? { argument: entry.argument } : {}) };
+      }
+    }
+    return undefined;
+  }
+
+  /** Whether any loaded skill recalls facts for the model (`"recall": true`). */
+  get recalls(): boolean {
+    return this.skills.some((skill) => skill.manifest.recall === true);
+  }
+
+  /**
+   * Facts the recalling skills (`"recall": true`) give for this message, within
+   * `request.maxTokens`; each skill runs with the permissions its tools are granted, and one
+   * that fails or takes over 2 s is left out (and logged).
+   */
+  recall(request: RecallRequest, options: CallToolOptions = {}): Promise<string[]> {
+    const recalling = this.skills
+      .filter((skill) => skill.manifest.recall === true)
+      .map((skill) => ({
+        runnable: {
+          skill: skill.manifest.name,
+          manifest: {
+            name: 'recall',
+            description: 'recall',
+            input_schema: { type: 'object' },
+            permissions: [],
+            side_effects: false,
+            timeout_ms: recallTimeoutMs,
+          },
+          effectivePermissions: [
+            ...new Set(
+              skill.manifest.tools.flatMap((tool) =>
+                tool.permissions.filter((item) => skill.grantedPermissions.includes(item)),
+              ),
+            ),
+          ],
+          loadDefinition: () => skill.loadDefinition(),
+          config: skill.config,
+          validateInput: (() => true) as unknown as ValidateFunction,
+        } satisfies RunnableTool,
+      }));
+    if (recalling.length === 0) return Promise.resolve([]);
+    return runRecall(recalling, request, options, options.log ?? this.log);
   }
 
   /** The tool with this name, or undefined. */

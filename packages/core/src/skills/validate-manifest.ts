@@ -280,6 +280,31 @@ function semanticProblems(manifest: Record<string, unknown>): Problem[] {
     }
   });
 
+  const fileHandlers = Array.isArray(manifest.files) ? manifest.files : [];
+  fileHandlers.forEach((handler, index) => {
+    if (!isRecord(handler) || typeof handler.tool !== 'string') return;
+    const target = toolsByName.get(handler.tool);
+    if (!target) {
+      problems.push({
+        path: `/files/${index}/tool`,
+        code: 'BOTWIRE_MANIFEST_FILES_TOOL_UNKNOWN',
+        message: `files[${index}] sends files to tool "${handler.tool}", which this skill.json does not declare`,
+      });
+      return;
+    }
+    if (typeof handler.argument !== 'string') return;
+    const inputSchema = target.tool.input_schema;
+    const properties =
+      isRecord(inputSchema) && isRecord(inputSchema.properties) ? inputSchema.properties : {};
+    if (!Object.hasOwn(properties, handler.argument)) {
+      problems.push({
+        path: `/files/${index}/argument`,
+        code: 'BOTWIRE_MANIFEST_FILES_TOOL_UNKNOWN',
+        message: `files[${index}] passes the caption to "${handler.argument}", but the input_schema of tool "${handler.tool}" has no such property`,
+      });
+    }
+  });
+
   problems.push(
     ...schemaProblems(
       manifest.config_schema,

@@ -47,6 +47,7 @@ export {
 export {
   type DeliveredMessage,
   type TestAdapter,
+  type TestFile,
   type TestSender,
   testAdapter,
 } from './test-adapter';

@@ -1,6 +1,6 @@
 import { splitText } from '../adapters/split-text';
 import { BotwireError } from '../errors/botwire-error';
-import { type IncomingMessage, parseCommand } from '../messages/incoming-message';
+import { type Attachment, type IncomingMessage, parseCommand } from '../messages/incoming-message';
 import type { OutgoingMessage } from '../messages/outgoing-message';
 import type { Adapter, AdapterCapabilities, AdapterHost } from '../ports/adapter';
 
@@ -20,6 +20,17 @@ export interface TestSender {
   operator?: boolean;
 }
 
+/** A file a simulated user sends. */
+export interface TestFile {
+  name: string;
+  data: Uint8Array;
+  mimeType?: string;
+  /** Default `document`. */
+  kind?: Attachment['kind'];
+  /** The size the platform reports; default the data's length (set it to test size checks). */
+  size?: number;
+}
+
 /** The adapter plus the handles a test uses to act as users. */
 export interface TestAdapter {
   adapter: Adapter;
@@ -27,6 +38,8 @@ export interface TestAdapter {
   say(text: string, from?: TestSender): Promise<DeliveredMessage[]>;
   /** Presses a button as a user and resolves with the replies. */
   press(data: string, from?: TestSender): Promise<DeliveredMessage[]>;
+  /** Sends a file (with an optional caption) as a user and resolves with the replies. */
+  sendFile(file: TestFile, caption?: string, from?: TestSender): Promise<DeliveredMessage[]>;
   /** Every message delivered so far, to every chat. */
   delivered: DeliveredMessage[];
 }
@@ -127,6 +140,23 @@ export function testAdapter(
     },
     press(data, from) {
       return deliver({ ...base(from), kind: 'button', text: '', buttonData: data });
+    },
+    sendFile(file, caption = '', from) {
+      const attachment: Attachment = {
+        kind: file.kind ?? 'document',
+        name: file.name,
+        ...(file.mimeType ? { mimeType: file.mimeType } : {}),
+        size: file.size ?? file.data.byteLength,
+        download: async () => new Uint8Array(file.data),
+      };
+      const command = parseCommand(caption);
+      return deliver({
+        ...base(from),
+        kind: 'message',
+        text: caption,
+        ...(command ? { command } : {}),
+        attachments: [attachment],
+      });
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Test support (not exported): a small local Bot API server for what `telegram-test-api` lacks.
+ * Test support (exported as `@botwire/adapter-telegram/testing`): a small local Bot API server for what `telegram-test-api` lacks.
  * It speaks the real protocol for the methods the adapter uses: JSON and multipart requests
  * (uploads parsed), `getUpdates` with offset confirmation and long polling, `getFile` with
  * `/file/bot<token>/<path>` downloads, and Bot API errors (400 for bad HTML or lengths, 429
