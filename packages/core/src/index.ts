@@ -119,6 +119,11 @@ export {
   resilientChatModel,
 } from './models/resilient-chat-model';
 export {
+  type EmbeddingResilienceOptions,
+  type ResilientEmbeddingModel,
+  resilientEmbeddingModel,
+} from './models/resilient-embedding-model';
+export {
   type ModelDriverFactory,
   type ModelDriverOptions,
   type ModelProvider,
@@ -206,6 +211,7 @@ export { parseWithSchema, type SchemaIssue } from './skills/json-schema';
 export type { JsonSchemaType } from './skills/json-schema-type';
 export type {
   CommandManifest,
+  FileHandlerManifest,
   JsonSchema,
   PatternManifest,
   Permission,
@@ -236,6 +242,7 @@ export {
   UsageTracker,
   type UsageTrackerOptions,
 } from './usage/usage-tracker';
+export type { HierarchicalNswConstructor } from './vectors/approximate-graph';
 export {
   type EmbeddedVectorIndexOptions,
   embeddedVectorIndex,
