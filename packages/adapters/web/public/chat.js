@@ -1,7 +1,8 @@
 // The Botwire web chat: plain JavaScript, no build step. It signs in over a WebSocket, shows the
 // chat's messages (Markdown rendered safely, images of the bot's files inline), greets the user
-// when the chat is empty, speaks the user's language, sends texts and button presses, downloads
-// files with the user's token, and reconnects by itself with a growing delay.
+// when the chat is empty, speaks the user's language, sends texts, button presses and files (the
+// paperclip, or dropped on the page), downloads files with the user's token, and reconnects by
+// itself with a growing delay.
 import { renderMarkdown } from './markdown-dom.js';
 import { strings } from './strings.js';
 import { pickLanguage, translatePage, translator } from './translate.js';
@@ -35,6 +36,9 @@ const elements = {
   typing: $('typing'),
   composer: $('composer'),
   input: $('input'),
+  attach: $('attach'),
+  fileInput: $('file-input'),
+  dropHint: $('drop-hint'),
 };
 
 const state = {
@@ -57,6 +61,10 @@ const state = {
   welcome: undefined,
   /** blob: URLs of images shown, released when their messages go. */
   objectUrls: new Set(),
+  /** The largest file the bot takes (from `ready`); a larger one is refused before it is sent. */
+  maxUploadBytes: undefined,
+  /** Files are sent one after another, in the order they were chosen. */
+  uploads: Promise.resolve(),
 };
 
 const api = (path) => new URL(path.replace(/^\//, ''), document.baseURI);
@@ -288,6 +296,7 @@ function addMessage(event) {
   item.dataset.seq = String(event.seq);
   if (event.clientId) item.dataset.clientId = event.clientId;
   if (event.at) item.title = new Date(event.at).toLocaleString();
+  if (event.file) item.append(fileLine(event.file));
   const text = document.createElement('div');
   if (event.from === 'bot' && event.format === 'markdown') {
     text.className = 'text markdown';
@@ -298,24 +307,37 @@ function addMessage(event) {
     text.className = 'text plain';
     text.textContent = event.text;
   }
-  item.append(text);
+  if (!event.file || event.text) item.append(text);
   if (event.buttons?.length) item.append(renderButtons(event.buttons));
   if (event.artifacts?.length) item.append(renderFiles(event.artifacts));
   elements.messages.append(item);
   if (stick || event.from === 'user') scrollDown();
 }
 
-function draft(text, clientId) {
+/** A file the user sent, as its message shows it: `📎 report.pdf (18 KB)`. */
+function fileLine(file) {
+  const line = document.createElement('div');
+  line.className = 'attachment';
+  line.textContent = `📎 ${file.name} (${formatSize(file.size ?? 0)})`;
+  return line;
+}
+
+/** The user's message, shown at once and confirmed when the bot's echo of it arrives. */
+function draft(text, clientId, file) {
   elements.messages.querySelector('.greeting')?.remove();
   const item = document.createElement('li');
   item.className = 'message user pending';
   item.dataset.clientId = clientId;
-  const body = document.createElement('div');
-  body.className = 'text plain';
-  body.textContent = text;
-  item.append(body);
+  if (file) item.append(fileLine(file));
+  if (!file || text) {
+    const body = document.createElement('div');
+    body.className = 'text plain';
+    body.textContent = text;
+    item.append(body);
+  }
   elements.messages.append(item);
   scrollDown();
+  return item;
 }
 
 function sendFrame(frame) {
@@ -333,6 +355,55 @@ function sendText(text) {
   const clientId = newClientId();
   draft(text, clientId);
   sendFrame({ type: 'message', text, clientId });
+}
+
+/**
+ * Sends one file (with the caption typed, if any) over HTTP, since a socket frame is small; the
+ * echo and the replies come over the socket like any message. Refusals are said in the chat.
+ */
+async function upload(file, caption) {
+  const clientId = newClientId();
+  const item = draft(caption, clientId, { name: file.name, size: file.size });
+  const fail = (key, parameters = {}) => {
+    item.classList.remove('pending');
+    item.classList.add('failed');
+    note(state.t(key, { name: file.name, ...parameters }));
+  };
+  if (file.size === 0) return fail('upload.empty');
+  if (state.maxUploadBytes !== undefined && file.size > state.maxUploadBytes)
+    return fail('upload.tooLarge', { limit: formatSize(state.maxUploadBytes) });
+  const form = new FormData();
+  form.append('file', file, file.name);
+  if (caption) form.append('text', caption);
+  form.append('clientId', clientId);
+  let response;
+  try {
+    response = await fetch(api('api/v1/files'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${state.token}` },
+      body: form,
+    });
+  } catch (error) {
+    return fail('upload.failed', { reason: error.message });
+  }
+  if (response.ok) return;
+  if (response.status === 413)
+    return fail('upload.tooLarge', { limit: formatSize(state.maxUploadBytes ?? 0) });
+  if (response.status === 400) return fail('upload.refused');
+  fail('upload.failed', { reason: response.status });
+}
+
+/** Queues files to send, in order; the text typed in the box goes with the first as its caption. */
+function sendFiles(files) {
+  if (!state.token || files.length === 0) return;
+  let caption = elements.input.value.trim();
+  elements.input.value = '';
+  elements.input.style.height = '';
+  for (const file of files) {
+    const text = caption;
+    caption = '';
+    state.uploads = state.uploads.then(() => upload(file, text)).catch(() => {});
+  }
 }
 
 function press(data, label) {
@@ -360,6 +431,7 @@ function handleFrame(frame) {
       state.lastSeq = 0;
     }
     state.epoch = frame.epoch;
+    if (typeof frame.maxUploadBytes === 'number') state.maxUploadBytes = frame.maxUploadBytes;
     // The language the user chose is kept by the bot, for every device; a choice made on this
     // page before signing in is handed to the bot.
     const chosen = localStorage.getItem(languageKey);
@@ -543,6 +615,44 @@ elements.input.addEventListener('keydown', (event) => {
 elements.input.addEventListener('input', () => {
   elements.input.style.height = '';
   elements.input.style.height = `${Math.min(elements.input.scrollHeight + 2, 144)}px`;
+});
+
+elements.attach.addEventListener('click', () => elements.fileInput.click());
+elements.fileInput.addEventListener('change', () => {
+  sendFiles([...elements.fileInput.files]);
+  elements.fileInput.value = '';
+});
+
+// Files dropped anywhere on the page are sent, once signed in; a dropped file never opens in
+// place of the page.
+const carriesFiles = (event) => event.dataTransfer?.types.includes('Files') ?? false;
+let dragDepth = 0;
+const showDropHint = (shown) => {
+  document.body.classList.toggle('dragging', shown);
+  elements.dropHint.hidden = !shown;
+};
+document.addEventListener('dragenter', (event) => {
+  if (!carriesFiles(event)) return;
+  event.preventDefault();
+  dragDepth += 1;
+  if (!elements.composer.hidden) showDropHint(true);
+});
+document.addEventListener('dragover', (event) => {
+  if (!carriesFiles(event)) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = elements.composer.hidden ? 'none' : 'copy';
+});
+document.addEventListener('dragleave', (event) => {
+  if (!carriesFiles(event)) return;
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (dragDepth === 0) showDropHint(false);
+});
+document.addEventListener('drop', (event) => {
+  if (!carriesFiles(event)) return;
+  event.preventDefault();
+  dragDepth = 0;
+  showDropHint(false);
+  if (!elements.composer.hidden) sendFiles([...event.dataTransfer.files]);
 });
 
 elements.signout.addEventListener('click', signOut);

@@ -1,4 +1,5 @@
 import type { BotHttpServer, Button } from '@botwire/core';
+import type { UploadedFile } from './file-upload';
 
 /** A WebSocket, as the bot's HTTP server hands it over (a `ws` WebSocket). */
 export type Socket = Parameters<Parameters<BotHttpServer['websocket']>[1]>[0];
@@ -22,6 +23,8 @@ export interface ChatEvent {
   format?: 'plain' | 'markdown';
   buttons?: Button[][];
   artifacts?: ArtifactLink[];
+  /** For a file the user sent: its name, type and size (its bytes are not kept). */
+  file?: UploadedFile;
   /** For a button press: the button's data. */
   button?: string;
   /** For the user's own messages: the id the page gave it, so the page can match the echo. */

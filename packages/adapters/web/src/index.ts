@@ -7,6 +7,7 @@ export {
   type StoredArtifact,
 } from './artifact-store';
 export type { ArtifactLink, ChatEvent } from './chat-channels';
+export type { UploadedFile, WebUpload } from './file-upload';
 export { hashToken, type Invitation, WebAccounts, type WebPrincipal } from './web-accounts';
 export { type WebAdapterOptions, type WebInput, webAdapter } from './web-adapter';
 

@@ -46,7 +46,7 @@ describe('the chat page strings', () => {
     const script = readFileSync(new URL('../public/chat.js', import.meta.url), 'utf8');
     const keys = [
       ...page.matchAll(/data-i18n(?:-[a-z-]+)?="([^"]+)"/g),
-      ...script.matchAll(/(?:t\(|setStatus\('\w+', )'([a-zA-Z]+\.[a-zA-Z]+)'/g),
+      ...script.matchAll(/(?:t\(|fail\(|setStatus\('\w+', )'([a-zA-Z]+\.[a-zA-Z]+)'/g),
     ].map((match) => match[1]!);
     expect(keys.length).toBeGreaterThan(15);
     for (const key of keys) expect(shipped.en, key).toHaveProperty([key]);

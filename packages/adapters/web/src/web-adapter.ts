@@ -4,6 +4,7 @@ import {
   type Adapter,
   type AdapterCapabilities,
   type AdapterHost,
+  type Attachment,
   BotwireError,
   type CommandInfo,
   type IncomingMessage,
@@ -19,6 +20,7 @@ import {
 import { type ArtifactStore, directoryArtifactStore, memoryArtifactStore } from './artifact-store';
 import { type ArtifactLink, ChatChannels, type ChatEvent } from './chat-channels';
 import { ChatHistory } from './chat-history';
+import { defaultMaxUploadBytes, uploadAttachment, type WebUpload } from './file-upload';
 import { chatIdFor, ownerKeyOfChat, WebAccounts, type WebPrincipal } from './web-accounts';
 import { mountWebRoutes } from './web-routes';
 import { acceptSocket, maxFrameBytes } from './web-socket';
@@ -43,13 +45,24 @@ export interface WebAdapterOptions {
   historyTtlMs?: number;
   /** The name the bot calls the owner by. Default: the system user's name, as in the terminal. */
   ownerName?: string;
+  /**
+   * The largest file a user may send (`POST /api/v1/files`, the page's paperclip). A larger body
+   * is refused with 413 while it arrives, before it is read whole. Skills apply their own,
+   * usually smaller, limits; this one only guards the bot. Default: 50 MiB.
+   */
+  maxUploadBytes?: number;
   /** Serve the chat page at `/`. Default: true (the API and the WebSocket are always served). */
   page?: boolean;
 }
 
-/** What a signed-in user sends: a text, or a press of a button. */
+/**
+ * What a signed-in user sends: a text, a file with an optional caption (`text`), or a press of
+ * a button.
+ */
 export interface WebInput {
   text?: string;
+  /** A file, held in memory only while its message is processed. */
+  file?: WebUpload;
   button?: { data: string; label?: string };
   /** With the owner token only: act for this user of the owner's own site or app. */
   userId?: string;
@@ -68,6 +81,8 @@ export interface WebChatRuntime {
   /** Changes only when the stored history is gone, so a page notices that its copy is stale. */
   readonly epoch: string;
   readonly maxTextLength: number;
+  /** The largest file `POST /api/v1/files` takes. */
+  readonly maxUploadBytes: number;
   readonly log: Logger;
   /** The adapter's key-value namespace (preferences such as a chat's chosen language). */
   readonly kv: ScopedKeyValueStore;
@@ -88,7 +103,8 @@ const capabilities: AdapterCapabilities = {
 const day = 24 * 60 * 60 * 1000;
 
 /**
- * The web chat: `POST /api/v1/chat` answers with the bot's replies, `/api/v1/ws` streams them
+ * The web chat: `POST /api/v1/chat` answers with the bot's replies (`POST /api/v1/files` takes a
+ * file, which skills with `files` in skill.json receive), `/api/v1/ws` streams them
  * and later proactive messages, and `/` serves a chat page (plain HTML and JavaScript). The owner
  * signs in with the HTTP server's owner token; other people with invitation tokens the owner
  * creates (`POST /api/v1/invitations`). Files the bot sends are downloadable by their owner only.
@@ -98,6 +114,12 @@ const day = 24 * 60 * 60 * 1000;
  */
 export function webAdapter(options: WebAdapterOptions = {}): Adapter {
   const ttlMs = options.artifactTtlMs ?? 7 * day;
+  const maxUploadBytes = options.maxUploadBytes ?? defaultMaxUploadBytes;
+  if (!Number.isSafeInteger(maxUploadBytes) || maxUploadBytes < 1)
+    throw new BotwireError('BOTWIRE_CONFIG_INVALID', {
+      message: `The web adapter's maxUploadBytes must be a whole number of bytes above 0; it is ${String(options.maxUploadBytes)}.`,
+      hint: 'Leave it out for 50 MiB, or set it such as maxUploadBytes: 20 * 1024 * 1024.',
+    });
   const chats = new ChatChannels();
   let host: AdapterHost | undefined;
   let accounts: WebAccounts | undefined;
@@ -118,6 +140,7 @@ export function webAdapter(options: WebAdapterOptions = {}): Adapter {
     chatId: string,
     input: WebInput,
     recorded: ChatEvent,
+    attachments: Attachment[],
   ): IncomingMessage => {
     // Unique across restarts and processes: the chat's stored sequence number is.
     const platformMessageId = `${epoch}-${chatId}-${recorded.seq}`;
@@ -136,11 +159,13 @@ export function webAdapter(options: WebAdapterOptions = {}): Adapter {
       platformMessageId,
       sender,
       chat: { platformId: chatId, type: 'private' as const },
-      attachments: [],
+      attachments,
       sentAt: new Date(),
     };
     if (input.button) return { ...base, kind: 'button', text: '', buttonData: input.button.data };
     const text = input.text ?? '';
+    // A file's caption is not a command, as on Telegram.
+    if (input.file) return { ...base, kind: 'message', text };
     const command = parseCommand(text);
     return { ...base, kind: 'message', text, ...(command ? { command } : {}) };
   };
@@ -161,14 +186,28 @@ export function webAdapter(options: WebAdapterOptions = {}): Adapter {
         from: 'user',
         text: input.button ? (input.button.label ?? input.button.data) : (input.text ?? ''),
         ...(input.button ? { button: input.button.data } : {}),
+        ...(input.file
+          ? {
+              file: {
+                name: input.file.name,
+                mimeType: input.file.mimeType,
+                size: input.file.size,
+              },
+            }
+          : {}),
         ...(input.clientId ? { clientId: input.clientId } : {}),
       });
       channel.collector = replies;
       channel.deliver(recorded);
       channel.broadcast({ type: 'status', busy: true });
+      const upload = input.file ? uploadAttachment(input.file) : undefined;
       try {
-        await host.receive(toMessage(principal, chatId, input, recorded));
+        await host.receive(
+          toMessage(principal, chatId, input, recorded, upload ? [upload.attachment] : []),
+        );
       } finally {
+        // The bytes go with the request: nothing that keeps the message keeps the file.
+        upload?.release();
         channel.collector = undefined;
         channel.broadcast({ type: 'status', busy: false });
       }
@@ -204,6 +243,7 @@ export function webAdapter(options: WebAdapterOptions = {}): Adapter {
       return epoch;
     },
     maxTextLength: capabilities.maxTextLength,
+    maxUploadBytes,
     get log() {
       return host?.log ?? silentLogger;
     },

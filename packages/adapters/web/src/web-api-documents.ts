@@ -1,5 +1,6 @@
 import type { RouteDocument } from '@botwire/core';
 import { invitationRequestSchema } from './chat-request';
+import { defaultMaxUploadBytes, tooLargeMessage } from './file-upload';
 
 const errorSchema = {
   type: 'object',
@@ -56,14 +57,39 @@ const invitationSchema = {
   required: ['id', 'createdAt', 'admitted'],
 };
 
+const repliesSchema = {
+  type: 'object',
+  properties: {
+    replies: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          text: { type: 'string' },
+          format: { enum: ['plain', 'markdown'] },
+          buttons: buttonsSchema,
+          artifacts: { type: 'array', items: artifactSchema },
+        },
+        required: ['text', 'artifacts'],
+      },
+    },
+  },
+  required: ['replies'],
+};
+
 const unauthorized = { description: 'No token, or an unknown one.', schema: errorSchema };
 const forbidden = { description: 'Only the owner token may do this.', schema: errorSchema };
 
 /**
  * The web chat's routes, for the server's `/openapi.json`; request bodies are the schemas the
- * routes validate with (`chatBody`: `chatRequestSchema` at the adapter's text limit).
+ * routes validate with (`chatBody`: `chatRequestSchema` at the adapter's text limit), and
+ * `maxUploadBytes` the adapter's file limit.
  */
-export function webApiDocuments(page: boolean, chatBody: Record<string, unknown>): RouteDocument[] {
+export function webApiDocuments(
+  page: boolean,
+  chatBody: Record<string, unknown>,
+  maxUploadBytes = defaultMaxUploadBytes,
+): RouteDocument[] {
   const routes: RouteDocument[] = [
     {
       method: 'post',
@@ -73,32 +99,31 @@ export function webApiDocuments(page: boolean, chatBody: Record<string, unknown>
       auth: true,
       requestBody: chatBody,
       responses: {
-        '200': {
-          description: "The bot's replies to this message.",
-          schema: {
-            type: 'object',
-            properties: {
-              replies: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    text: { type: 'string' },
-                    format: { enum: ['plain', 'markdown'] },
-                    buttons: buttonsSchema,
-                    artifacts: { type: 'array', items: artifactSchema },
-                  },
-                  required: ['text', 'artifacts'],
-                },
-              },
-            },
-            required: ['replies'],
-          },
-        },
+        '200': { description: "The bot's replies to this message.", schema: repliesSchema },
         '400': { description: 'The body is not a valid message.', schema: errorSchema },
         '401': unauthorized,
         '403': { description: 'userId sent with an invitation token.', schema: errorSchema },
         '413': { description: 'The body is larger than 256 KiB.', schema: errorSchema },
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/files',
+      summary: `Sends a file to the bot as the signed-in user (the skills with "files" in skill.json take it) and answers with its replies, like /api/v1/chat. The body is multipart/form-data: "file" (required, exactly one file, not empty, at most ${maxUploadBytes} bytes), and the optional text fields "text" (a caption), "userId" and "locale" (as for /api/v1/chat) and "clientId" (the page's id, kept in the history). An image is a photo attachment, audio and video theirs, anything else a document.`,
+      auth: true,
+      responses: {
+        '200': { description: "The bot's replies to this file.", schema: repliesSchema },
+        '400': {
+          description: 'No file, several files, an empty file, or an invalid text field.',
+          schema: errorSchema,
+        },
+        '401': unauthorized,
+        '403': { description: 'userId sent with an invitation token.', schema: errorSchema },
+        '413': {
+          description: `The file is larger than the limit: ${tooLargeMessage(maxUploadBytes)}`,
+          schema: errorSchema,
+        },
+        '415': { description: 'The body is not multipart/form-data.', schema: errorSchema },
       },
     },
     {

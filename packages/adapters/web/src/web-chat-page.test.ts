@@ -6,7 +6,14 @@ import { freePort, requireTool } from '@botwire/core/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { webAdapter } from './web-adapter';
-import { demoMiddleware, demoSkill, post, reportBytes } from './web-test-kit';
+import {
+  demoMiddleware,
+  demoSkill,
+  fileEchoSkill,
+  post,
+  reportBytes,
+  sha256,
+} from './web-test-kit';
 
 // Debian's Chromium (apt-get install -y chromium); .ci/run installs it. Without it this suite
 // is skipped, and says why in its name.
@@ -29,13 +36,13 @@ describe.skipIf(!hasChromium)(suite, () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    adapter = webAdapter({ artifactDir: false });
+    adapter = webAdapter({ artifactDir: false, maxUploadBytes: 2 ** 20 });
     bot = createBot({
       config: {
         storage: 'memory',
         name: 'Ada',
         http: { host: '127.0.0.1', port, token: ownerToken },
-        skills: [{ use: demoSkill }],
+        skills: [{ use: demoSkill }, { use: fileEchoSkill }],
       },
       adapters: [adapter],
       log: silentLogger,
@@ -241,6 +248,76 @@ describe.skipIf(!hasChromium)(suite, () => {
     expect(await owner.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await owner.screenshot({ path: join(tmpdir(), 'botwire-web-chat-375-owner-ru.png') });
   }, 90_000);
+
+  it('sends files from the paperclip and by dropping them, and says why one is refused', async () => {
+    const page = await phone();
+    await page.goto(`${base}/#token=${ownerToken}`);
+    await page.waitForSelector('#status.online');
+    expect(await page.getAttribute('#attach', 'aria-label')).toBe('Attach a file');
+
+    // The text typed goes with the file as its caption; the message shows the file at once.
+    const notes = Buffer.from('meeting notes: Monday\n');
+    await page.fill('#input', 'from the meeting');
+    await page.setInputFiles('#file-input', {
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: notes,
+    });
+    const sent = page.locator('.message.user').last();
+    expect(await sent.locator('.attachment').textContent()).toBe('📎 notes.txt (22 B)');
+    expect(await sent.locator('.text').textContent()).toBe('from the meeting');
+    expect(await page.inputValue('#input')).toBe('');
+    await expect
+      .poll(() => botMessages(page).last().textContent(), patience)
+      .toContain('"name":"notes.txt"');
+    const echo = JSON.parse((await botMessages(page).last().textContent()) ?? '{}');
+    expect(echo).toMatchObject({
+      kind: 'document',
+      size: notes.byteLength,
+      sha256: sha256(notes),
+      note: 'from the meeting',
+    });
+    await expect.poll(() => sent.getAttribute('class'), patience).toBe('message user');
+
+    // A picture dropped on the chat is sent as a photo.
+    // (The test's TypeScript has no DOM types: the page's code is given as text.)
+    await page.evaluate(`{
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array([1, 2, 3, 4])], 'drop.png', { type: 'image/png' }));
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        document.getElementById('scroller').dispatchEvent(
+          new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }),
+        );
+    }`);
+    await expect
+      .poll(() => botMessages(page).last().textContent(), patience)
+      .toContain('"name":"drop.png"');
+    expect(await botMessages(page).last().textContent()).toContain('"kind":"photo"');
+    expect(await page.locator('#drop-hint').isHidden()).toBe(true);
+
+    // Over the bot's limit (1 MB here): refused before it is sent, said in the chat.
+    await page.setInputFiles('#file-input', {
+      name: 'big.bin',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.alloc(2 ** 20 + 1),
+    });
+    await page.locator('.note', { hasText: 'big.bin' }).waitFor(patience);
+    expect(await page.locator('.note').last().textContent()).toBe(
+      'big.bin is too large to send: the limit is 1 MB.',
+    );
+    expect(await page.locator('.message.user.failed .attachment').last().textContent()).toBe(
+      '📎 big.bin (1 MB)',
+    );
+
+    // After a reload the file is still in the conversation, from the chat's history.
+    await page.reload();
+    await page.waitForSelector('#status.online');
+    await expect
+      .poll(() => page.locator('.message.user .attachment').allTextContents(), patience)
+      .toEqual(['📎 notes.txt (22 B)', '📎 drop.png (4 B)']);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: join(tmpdir(), 'botwire-web-chat-375-files.png') });
+  }, 60_000);
 
   it('signs in from a link, reconnects by itself, and shows proactive messages', async () => {
     const page = await phone();

@@ -1,5 +1,6 @@
 import { bearerToken, type HttpRoutes, readBodyText } from '@botwire/core';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { isArtifactId } from './artifact-store';
 import type { ChatEvent } from './chat-channels';
 import { chatLocale, localePattern } from './chat-locale';
@@ -10,7 +11,13 @@ import {
   invitationRequestSchema,
   parseBody,
 } from './chat-request';
-import { chatIdFor } from './web-accounts';
+import {
+  formOverheadBytes,
+  readUploadForm,
+  tooLargeMessage,
+  uploadFieldsSchema,
+} from './file-upload';
+import { chatIdFor, type WebPrincipal } from './web-accounts';
 import type { WebChatRuntime } from './web-adapter';
 import { webApiDocuments } from './web-api-documents';
 import { readPageFiles } from './web-page';
@@ -65,10 +72,24 @@ export function mountWebRoutes(
   options: { page: boolean },
 ): void {
   // The web chat's own app; the bot's server hands it the requests of the paths it mounts.
-  const app = new Hono();
+  const app = new Hono<{ Variables: { principal: WebPrincipal } }>();
   const chatBody = chatRequestSchema(runtime.maxTextLength);
+  const uploadFields = uploadFieldsSchema(runtime.maxTextLength);
   const principalOf = (authorization: string | undefined) =>
     runtime.accounts.authenticate(bearerToken(authorization));
+  /** The language asked for, else the one the user chose on the page, else the browser's. */
+  const localeOf = async (
+    principal: WebPrincipal,
+    request: { userId?: string; locale?: string },
+    acceptLanguage: string | undefined,
+  ) => {
+    const chatId = chatIdFor(principal, request.userId) ?? principal.key;
+    return (
+      request.locale ??
+      (await chatLocale.get(runtime.kv, chatId)) ??
+      preferredLocale(acceptLanguage)
+    );
+  };
 
   app.use('/api/v1/*', async (c, next) => {
     c.header('cache-control', 'no-store');
@@ -93,12 +114,7 @@ export function mountWebRoutes(
       return c.json(problem('BOTWIRE_INVALID_ARGUMENT', parsed.problem), 400);
     const request = parsed.value;
     if (request.userId !== undefined && !principal.owner) return c.json(ownerOnly, 403);
-    // The language asked for, else the one the user chose on the page, else the browser's.
-    const chatId = chatIdFor(principal, request.userId) ?? principal.key;
-    const locale =
-      request.locale ??
-      (await chatLocale.get(runtime.kv, chatId)) ??
-      preferredLocale(c.req.header('accept-language'));
+    const locale = await localeOf(principal, request, c.req.header('accept-language'));
     const replies = await runtime.submit(principal, {
       ...(request.button ? { button: { data: request.button } } : { text: request.text ?? '' }),
       ...(request.userId !== undefined ? { userId: request.userId } : {}),
@@ -106,6 +122,61 @@ export function mountWebRoutes(
     });
     return c.json({ replies: replies.map(toReply) });
   });
+
+  // A file: signed in first, so nobody without a token gets a byte buffered; then the body is
+  // refused while it arrives once it passes the limit (a declared Content-Length at once).
+  app.post(
+    '/api/v1/files',
+    async (c, next) => {
+      const principal = await principalOf(c.req.header('authorization'));
+      if (!principal) return c.json(signIn, 401, { 'www-authenticate': 'Bearer' });
+      c.set('principal', principal);
+      await next();
+    },
+    bodyLimit({
+      maxSize: runtime.maxUploadBytes + formOverheadBytes,
+      // The rest of the body is not read: the connection closes after the answer, so a
+      // client does not send its next request down a connection still busy with this one.
+      onError: (c) =>
+        c.json(problem('BOTWIRE_INVALID_ARGUMENT', tooLargeMessage(runtime.maxUploadBytes)), 413, {
+          connection: 'close',
+        }),
+    }),
+    async (c) => {
+      const principal = c.get('principal');
+      if (!/^multipart\/form-data\b/i.test(c.req.header('content-type') ?? ''))
+        return c.json(
+          problem(
+            'BOTWIRE_INVALID_ARGUMENT',
+            'Send multipart/form-data with the file in the field "file".',
+          ),
+          415,
+        );
+      let form: FormData;
+      try {
+        form = await c.req.raw.formData();
+      } catch {
+        return c.json(
+          problem('BOTWIRE_INVALID_ARGUMENT', 'The body is not valid multipart/form-data.'),
+          400,
+        );
+      }
+      const checked = readUploadForm(form, uploadFields, runtime.maxUploadBytes);
+      if ('problem' in checked)
+        return c.json(problem('BOTWIRE_INVALID_ARGUMENT', checked.problem), checked.status);
+      const { fields, file, name, mimeType } = checked.value;
+      if (fields.userId !== undefined && !principal.owner) return c.json(ownerOnly, 403);
+      const locale = await localeOf(principal, fields, c.req.header('accept-language'));
+      const replies = await runtime.submit(principal, {
+        text: fields.text ?? '',
+        file: { name, mimeType, size: file.size, data: file },
+        ...(fields.userId !== undefined ? { userId: fields.userId } : {}),
+        ...(locale ? { locale } : {}),
+        ...(fields.clientId ? { clientId: fields.clientId } : {}),
+      });
+      return c.json({ replies: replies.map(toReply) });
+    },
+  );
 
   app.get('/api/v1/welcome', async (c) => {
     const principal = await principalOf(c.req.header('authorization'));
@@ -201,5 +272,6 @@ export function mountWebRoutes(
     server.mount('/', (request) => app.fetch(request));
     server.mount('/web-chat/*', (request) => app.fetch(request));
   }
-  for (const route of webApiDocuments(options.page, chatBody)) server.describe(route);
+  for (const route of webApiDocuments(options.page, chatBody, runtime.maxUploadBytes))
+    server.describe(route);
 }

@@ -79,6 +79,8 @@ export function acceptSocket(runtime: WebChatRuntime, socket: Socket, request: H
       reset,
       history: await runtime.history.since(chatId, reset ? 0 : since),
       busy: channel.collector !== undefined,
+      // The largest file POST /api/v1/files takes, so the page can refuse a larger one at once.
+      maxUploadBytes: runtime.maxUploadBytes,
     });
   };
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import type { BotContext, InlineSkill, Middleware } from '@botwire/core';
 import { WebSocket } from 'ws';
@@ -225,4 +226,52 @@ export const demoMiddleware: Middleware<BotContext> = async (context, next) => {
     return;
   }
   await next();
+};
+
+/** The SHA-256 of bytes, in hex. */
+export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * A skill that takes documents and photos (`files` in its manifest) and answers with what it
+ * got, as JSON: kind, name, type, size, the SHA-256 of the bytes, the caption (`note`).
+ */
+export const fileEchoSkill: InlineSkill = {
+  manifest: {
+    name: 'file-echo',
+    version: '1.0.0',
+    description: 'Says which file it was given, for the web upload tests.',
+    tools: [
+      {
+        name: 'file_echo',
+        description: 'Describes the file of the message.',
+        input_schema: { type: 'object', properties: { note: { type: 'string' } } },
+        permissions: [],
+        side_effects: false,
+        timeout_ms: 5000,
+      },
+    ],
+    files: [
+      { tool: 'file_echo', kinds: ['document'], argument: 'note' },
+      { tool: 'file_echo', kinds: ['photo'], argument: 'note' },
+    ],
+  },
+  definition: {
+    tools: {
+      file_echo: async (input: { note?: string }, context) => {
+        const attachment = context.message!.attachments[0]!;
+        const bytes = await attachment.download!();
+        return {
+          text: JSON.stringify({
+            kind: attachment.kind,
+            name: attachment.name,
+            mimeType: attachment.mimeType,
+            size: attachment.size,
+            sha256: sha256(bytes),
+            note: input.note ?? null,
+            count: context.message!.attachments.length,
+          }),
+        };
+      },
+    },
+  },
 };
