@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const folders = ['packages/core', 'packages/cli'];
-for (const group of ['packages/adapters', 'packages/skills', 'packages/models']) {
+for (const group of ['packages/adapters', 'packages/skills', 'packages/models', 'packages/vectors']) {
   const path = join(root, group);
   if (existsSync(path))
     for (const name of readdirSync(path))

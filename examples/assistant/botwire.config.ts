@@ -24,5 +24,11 @@ export default defineConfig({
     // Pages in a headless Chromium (/browse, /screenshot, /webpdf, "screenshot of <url>"); every
     // request of the page goes through the same egress policy (docs/guides/skills/browser.md).
     { use: '@botwire/skill-browser', permissions: ['browser'] },
+    // Long-term memory ("remember that …", "запомни, что …", /memory, /forget, /timezone): facts
+    // about each user, recalled for the model; facts from web pages wait for /memory review.
+    { use: '@botwire/skill-memory', permissions: ['storage'] },
+    // Documents the user sends (PDF, DOCX, TXT, Markdown, HTML): searched with citations
+    // (/doc_search, "что в моём договоре про штрафы?", /docs).
+    { use: '@botwire/skill-documents', permissions: ['storage'] },
   ],
 });
