@@ -159,7 +159,15 @@ export type {
   RouteDocument,
   RouteHandler,
 } from './ports/http-routes';
-export type { JobQueue, JobRecord, JobRequest } from './ports/job-queue';
+export type {
+  JobFilter,
+  JobQueue,
+  JobRecord,
+  JobRun,
+  JobSpec,
+  JobState,
+  JobStats,
+} from './ports/job-queue';
 export type {
   ChatRecord,
   ChatStore,
@@ -191,6 +199,28 @@ export { BotContext } from './runtime/bot-context';
 export type { BotServices, BotSettings } from './runtime/bot-services';
 export { builtinCommandNames } from './runtime/builtin-commands';
 export { type ChainStep, type DefaultStepName, insertStep } from './runtime/chain-steps';
+export {
+  type EmbeddedJobQueueOptions,
+  embeddedJobQueue,
+} from './scheduler/embedded-job-queue';
+export type { Clock, ClockTimer } from './scheduler/job-clock';
+export {
+  checkRecurrence,
+  nextOccurrences,
+  type Recurrence,
+} from './scheduler/recurrence';
+export {
+  checkTimezone,
+  daysInMonth,
+  formatInstant,
+  parseInstant,
+  toInstant,
+  type WallClock,
+  type WallTime,
+  wallClock,
+  weekdayOf,
+  zoneOffsetMinutes,
+} from './scheduler/zoned-time';
 export {
   defineSkill,
   type InlineSkill,

@@ -1,6 +1,6 @@
 /**
  * @botwire/core/contract-suites — the shared Vitest suites every driver and adapter passes:
- * messenger adapters, storage drivers, chat model drivers, embedding models, vector indexes. Import it from test files only
+ * messenger adapters, storage drivers, chat model drivers, embedding models, vector indexes, job queues. Import it from test files only
  * (it imports `vitest`); fakes are in `@botwire/core/testing`, protocol peers with their drivers.
  */
 export {
@@ -18,5 +18,6 @@ export {
   type EmbeddingModelTarget,
   runEmbeddingModelContract,
 } from './embedding-model-contract';
+export { type JobQueueTarget, runJobQueueContract } from './job-queue-contract';
 export { runStorageContract, type StorageContractOptions } from './storage-contract';
 export { runVectorIndexContract, type VectorIndexTarget } from './vector-index-contract';

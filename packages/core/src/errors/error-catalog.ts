@@ -31,6 +31,10 @@ export const errorCatalog = {
   BOTWIRE_STORAGE_CLOSED: 'The storage was used after it was closed.',
   BOTWIRE_VECTOR_INDEX_FAILED:
     'The vector index failed (or its server could not be reached). Check its URL and that it runs.',
+  BOTWIRE_QUEUE_FAILED:
+    'The job queue failed (or its server could not be reached). Check its URL and that it runs.',
+  BOTWIRE_SCHEDULE_UNCLEAR:
+    'The time of a reminder or schedule is not clear. Answer the question in the message with a date and time.',
   BOTWIRE_DOCUMENT_TOO_LARGE: 'The file is larger than documents may be. Send a smaller file.',
   BOTWIRE_DOCUMENT_UNSUPPORTED:
     'This kind of file cannot be read as a document. Send a PDF, DOCX, TXT, Markdown or HTML file.',

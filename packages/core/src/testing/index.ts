@@ -11,6 +11,7 @@
 
 export { closeEgressDispatcher } from '../egress/egress-fetch';
 export { compilePatterns, planForCommand, planForPattern } from '../planner/rules-planner';
+export { type ManualClock, manualClock } from '../scheduler/testing/manual-clock';
 export { scopeKeyValueStore } from '../storage/scope-key-value-store';
 export { blockedByDefault } from './egress-cases';
 export { freePort } from './free-port';
