@@ -30,5 +30,8 @@ export default defineConfig({
     // Documents the user sends (PDF, DOCX, TXT, Markdown, HTML): searched with citations
     // (/doc_search, "что в моём договоре про штрафы?", /docs).
     { use: '@botwire/skill-documents', permissions: ['storage'] },
+    // Times in plain language: schedule_parse ("завтра в 9 утра", "every weekday at 8:30") in the
+    // user's time zone. Reminders that fire come with the scheduler (docs/guides/skills/cron.md).
+    { use: '@botwire/skill-cron', permissions: [] },
   ],
 });

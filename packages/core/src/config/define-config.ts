@@ -36,6 +36,11 @@ export interface BotConfig {
   name?: string;
   /** Where the bot keeps its data. Default: `./data` beside the config; `BOTWIRE_DATA_DIR` overrides it. */
   dataDir?: string;
+  /**
+   * The time zone of users who did not tell theirs (an IANA name or `UTC±HH:MM`): reminders and
+   * schedules use it. Default: `Europe/Moscow`.
+   */
+  defaultTimezone?: string;
   /** The language of replies when a user's language is unknown, a BCP-47 tag (`en`, `ru`, `de`). Default: `en`. */
   locale?: string;
   /**

@@ -7,6 +7,7 @@ const knownFields = [
   'name',
   'dataDir',
   'locale',
+  'defaultTimezone',
   'access',
   'allow',
   'limits',
@@ -56,6 +57,7 @@ export function validateConfig(config: unknown): Problem[] {
   optionalString('name');
   optionalString('dataDir');
   optionalString('persona');
+  optionalString('defaultTimezone');
   if (
     config.locale !== undefined &&
     (typeof config.locale !== 'string' ||

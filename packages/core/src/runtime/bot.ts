@@ -613,6 +613,7 @@ export class Bot {
       vectors: this.vectors,
       embeddings: this.embeddings,
       botName: this.name,
+      ...(this.config.defaultTimezone ? { defaultTimezone: this.config.defaultTimezone } : {}),
       ...(model ? { model } : {}),
     };
   }

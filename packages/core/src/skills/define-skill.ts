@@ -72,6 +72,11 @@ export interface ToolContext {
   chat?: ChatRecord;
   /** The language to answer in: a BCP-47 language subtag such as `en`, `ru` or `de`. */
   locale: Locale;
+  /**
+   * The user's time zone: their `timezone` preference (an IANA name or `UTC±HH:MM`), else the
+   * bot's `defaultTimezone` (default `Europe/Moscow`).
+   */
+  timezone: string;
   log: Logger;
   /** The skill's options from the bot's config, validated against `config_schema`. */
   config: Record<string, unknown>;

@@ -46,10 +46,19 @@ export interface CallToolOptions {
   model?: ToolModel;
   /** The bot's name: part of the vector namespace, so bots sharing a vector server stay apart. */
   botName?: string;
+  /** The time zone of users who did not tell theirs. Default `Europe/Moscow`. */
+  defaultTimezone?: string;
   /** The message the tool runs for. */
   message?: ToolMessage;
   /** Where the arguments came from (the planner tells); default: a direct, trusted call. */
   provenance?: ToolProvenance;
+}
+
+/** The `timezone` preference in the user's record, when they told it. */
+function userTimezone(user: UserRecord | undefined): string | undefined {
+  const preferences = user?.data.preferences as Record<string, unknown> | undefined;
+  const timezone = preferences?.timezone;
+  return typeof timezone === 'string' && timezone ? timezone : undefined;
 }
 
 /** Preferences kept in `data.preferences` of the user's record. */
@@ -169,6 +178,7 @@ export function buildToolContext(
     ...(options.user ? { user: options.user } : {}),
     ...(options.chat ? { chat: options.chat } : {}),
     locale,
+    timezone: userTimezone(options.user) ?? options.defaultTimezone ?? 'Europe/Moscow',
     log: log.child({ skill: tool.skill, tool: tool.manifest.name }),
     config: tool.config,
     t: (key: string, params?: Record<string, string | number>) =>

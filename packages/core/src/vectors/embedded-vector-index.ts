@@ -39,7 +39,8 @@ export interface EmbeddedVectorIndexOptions {
   approximateFrom?: number;
   /**
    * HNSW parameters: `m` links per node (default 16), `efConstruction` candidates while
-   * adding (default 100), `efSearch` candidates while searching (default 128).
+   * adding (default 100), `efSearch` candidates while searching (default 128; past 100k
+   * records it grows as size^0.75, up to 1024, so recall holds).
    */
   hnsw?: { m?: number; efConstruction?: number; efSearch?: number };
   /**

@@ -152,6 +152,12 @@ export class VectorNamespace {
    */
   search(query: Float32Array, options: SearchOptions): VectorMatch[] {
     const { matches, approximateFrom } = options;
+    // A bigger graph needs a wider search for the same recall: efSearch is for 100k records,
+    // and grows as size^0.75 past it (at 1M, about 5.6 times), at most 1024.
+    const efSearch = Math.min(
+      Math.max(options.efSearch, 1024),
+      Math.ceil(options.efSearch * Math.max(1, (this.size / 100_000) ** 0.75)),
+    );
     let scored: Scored[];
     if (!this.graph || this.size < approximateFrom) {
       scored = this.exactSearch(
@@ -160,7 +166,7 @@ export class VectorNamespace {
         matches && ((slot) => matches(this.payloads[slot]!)),
       );
     } else if (!matches) {
-      scored = this.approximateSearch(query, options.limit, options.efSearch);
+      scored = this.approximateSearch(query, options.limit, efSearch);
     } else {
       const accepted = new Uint8Array(this.slotCount);
       let matching = 0;
@@ -180,7 +186,7 @@ export class VectorNamespace {
           : this.approximateSearch(
               query,
               Math.min(options.limit, matching),
-              Math.ceil(options.efSearch * Math.min(this.size / matching, maxFilterEfFactor)),
+              Math.ceil(efSearch * Math.min(this.size / matching, maxFilterEfFactor)),
               accept,
             );
     }
