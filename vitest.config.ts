@@ -52,6 +52,10 @@ export default defineConfig({
         replacement: here('./packages/skills/web-search/src/index.ts'),
       },
       {
+        find: /^@botwire\/skill-cron$/,
+        replacement: here('./packages/skills/cron/src/index.ts'),
+      },
+      {
         find: /^@botwire\/skill-memory$/,
         replacement: here('./packages/skills/memory/src/index.ts'),
       },
@@ -66,6 +70,14 @@ export default defineConfig({
       {
         find: /^@botwire\/vector-qdrant$/,
         replacement: here('./packages/vectors/qdrant/src/index.ts'),
+      },
+      {
+        find: /^@botwire\/queue-bullmq\/testing$/,
+        replacement: here('./packages/queues/bullmq/src/testing/index.ts'),
+      },
+      {
+        find: /^@botwire\/queue-bullmq$/,
+        replacement: here('./packages/queues/bullmq/src/index.ts'),
       },
       {
         find: /^@botwire\/model-openai\/testing$/,

@@ -6,7 +6,13 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const folders = ['packages/core', 'packages/cli'];
-for (const group of ['packages/adapters', 'packages/skills', 'packages/models', 'packages/vectors']) {
+for (const group of [
+  'packages/adapters',
+  'packages/skills',
+  'packages/models',
+  'packages/vectors',
+  'packages/queues',
+]) {
   const path = join(root, group);
   if (existsSync(path))
     for (const name of readdirSync(path))
