@@ -6,12 +6,14 @@ import { telegramAdapter } from '@botwire/adapter-telegram';
 import { type BotApiPeer, startBotApiPeer } from '@botwire/adapter-telegram/testing';
 import { webAdapter } from '@botwire/adapter-web';
 import { type Bot, createBot, loadConfig, silentLogger } from '@botwire/core';
+import { manualClock } from '@botwire/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * The assistant as users meet it: a contract sent as a file on Telegram (through a local Bot
  * API peer and the real grammY client) and in the web chat (POST /api/v1/files), then searched;
- * the answer cites the page the text is on. Memory in the same bot: "запомни" on Telegram.
+ * the answer cites the page the text is on. Memory in the same bot: "запомни" on Telegram; and a
+ * reminder set on Telegram arrives in that chat when its time comes (the queue's clock is moved).
  */
 const here = fileURLToPath(new URL('.', import.meta.url));
 const pdf = new Uint8Array(
@@ -28,6 +30,8 @@ let peer: BotApiPeer;
 let bot: Bot;
 let dataDir: string;
 let nextMessageId = 100;
+/** The job queue's clock: reminders fire when the test moves it. */
+const clock = manualClock(Date.now());
 
 beforeAll(async () => {
   peer = await startBotApiPeer(token);
@@ -56,6 +60,7 @@ beforeAll(async () => {
     log: silentLogger,
     env: {},
     terminal: { write: () => true },
+    clock,
   });
   await bot.start();
 }, 60_000);
@@ -135,5 +140,20 @@ describe('the assistant with documents and memory', () => {
     expect(saved).toBe('Запомнил: мой размер обуви 38');
     const listed = await telegram({ text: '/memory' });
     expect(listed).toContain('мой размер обуви 38');
+  });
+
+  it('delivers a reminder set on Telegram to that chat, once, when it is due', async () => {
+    const set = await telegram({ text: 'напомни через 2 минуты полить цветы' });
+    expect(set).toMatch(/^Напомню: полить цветы/);
+    const before = peer.callsOf('sendMessage').length;
+    await clock.advance(150_000);
+    await clock.settle();
+    const deadline = Date.now() + 10_000;
+    while (peer.callsOf('sendMessage').length === before && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const sent = peer.callsOf('sendMessage').slice(before);
+    expect(sent.map((call) => [String(call.params.chat_id), String(call.params.text)])).toEqual([
+      ['501', '⏰ полить цветы'],
+    ]);
   });
 });

@@ -32,6 +32,6 @@ export default defineConfig({
     { use: '@botwire/skill-documents', permissions: ['storage'] },
     // Times in plain language: schedule_parse ("завтра в 9 утра", "every weekday at 8:30") in the
     // user's time zone. Reminders that fire come with the scheduler (docs/guides/skills/cron.md).
-    { use: '@botwire/skill-cron', permissions: [] },
+    { use: '@botwire/skill-cron', permissions: ['schedule'] },
   ],
 });

@@ -235,6 +235,7 @@ export {
   type ToolModel,
   type ToolProvenance,
   type ToolReply,
+  type ToolScheduler,
   type UserPreferences,
 } from './skills/define-skill';
 export { parseWithSchema, type SchemaIssue } from './skills/json-schema';

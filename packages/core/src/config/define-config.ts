@@ -3,6 +3,7 @@ import type { EgressConfig } from '../egress/egress-config';
 import type { LogLevel } from '../logging/logger';
 import type { Middleware } from '../middleware/composer';
 import type { Adapter } from '../ports/adapter';
+import type { JobQueue } from '../ports/job-queue';
 import type { StorageDriver } from '../ports/storage';
 import type { VectorIndex } from '../ports/vector-index';
 import type { BotContext } from '../runtime/bot-context';
@@ -97,6 +98,12 @@ export interface BotConfig {
    * vector index object such as `qdrantVectorIndex({ url })` from `@botwire/vector-qdrant`.
    */
   vectors?: 'embedded' | VectorIndex;
+  /**
+   * Where jobs and reminders wait: `embedded` (default: in the bot's storage, timed in this
+   * process) or a job queue object such as `bullmqJobQueue({ url })` from `@botwire/queue-bullmq`
+   * for several bot processes.
+   */
+  queue?: 'embedded' | JobQueue;
   /** How the planner works. */
   planner?: {
     /** `auto` (default): the model picks plan-then-execute or step-by-step; or force one. */

@@ -14,6 +14,7 @@ const knownFields = [
   'model',
   'embeddings',
   'vectors',
+  'queue',
   'planner',
   'http',
   'egress',
@@ -131,6 +132,17 @@ export function validateConfig(config: unknown): Problem[] {
     );
   }
   validateEmbeddings(config.embeddings, problem);
+  const queue = config.queue;
+  if (
+    queue !== undefined &&
+    queue !== 'embedded' &&
+    !(isObject(queue) && typeof queue.add === 'function' && typeof queue.process === 'function')
+  ) {
+    problem(
+      'queue',
+      'queue must be "embedded" or a job queue object such as bullmqJobQueue({ url })',
+    );
+  }
   const storage = config.storage;
   if (
     storage !== undefined &&

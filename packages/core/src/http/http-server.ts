@@ -46,7 +46,7 @@ export interface BotHttpServerOptions {
    */
   generatedToken?: string;
   /** Prometheus text for `/metrics`. */
-  metrics?: () => string;
+  metrics?: () => string | Promise<string>;
   log: Logger;
   /** The bot's name and version, for the OpenAPI document. */
   title?: string;
@@ -316,9 +316,9 @@ export class BotHttpServer implements HttpRoutes {
       const report = await this.readiness();
       return c.json(report, report.ready ? 200 : 503);
     });
-    this.app.get('/metrics', (c: Context) => {
+    this.app.get('/metrics', async (c: Context) => {
       c.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
-      return c.body(this.options.metrics?.() ?? '');
+      return c.body((await this.options.metrics?.()) ?? '');
     });
     this.app.get('/openapi.json', (c) =>
       c.json(

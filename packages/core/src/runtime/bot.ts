@@ -23,8 +23,11 @@ import { type CompiledPattern, compilePatterns } from '../planner/rules-planner'
 import type { Adapter, AdapterHost, CommandInfo } from '../ports/adapter';
 import type { ChatModel } from '../ports/chat-model';
 import type { EmbeddingModel } from '../ports/embedding-model';
+import type { JobQueue } from '../ports/job-queue';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
 import type { VectorIndex } from '../ports/vector-index';
+import { embeddedJobQueue } from '../scheduler/embedded-job-queue';
+import { backgroundClock, type Clock } from '../scheduler/job-clock';
 import type { RecallRequest, ToolModel } from '../skills/define-skill';
 import { defaultSkillCacheDir } from '../skills/skill-cache';
 import { type CallToolOptions, loadSkills, type SkillRegistry } from '../skills/skill-registry';
@@ -36,6 +39,7 @@ import { checkModelBudget } from '../usage/usage-limits';
 import { UsageTracker } from '../usage/usage-tracker';
 import { embeddedVectorIndex } from '../vectors/embedded-vector-index';
 import { BotContext } from './bot-context';
+import { BotJobs } from './bot-jobs';
 import type { BotServices, BotSettings } from './bot-services';
 import { builtinCommandInfo, builtinCommandNames, skillCommandInfo } from './builtin-commands';
 import type { ChainStep } from './chain-steps';
@@ -61,6 +65,10 @@ export interface BotOptions {
   embeddings?: EmbeddingModel;
   /** A vector index to use instead of the config's (default: the embedded one on the bot's storage). */
   vectors?: VectorIndex;
+  /** A job queue to use instead of the config's (default: the embedded one on the bot's storage). */
+  queue?: JobQueue;
+  /** The clock of the embedded job queue (tests pass `manualClock()` from `@botwire/core/testing`). */
+  clock?: Clock;
   log?: Logger;
   redactor?: Redactor;
   env?: NodeJS.ProcessEnv;
@@ -94,6 +102,9 @@ export class Bot {
   private model: ChatModel | undefined;
   private embeddingModel: EmbeddingModel | undefined;
   private vectorIndex: VectorIndex | undefined;
+  private jobQueue: JobQueue | undefined;
+  private jobs: BotJobs | undefined;
+  private readonly clock: Clock | undefined;
   private patterns: CompiledPattern[] = [];
   private readonly contextProviders: ContextProvider[] = [];
   private httpServer: BotHttpServer | undefined;
@@ -131,6 +142,10 @@ export class Bot {
     this.adapterOverride = options.adapters;
     this.model = options.model;
     this.embeddingModel = options.embeddings;
+    this.clock = options.clock;
+    this.jobQueue =
+      options.queue ??
+      (typeof options.config.queue === 'object' ? options.config.queue : undefined);
     this.vectorIndex =
       options.vectors ??
       (typeof options.config.vectors === 'object' ? options.config.vectors : undefined);
@@ -217,7 +232,8 @@ export class Bot {
         ...options,
         ...(this.storedOwnerToken ? { generatedToken: this.storedOwnerToken } : {}),
         log: this.log.child({ component: 'http' }),
-        metrics: () => (this.usageTracker ? this.usage.metricsText() : ''),
+        metrics: async () =>
+          `${this.usageTracker ? this.usage.metricsText() : ''}${this.jobs ? await this.jobs.metricsText().catch(() => '') : ''}`,
         title: this.name,
       });
       server.addReadinessCheck(
@@ -227,6 +243,9 @@ export class Bot {
       server.addReadinessCheck(
         'model',
         modelReadiness(() => this.model),
+      );
+      server.addReadinessCheck('queue', async () =>
+        this.jobs ? this.jobs.readiness()() : { ok: false, error: 'not open' },
       );
       this.redactor.add(server.token);
       this.httpServer = server;
@@ -298,6 +317,17 @@ export class Bot {
     this.storageDriver = storage;
     await storage.open();
     this.usageTracker = new UsageTracker(storage.kv);
+    this.jobQueue ??= embeddedJobQueue({
+      storage,
+      log: this.log.child({ component: 'jobs' }),
+      clock: this.clock ?? backgroundClock,
+    });
+    this.jobs = new BotJobs(this.jobQueue, {
+      adapter: (name) => this.adapters.find((adapter) => adapter.name === name),
+      deliver: (adapter, chat, message, options) => this.deliver(adapter, chat, message, options),
+      log: this.log.child({ component: 'jobs' }),
+    });
+    this.jobs.register();
     this.degrader = new OutgoingDegrader(storage.kv);
     // Storage that only this process reaches needs no lease to keep a chat in order.
     this.chatLock = storage.processLocal ? undefined : new ChatLock(storage.kv);
@@ -422,6 +452,8 @@ export class Bot {
     }
     if (this.httpServer || (this.config.http && typeof this.config.http === 'object'))
       await this.http().start();
+    // Due jobs (reminders) go out once the adapters that deliver them run.
+    await this.jobQueue?.start();
     this.state = 'running';
     this.showBanner();
     if (this.adapters.length === 0) this.resolveFinished();
@@ -482,6 +514,12 @@ export class Bot {
     await this.httpServer?.stop();
     this.stopStep = 'outbound connections';
     if (this.egressPolicy) await closeEgressDispatcher(this.egressPolicy);
+    this.stopStep = 'job queue';
+    try {
+      await this.jobQueue?.close();
+    } catch (error) {
+      this.log.error('job-queue-close-failed', { error });
+    }
     this.stopStep = 'vector index';
     try {
       await this.vectorIndex?.close();
@@ -614,6 +652,7 @@ export class Bot {
       embeddings: this.embeddings,
       botName: this.name,
       ...(this.config.defaultTimezone ? { defaultTimezone: this.config.defaultTimezone } : {}),
+      ...(this.jobs ? { jobs: this.jobs } : {}),
       ...(model ? { model } : {}),
     };
   }

@@ -26,3 +26,19 @@ export const systemClock: Clock = {
     clearTimeout(timer as NodeJS.Timeout);
   },
 };
+
+/**
+ * The system clock with timers that do not keep the process alive: a bot's queue runs while
+ * its adapters and HTTP server do, and a test that forgets to stop a bot still exits.
+ */
+export const backgroundClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(callback, ms) {
+    const timer = setTimeout(callback, Math.min(Math.max(0, ms), longestDelayMs));
+    timer.unref();
+    return timer;
+  },
+  clearTimeout(timer) {
+    clearTimeout(timer as NodeJS.Timeout);
+  },
+};

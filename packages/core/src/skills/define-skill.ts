@@ -6,8 +6,10 @@ import type { Attachment } from '../messages/incoming-message';
 import type { Artifact, Button } from '../messages/outgoing-message';
 import type { ChatRequest, ChatResponse } from '../ports/chat-model';
 import type { EmbeddingModel } from '../ports/embedding-model';
+import type { JobRecord } from '../ports/job-queue';
 import type { ChatRecord, ScopedKeyValueStore, UserRecord } from '../ports/storage';
 import type { ScopedVectorIndex } from '../ports/vector-index';
+import type { Recurrence } from '../scheduler/recurrence';
 
 /** The message a tool runs for, as its handler sees it. */
 export interface ToolMessage {
@@ -50,6 +52,25 @@ export interface ToolProvenance {
    * outside tool's output), directly or carried over from an earlier turn.
    */
   trust: 'trusted' | 'untrusted';
+}
+
+/**
+ * Reminders a tool sets for its user, in the chat the tool runs for (`context.schedule`): the
+ * bot's job queue sends `text` there at `runAt`, or on `repeat` in `timezone`.
+ */
+export interface ToolScheduler {
+  remind(input: {
+    text: string;
+    runAt?: Date;
+    repeat?: Recurrence;
+    timezone?: string;
+    /** A short description for lists (the task without the time words). */
+    label?: string;
+  }): Promise<JobRecord>;
+  /** This user's active reminders set by this skill, soonest first. */
+  list(): Promise<JobRecord[]>;
+  /** Cancels one of them; false when it is not this user's (or not active). */
+  cancel(id: string): Promise<boolean>;
 }
 
 /** The bot's chat model as a tool may call it: each call counts in the user's budget. */
@@ -104,6 +125,8 @@ export interface ToolContext {
   embeddings: EmbeddingModel;
   /** The bot's chat model, when it has one; calls count in the user's budget. */
   model?: ToolModel;
+  /** Reminders for this user in this chat, sent by the bot's job queue. Only with the `schedule` permission. */
+  schedule: ToolScheduler;
   /** The message the tool runs for, when it runs for one (not from the CLI). */
   message?: ToolMessage;
   /** Where the arguments came from: `{ via: 'direct', inputs: [], trust: 'trusted' }` when nobody says. */

@@ -19,6 +19,7 @@ import type {
   ToolMessage,
   ToolModel,
   ToolProvenance,
+  ToolScheduler,
   UserPreferences,
 } from './define-skill';
 import { describeErrors } from './json-schema';
@@ -48,6 +49,10 @@ export interface CallToolOptions {
   botName?: string;
   /** The time zone of users who did not tell theirs. Default `Europe/Moscow`. */
   defaultTimezone?: string;
+  /** The bot's job queue, behind `context.schedule`. */
+  jobs?: {
+    scheduler(user: UserRecord, chat: ChatRecord | undefined, skill: string): ToolScheduler;
+  };
   /** The message the tool runs for. */
   message?: ToolMessage;
   /** Where the arguments came from (the planner tells); default: a direct, trusted call. */
@@ -188,7 +193,14 @@ export function buildToolContext(
     provenance: options.provenance ?? { via: 'direct', inputs: [], trust: 'trusted' },
   } as Omit<
     ToolContext,
-    'storage' | 'userStorage' | 'vectors' | 'preferences' | 'embeddings' | 'fetch' | 'egress'
+    | 'storage'
+    | 'userStorage'
+    | 'vectors'
+    | 'preferences'
+    | 'embeddings'
+    | 'schedule'
+    | 'fetch'
+    | 'egress'
   > as ToolContext;
   const capability = (name: string, needs: readonly Permission[]) => {
     if (needs.some((permission) => tool.effectivePermissions.includes(permission))) return;
@@ -271,6 +283,19 @@ export function buildToolContext(
         });
       }
       return userPreferences(options.storage, user.id);
+    },
+  });
+  Object.defineProperty(context, 'schedule', {
+    enumerable: true,
+    get() {
+      capability('schedule', ['schedule']);
+      const user = requireUser('schedule');
+      if (!options.jobs) {
+        throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+          message: `Tool "${tool.manifest.name}" needs the job queue, but callTool() was given none (options.jobs).`,
+        });
+      }
+      return options.jobs.scheduler(user, options.chat, tool.skill);
     },
   });
   let vectors: ToolContext['vectors'] | undefined;

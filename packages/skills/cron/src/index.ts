@@ -1,4 +1,5 @@
 import { defineSkill } from '@botwire/core';
+import { reminderTools } from './reminder-tools';
 import { parseSchedule } from './schedule/parse-schedule';
 import type { SkillInputs } from './skill-types';
 
@@ -7,11 +8,36 @@ export type { SkillInputs } from './skill-types';
 
 /**
  * The `cron` skill: `schedule_parse` reads when something should happen from a Russian or
- * English phrase, in the user's time zone (see docs/guides/skills/cron.md for the conventions).
- * Add it to a bot with `skills: [{ use: '@botwire/skill-cron', permissions: [] }]`.
+ * English phrase, in the user's time zone (see docs/guides/skills/cron.md for the conventions);
+ * `reminder_create`, `reminder_list` and `reminder_cancel` (/remind, /reminders, "напомни …")
+ * set reminders the bot's job queue sends to the chat. Add it to a bot with
+ * `skills: [{ use: '@botwire/skill-cron', permissions: ['schedule'] }]`.
  */
 const skill = defineSkill<SkillInputs>({
+  strings: {
+    en: {
+      created_once: 'I will remind you: {task} — {next}.',
+      created_recurring: 'I will remind you: {task} — first {next}, then by the same rule.',
+      none: 'You have no reminders. Say "remind me tomorrow at 9 to call mum".',
+      list_header: 'Your reminders ({count}):',
+      repeats: '(repeats)',
+      cancel_button: 'Cancel',
+      cancelled: 'Reminder cancelled.',
+      not_found: 'You have no reminder {id}. /reminders lists them.',
+    },
+    ru: {
+      created_once: 'Напомню: {task} — {next}.',
+      created_recurring: 'Буду напоминать: {task} — впервые {next}, дальше по тому же правилу.',
+      none: 'Напоминаний нет. Скажите «напомни завтра в 9 позвонить маме».',
+      list_header: 'Ваши напоминания ({count}):',
+      repeats: '(повторяется)',
+      cancel_button: 'Отменить',
+      cancelled: 'Напоминание отменено.',
+      not_found: 'Напоминания {id} нет. /reminders покажет список.',
+    },
+  },
   tools: {
+    ...reminderTools,
     schedule_parse: (input, context) =>
       parseSchedule({
         text: input.text,

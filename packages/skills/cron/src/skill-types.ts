@@ -12,7 +12,25 @@ export interface ScheduleParseInput {
   timezone?: string;
 }
 
+/** The arguments of `reminder_create`, from its input_schema. */
+export interface ReminderCreateInput {
+  /** The whole phrase with the time and the task, in the user's words. */
+  text: string;
+}
+
+/** The arguments of `reminder_list`, from its input_schema. */
+export type ReminderListInput = Record<string, never>;
+
+/** The arguments of `reminder_cancel`, from its input_schema. */
+export interface ReminderCancelInput {
+  /** The reminder's id. */
+  id: string;
+}
+
 /** Every tool of cron and its input: `defineSkill<SkillInputs>({ tools: { ... } })`. */
 export interface SkillInputs {
   schedule_parse: ScheduleParseInput;
+  reminder_create: ReminderCreateInput;
+  reminder_list: ReminderListInput;
+  reminder_cancel: ReminderCancelInput;
 }

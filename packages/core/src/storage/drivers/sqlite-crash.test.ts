@@ -113,7 +113,12 @@ describe('sqliteStorage after a crash', () => {
         for (const index of acknowledgedSet) {
           if (!stored.has(index) || !texts.has(String(index))) missing.push(index);
         }
-        expect(missing, 'acknowledged writes lost in the crash').toEqual([]);
+        const lostKeys = missing.filter((index) => !stored.has(index));
+        const lostMessages = missing.filter((index) => !texts.has(String(index)));
+        expect(
+          missing,
+          `acknowledged writes lost in the crash: ${lostKeys.length} key-value entries, ${lostMessages.length} messages (of ${entries.length} entries and ${messages.length} messages read, ${acknowledgedSet.size} acknowledged)`,
+        ).toEqual([]);
         // At most the writes in flight when the process died (one per writer) may be there
         // unacknowledged.
         expect(entries.length - acknowledgedSet.size).toBeLessThanOrEqual(writers);

@@ -9,5 +9,8 @@ export const cronManifest = JSON.parse(
 
 /** The skill as an inline source (its sources, not its build). */
 export function cronSource() {
-  return { use: { manifest: cronManifest, definition: skill }, permissions: [] };
+  return {
+    use: { manifest: cronManifest, definition: skill },
+    permissions: ['schedule' as const],
+  };
 }

@@ -1,0 +1,81 @@
+import { formatInstant, isBotwireError, type ToolContext, type ToolHandlers } from '@botwire/core';
+import { parseSchedule } from './schedule/parse-schedule';
+import type { SkillInputs } from './skill-types';
+
+/** A reminder's next time as the user reads it: `2027-03-14 09:00 (Europe/Moscow)`. */
+function when(context: ToolContext, instant: Date, timezone?: string): string {
+  const zone = timezone ?? context.timezone;
+  const text = formatInstant(instant, zone);
+  return `${text.slice(0, 10)} ${text.slice(11, 16)} (${zone})`;
+}
+
+/** The handlers of the reminder tools. */
+export const reminderTools: Pick<
+  ToolHandlers<SkillInputs>,
+  'reminder_create' | 'reminder_list' | 'reminder_cancel'
+> = {
+  async reminder_create(input, context) {
+    let parsed: ReturnType<typeof parseSchedule>;
+    try {
+      parsed = parseSchedule({
+        text: input.text,
+        now: new Date().toISOString(),
+        timezone: context.timezone,
+      });
+    } catch (error) {
+      // An unclear time is a question for the user, not a failure.
+      if (isBotwireError(error, 'BOTWIRE_SCHEDULE_UNCLEAR'))
+        return { text: error.message, data: { created: false, question: error.message } };
+      throw error;
+    }
+    const task = parsed.task || input.text;
+    const job = await context.schedule.remind({
+      text: `⏰ ${task}`,
+      label: task,
+      ...(parsed.kind === 'once'
+        ? { runAt: new Date(parsed.next[0]!) }
+        : { repeat: parsed.repeat!, timezone: context.timezone }),
+    });
+    const next = when(context, job.runAt);
+    return {
+      text: context.t(parsed.kind === 'once' ? 'created_once' : 'created_recurring', {
+        task,
+        next,
+      }),
+      data: { created: true, id: job.id, task, kind: parsed.kind, next: parsed.next },
+    };
+  },
+
+  async reminder_list(_input, context) {
+    const jobs = await context.schedule.list();
+    if (jobs.length === 0) return { text: context.t('none'), data: { reminders: [] } };
+    const reminders = jobs.map((job) => ({
+      id: job.id,
+      task: String(job.data.label ?? job.data.text ?? ''),
+      next: formatInstant(job.runAt, job.timezone ?? context.timezone),
+      recurring: job.repeat !== undefined,
+    }));
+    const lines = jobs.map(
+      (job, index) =>
+        `• ${reminders[index]!.task} — ${when(context, job.runAt, job.timezone)}${job.repeat ? ` ${context.t('repeats')}` : ''} (${job.id})`,
+    );
+    return {
+      text: [context.t('list_header', { count: jobs.length }), ...lines].join('\n'),
+      buttons: jobs.slice(0, 5).map((job, index) => [
+        {
+          label: `${context.t('cancel_button')}: ${reminders[index]!.task.slice(0, 24)}`,
+          data: `/reminder_cancel ${job.id}`,
+        },
+      ]),
+      data: { reminders },
+    };
+  },
+
+  async reminder_cancel(input, context) {
+    const cancelled = await context.schedule.cancel(input.id.trim());
+    return {
+      text: context.t(cancelled ? 'cancelled' : 'not_found', { id: input.id }),
+      data: { cancelled },
+    };
+  },
+};

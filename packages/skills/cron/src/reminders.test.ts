@@ -1,0 +1,97 @@
+import { type Bot, createBot, silentLogger } from '@botwire/core';
+import { type ManualClock, manualClock, testAdapter } from '@botwire/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cronSource } from './testing/cron-source';
+
+const bots: Bot[] = [];
+afterEach(async () => {
+  for (const bot of bots.splice(0)) await bot.stop();
+});
+
+async function start(clock: ManualClock) {
+  const test = testAdapter();
+  const bot = createBot({
+    config: { storage: 'memory', access: 'open', http: false, skills: [cronSource()] },
+    adapters: [test.adapter],
+    log: silentLogger,
+    clock,
+  });
+  bots.push(bot);
+  await bot.start();
+  return { test, bot };
+}
+
+const minute = 60_000;
+
+describe('reminders through the job queue (fake clock)', () => {
+  it('"напомни через 2 минуты выпить воды" is delivered once, to the chat it was set in', async () => {
+    const clock = manualClock(Date.now());
+    const { test } = await start(clock);
+    const [set] = await test.say('напомни через 2 минуты выпить воды', { userId: 'anna' });
+    expect(set?.text).toMatch(
+      /^Напомню: выпить воды — \d{4}-\d\d-\d\d \d\d:\d\d \(Europe\/Moscow\)\.$/,
+    );
+    await clock.advance(minute);
+    expect(test.delivered.filter((message) => message.text.startsWith('⏰'))).toEqual([]);
+    // The tool read the real time a moment after the clock started: leave it a margin.
+    await clock.advance(minute + 30_000);
+    await clock.settle();
+    const reminders = test.delivered.filter((message) => message.text.startsWith('⏰'));
+    expect(reminders.map((message) => [message.chatId, message.text])).toEqual([
+      ['chat-anna', '⏰ выпить воды'],
+    ]);
+    await clock.advance(10 * minute);
+    expect(test.delivered.filter((message) => message.text.startsWith('⏰'))).toHaveLength(1);
+  });
+
+  it('lists and cancels only the user’s own reminders; a cancelled one never fires', async () => {
+    const clock = manualClock(Date.now());
+    const { test } = await start(clock);
+    await test.say('remind me in 5 minutes to stretch', { userId: 'ben' });
+    await test.say('remind me in 5 minutes to drink tea', { userId: 'cat' });
+    const [listed] = await test.say('/reminders', { userId: 'ben' });
+    expect(listed?.text).toContain('stretch');
+    expect(listed?.text).not.toContain('drink tea');
+    const cancel = listed?.buttons?.[0]?.[0]?.data;
+    expect(cancel).toMatch(/^\/reminder_cancel /);
+    const [catList] = await test.say('/reminders', { userId: 'cat' });
+    const catId = /\(([^()\s]+)\)$/.exec(catList!.text.split('\n')[1]!)?.[1];
+    const [refused] = await test.say(`/reminder_cancel ${catId}`, { userId: 'ben' });
+    expect(refused?.text).toContain('no reminder');
+    const [cancelled] = await test.press(cancel!, { userId: 'ben' });
+    expect(cancelled?.text).toBe('Reminder cancelled.');
+    await clock.advance(6 * minute);
+    await clock.settle();
+    const fired = test.delivered.filter((message) => message.text.startsWith('⏰'));
+    expect(fired.map((message) => [message.chatId, message.text])).toEqual([
+      ['chat-cat', '⏰ drink tea'],
+    ]);
+  });
+
+  it('sets a recurring reminder by its rule, in the user’s time zone', async () => {
+    const clock = manualClock(Date.now());
+    const { test, bot } = await start(clock);
+    const [set] = await test.say('напомни каждый день в 9 зарядка', { userId: 'dan' });
+    expect(set?.text).toMatch(
+      /^Буду напоминать: зарядка — впервые \d{4}-\d\d-\d\d 09:00 \(Europe\/Moscow\)/,
+    );
+    const user = await bot.storage.users.findByIdentity({ platform: 'test', platformId: 'dan' });
+    const result = (await bot.callTool('reminder_list', {}, { user: user! })) as {
+      data: { reminders: Array<{ task: string; next: string; recurring: boolean }> };
+    };
+    expect(result.data.reminders).toHaveLength(1);
+    expect(result.data.reminders[0]).toMatchObject({ task: 'зарядка', recurring: true });
+    expect(result.data.reminders[0]!.next).toMatch(/T09:00:00\+03:00$/);
+  });
+
+  it('asks back when the time is unclear, and refuses a task that is too long, storing nothing', async () => {
+    const clock = manualClock(Date.now());
+    const { test } = await start(clock);
+    const [question] = await test.say('напомни позже позвонить маме', { userId: 'eve' });
+    expect(question?.text).toContain('?');
+    const [tooLong] = await test.say(`/remind завтра в 9 ${'а'.repeat(3000)}`, { userId: 'eve' });
+    expect(tooLong?.text).toMatch(/2000|too long|длинн/i);
+    const [none] = await test.say('/reminders', { userId: 'eve' });
+    expect(none?.text).toContain('no reminders');
+  });
+});
