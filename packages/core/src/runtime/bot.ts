@@ -369,6 +369,7 @@ export class Bot {
       // bot.use() is read lazily, so it works before and after start().
       added: () => this.composer.middleware(),
       conversations: this.conversations,
+      jobs: () => this.jobQueue,
     });
     if (this.config.chain) this.steps = this.config.chain([...this.steps]);
     this.handler = new Composer<BotContext>()

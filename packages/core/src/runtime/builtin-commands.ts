@@ -3,6 +3,7 @@ import { coreStrings } from '../i18n/core-strings';
 import { localizedText, type StringTable } from '../i18n/translate';
 import { Composer } from '../middleware/composer';
 import type { CommandInfo } from '../ports/adapter';
+import type { JobQueue } from '../ports/job-queue';
 import type { CommandManifest } from '../skills/skill-manifest';
 import type { BotContext } from './bot-context';
 import { phraseExamples, samplePhrases } from './phrase-examples';
@@ -17,6 +18,7 @@ const builtins: Array<{ name: string; role?: 'admin' | 'owner' }> = [
   { name: 'role', role: 'admin' },
   { name: 'users', role: 'admin' },
   { name: 'cancel' },
+  { name: 'jobs' },
   { name: 'token', role: 'owner' },
 ];
 
@@ -105,9 +107,11 @@ export interface BuiltinCommandOptions {
    * bot has no HTTP server. `/token` calls it.
    */
   rotateOwnerToken?: () => Promise<string | undefined>;
+  /** The bot's job queue, for `/jobs`; without it `/jobs` says there are none. */
+  jobs?: () => JobQueue | undefined;
 }
 
-/** `/help`, `/start` and `/token`. */
+/** `/help`, `/start`, `/jobs` and `/token`. */
 export function builtinCommands(options: BuiltinCommandOptions = {}): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.use((context, next) => {
@@ -131,6 +135,20 @@ export function builtinCommands(options: BuiltinCommandOptions = {}): Composer<B
     );
   });
   composer.command('help', (context) => context.reply(helpText(context)));
+  composer.command('jobs', async (context) => {
+    const jobs = (await options.jobs?.()?.list({ owner: context.user.id, limit: 20 })) ?? [];
+    if (jobs.length === 0) return context.reply(context.t('jobs.none'));
+    const lines = jobs.map((job) =>
+      context.t('jobs.line', {
+        what: String(job.data.label ?? job.name),
+        state: context.t(`jobs.state.${job.state}`),
+        when: context.t('jobs.next', {
+          time: job.runAt.toISOString().slice(0, 16).replace('T', ' '),
+        }),
+      }),
+    );
+    return context.reply([context.t('jobs.header', { count: jobs.length }), ...lines].join('\n'));
+  });
   composer.command('start', (context) =>
     context.reply(
       `${context.t('start.greeting', { name: context.user.name ?? context.message.sender.name ?? '', bot: context.botName })}`,
@@ -140,7 +158,7 @@ export function builtinCommands(options: BuiltinCommandOptions = {}): Composer<B
 }
 
 /** Names no skill may use for a command. */
-export const builtinCommandNames = ['help', 'start', 'token', 'cancel'] as const;
+export const builtinCommandNames = ['help', 'start', 'token', 'cancel', 'jobs'] as const;
 
 /**
  * The last middleware of the chain: an unknown command gets "there is no command", and a

@@ -5,6 +5,7 @@ import type { OutgoingDegrader } from '../adapters/degrade-outgoing';
 import type { Conversations } from '../conversations/conversations';
 import { Composer, type Middleware } from '../middleware/composer';
 import { type PlannerOptions, plannerSteps } from '../planner/planner-steps';
+import type { JobQueue } from '../ports/job-queue';
 import { budgetMiddleware } from '../usage/budget-middleware';
 import type { UsageLimits } from '../usage/usage-limits';
 import type { UsageTracker } from '../usage/usage-tracker';
@@ -30,6 +31,8 @@ export interface DefaultChainParts {
   /** What `bot.use()` added, read at each message so it works before and after start. */
   added(): Middleware<BotContext>;
   conversations: Conversations;
+  /** The bot's job queue, for `/jobs`. */
+  jobs?: () => JobQueue | undefined;
 }
 
 /**
@@ -39,9 +42,10 @@ export interface DefaultChainParts {
  */
 export function defaultChain(parts: DefaultChainParts): ChainStep[] {
   const planner = plannerSteps(parts.planner);
-  const builtins = builtinCommands(
-    parts.rotateOwnerToken ? { rotateOwnerToken: parts.rotateOwnerToken } : {},
-  ).middleware();
+  const builtins = builtinCommands({
+    ...(parts.rotateOwnerToken ? { rotateOwnerToken: parts.rotateOwnerToken } : {}),
+    ...(parts.jobs ? { jobs: parts.jobs } : {}),
+  }).middleware();
   const access = accessCommands().middleware();
   const userMiddleware = new Composer<BotContext>(...parts.middleware).middleware();
   return [

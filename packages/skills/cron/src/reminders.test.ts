@@ -94,4 +94,21 @@ describe('reminders through the job queue (fake clock)', () => {
     const [none] = await test.say('/reminders', { userId: 'eve' });
     expect(none?.text).toContain('no reminders');
   });
+  it('/jobs lists the user’s own jobs with their state, before and after they run', async () => {
+    const clock = manualClock(Date.now());
+    const { test } = await start(clock);
+    const [none] = await test.say('/jobs', { userId: 'fay' });
+    expect(none?.text).toBe('You have no jobs or reminders.');
+    await test.say('remind me in 3 minutes to water the plants', { userId: 'fay' });
+    await test.say('remind me in 3 minutes to call Rob', { userId: 'gus' });
+    const [waiting] = await test.say('/jobs', { userId: 'fay' });
+    expect(waiting?.text).toMatch(
+      /^Your jobs \(1\):\n• water the plants — waiting, next \d{4}-\d\d-\d\d \d\d:\d\d$/,
+    );
+    await clock.advance(4 * minute);
+    await clock.settle();
+    const [done] = await test.say('/jobs', { userId: 'fay' });
+    expect(done?.text).toContain('• water the plants — done');
+    expect(done?.text).not.toContain('call Rob');
+  });
 });
