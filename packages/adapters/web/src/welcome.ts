@@ -24,7 +24,7 @@ function describe(command: CommandInfo, locale: string): string {
  * welcomeSuggestions(host.commands(), 'ru') // → [{ text: '/weather', description: 'погода' }, { text: '/help', ... }]
  */
 export function welcomeSuggestions(commands: CommandInfo[], locale: string): Suggestion[] {
-  const builtins = new Set(['help', 'start', 'whoami', 'cancel', 'token']);
+  const builtins = new Set(['help', 'start', 'whoami', 'cancel', 'token', 'jobs']);
   const fromSkills = commands.filter((command) => !builtins.has(command.name));
   const help = commands.filter((command) => command.name === 'help');
   return [...fromSkills.slice(0, maxSuggestions - help.length), ...help].map((command) => ({
