@@ -81,11 +81,6 @@ export class DocumentStore {
     return this.kv.get<DocumentRecord>(`${documentPrefix}${id}`);
   }
 
-  /** A document with the same bytes, when the user sent this file before. */
-  async findByHash(hash: string): Promise<DocumentRecord | undefined> {
-    return (await this.list()).find((document) => document.sha256 === hash);
-  }
-
   /**
    * Stores a document and indexes its passages, in batches; `progress` hears how many are done.
    * Nothing is left half-written: when indexing fails, what was written is removed.
@@ -120,17 +115,20 @@ export class DocumentStore {
     await this.kv.delete(`${documentPrefix}${document.id}`);
   }
 
-  /** The passages closest to the query, in the given documents (all when none are given). */
+  /**
+   * The passages closest to the query, among the user's `documents` (as {@link list} gave
+   * them), only in `within` when it is given.
+   */
   async search(
     query: string,
-    options: { limit: number; documents?: DocumentRecord[] },
+    options: { limit: number; documents: DocumentRecord[]; within?: DocumentRecord[] },
   ): Promise<DocumentHit[]> {
-    const documents = await this.list();
+    const { documents } = options;
     if (documents.length === 0) return [];
     await this.ensureIndexed(documents);
     const [vector] = (await this.embeddings.embed([query])).vectors;
     if (!vector) return [];
-    const only = options.documents?.map((document) => document.id);
+    const only = options.within?.map((document) => document.id);
     const matches = await this.vectors.query(vector, {
       limit: options.limit,
       ...(only?.length ? { filter: { documentId: only } } : {}),
@@ -159,10 +157,10 @@ export class DocumentStore {
 
   /**
    * The documents a phrase names: an id, else the file names and titles closest to it by the
-   * embeddings (inflected forms match: "договоре" finds "Договор аренды.pdf").
+   * embeddings (inflected forms match: "договоре" finds "Договор аренды.pdf"), among the
+   * user's `documents` (as {@link list} gave them).
    */
-  async resolve(phrase: string): Promise<DocumentRecord[]> {
-    const documents = await this.list();
+  async resolve(phrase: string, documents: DocumentRecord[]): Promise<DocumentRecord[]> {
     const trimmed = phrase.trim();
     const byId = documents.find((document) => document.id === trimmed);
     if (byId) return [byId];

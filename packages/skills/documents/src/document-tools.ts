@@ -159,10 +159,11 @@ export const documentTools: ToolHandlers<SkillInputs> = {
     const store = documentStoreFor(context);
     const all = await store.list();
     if (all.length === 0) return { text: context.t('none_yet'), data: { results: [] } };
-    const scope = input.document ? await store.resolve(input.document) : [];
+    const scope = input.document ? await store.resolve(input.document, all) : [];
     const hits = await store.search(input.query, {
       limit: input.limit ?? 5,
-      ...(scope.length ? { documents: scope } : {}),
+      documents: all,
+      ...(scope.length ? { within: scope } : {}),
     });
     const results = hits.map((hit) => ({
       ...hit,

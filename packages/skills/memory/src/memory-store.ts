@@ -98,6 +98,16 @@ export class MemoryStore {
 
   /** Every fact that has not expired (expired ones are removed on the way), newest first. */
   async all(): Promise<MemoryFact[]> {
+    return (await this.sweep()).facts;
+  }
+
+  /** Removes every expired fact (pinned and locked ones never expire); returns how many went. */
+  async cleanup(): Promise<number> {
+    return (await this.sweep()).removed;
+  }
+
+  /** Reads the facts once, removes the expired ones (and their vectors), returns the rest. */
+  private async sweep(): Promise<{ facts: MemoryFact[]; removed: number }> {
     const now = this.now();
     const entries = await this.kv.list<MemoryFact>({ prefix: factPrefix });
     const facts: MemoryFact[] = [];
@@ -107,14 +117,7 @@ export class MemoryStore {
       (isExpired(value, now) ? expired : facts).push(value);
     }
     if (expired.length) await this.remove(expired.map((fact) => fact.id));
-    return facts.sort((a, b) => b.updatedAt - a.updatedAt);
-  }
-
-  /** Removes every expired fact (pinned and locked ones never expire); returns how many went. */
-  async cleanup(): Promise<number> {
-    const before = (await this.kv.list({ prefix: factPrefix })).length;
-    const left = (await this.all()).length;
-    return before - left;
+    return { facts: facts.sort((a, b) => b.updatedAt - a.updatedAt), removed: expired.length };
   }
 
   async get(id: string): Promise<MemoryFact | undefined> {
