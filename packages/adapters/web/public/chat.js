@@ -292,7 +292,7 @@ function addMessage(event) {
   }
   const stick = nearBottom();
   const item = document.createElement('li');
-  item.className = `message ${event.from}`;
+  item.className = `message ${event.from}${event.type === 'job_result' ? ' job-result' : ''}`;
   item.dataset.seq = String(event.seq);
   if (event.clientId) item.dataset.clientId = event.clientId;
   if (event.at) item.title = new Date(event.at).toLocaleString();
@@ -449,7 +449,7 @@ function handleFrame(frame) {
     const outbox = state.outbox.splice(0);
     for (const queued of outbox) sendFrame(queued);
     scrollDown();
-  } else if (frame.type === 'message') {
+  } else if (frame.type === 'message' || frame.type === 'job_result') {
     addMessage(frame);
   } else if (frame.type === 'status') {
     const stick = nearBottom();

@@ -13,9 +13,15 @@ export interface ArtifactLink {
   url: string;
 }
 
-/** One message of a web chat, as the page and the API see it. */
+/**
+ * One message of a web chat, as the page and the API see it. `job_result` is what a queued job
+ * sent when it finished (background work, a scheduled task): a bot message like any other, not
+ * a reply to the request being processed.
+ */
 export interface ChatEvent {
-  type: 'message';
+  type: 'message' | 'job_result';
+  /** For a `job_result`: what kind of job it was. */
+  job?: { kind: 'background' | 'scheduled' };
   /** Increasing within the chat, kept across restarts while the history's epoch stays. */
   seq: number;
   from: 'user' | 'bot';
@@ -50,7 +56,8 @@ export class ChatChannel {
 
   /** Hands a stored message to the collector (a bot message) and pushes it to every socket. */
   deliver(event: ChatEvent): void {
-    if (event.from === 'bot') this.collector?.push(event);
+    // A job's result is not a reply to the request that happens to be running.
+    if (event.from === 'bot' && event.type === 'message') this.collector?.push(event);
     this.broadcast(event);
   }
 

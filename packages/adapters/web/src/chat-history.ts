@@ -11,7 +11,7 @@ export interface ChatHistoryOptions {
 }
 
 /** A message to add: everything but what the history assigns. */
-export type NewChatEvent = Omit<ChatEvent, 'type' | 'seq' | 'at'>;
+export type NewChatEvent = Omit<ChatEvent, 'type' | 'seq' | 'at'> & { type?: ChatEvent['type'] };
 
 const seqDigits = 12;
 

@@ -320,6 +320,7 @@ export function webAdapter(options: WebAdapterOptions = {}): Adapter {
       for (const [index, text] of parts.entries()) {
         const last = index === parts.length - 1;
         const event = await history.append(chat.platformId, {
+          ...(message.job ? { type: 'job_result' as const, job: { kind: message.job.kind } } : {}),
           from: 'bot',
           text,
           ...(message.format ? { format: message.format } : {}),

@@ -97,6 +97,14 @@ export function accessControl(options: AccessControlOptions): Middleware<BotCont
       return next();
     }
     if (settings.access === 'open') return next();
+    if (context.message.job) {
+      // A job of someone who lost access since: dropped, and nobody is asked about it.
+      context.log.info('job-dropped-no-access', {
+        user: context.user.id,
+        job: context.message.job.id,
+      });
+      return;
+    }
     await turnAway(context, requests, options.claimCodes);
   };
 }

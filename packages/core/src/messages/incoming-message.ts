@@ -1,3 +1,5 @@
+import type { Plan } from '../planner/plan';
+
 /** The messenger a message came from: `telegram`, `discord`, `web`, `console`, or an adapter's own name. */
 export type PlatformName = string;
 
@@ -19,6 +21,16 @@ export interface Sender {
    * `user` only admits someone who has no role yet.
    */
   verifiedRole?: 'owner' | 'user';
+}
+
+/** The queued job a message comes from; see {@link IncomingMessage.job}. */
+export interface JobOrigin {
+  /** The job's id in the bot's queue. */
+  id: string;
+  /** `background`: work the user asked for earlier; `scheduled`: a task set to run at a time. */
+  kind: 'background' | 'scheduled';
+  /** For background work: the plan made when it was asked for, run as it is. */
+  plan?: Plan;
 }
 
 /** Where a message was sent, as the platform knows it. */
@@ -78,6 +90,11 @@ export interface IncomingMessage {
   replyTo?: { platformMessageId: string; text?: string };
   /** When the platform says it was sent. */
   sentAt: Date;
+  /**
+   * Set when the bot runs a queued job as if the user had sent it: work asked for "in the
+   * background" (with the plan the planner made then) or a scheduled task. Adapters never set it.
+   */
+  job?: JobOrigin;
   /** The raw platform event, for adapter-specific middleware. Never logged. */
   raw?: unknown;
 }

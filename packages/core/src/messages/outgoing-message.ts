@@ -29,6 +29,11 @@ export interface OutgoingMessage {
   artifacts?: Artifact[];
   /** The platform message id this message replies to. */
   replyTo?: string;
+  /**
+   * Set on what a queued job sends when it finishes (background work, a scheduled task): the
+   * web chat sends it as a `job_result` event; other messengers show it as a message.
+   */
+  job?: { id: string; kind: 'background' | 'scheduled' };
 }
 
 /** What an adapter reports after sending: the ids the platform gave the sent parts. */

@@ -2,6 +2,7 @@ import { BotwireError, isBotwireError } from '../errors/botwire-error';
 import type { Artifact, OutgoingMessage } from '../messages/outgoing-message';
 import { compose, type Middleware } from '../middleware/composer';
 import type { ChatModel, ChatRequest, ChatResponse } from '../ports/chat-model';
+import { backgroundRequested } from '../runtime/background-request';
 import type { BotContext } from '../runtime/bot-context';
 import { toolResultToReply } from '../runtime/tool-reply';
 import { composeAnswer } from './answer-composer';
@@ -14,7 +15,7 @@ import {
 import { historyWindow, isUntrustedRecord } from './conversation';
 import { type ExecutionResult, executePlan, type StepOutcome } from './executor';
 import { type ModelCaller, planWithModel } from './llm-planner';
-import type { Plan } from './plan';
+import { findReferences, type Plan } from './plan';
 import type { ConversationInput } from './planner-prompts';
 import { type CompiledPattern, planForCommand, planForPattern } from './rules-planner';
 import { runStepByStep } from './step-by-step';
@@ -111,10 +112,13 @@ export function plannerSteps(options: PlannerOptions): PlannerSteps {
       await resumeConfirmation(context, pending, answer, current);
     }),
     rules: guarded(async (context, next) => {
+      const queued = context.message.job?.plan;
+      if (queued) return runQueuedPlan(context, queued, options, session(context));
       const call = context.command;
       if (call) {
         const commandPlan = planForCommand(context.skills, call);
         if (!commandPlan) return next();
+        if (await queueInstead(context, commandPlan)) return;
         const command = context.skills.getCommand(call.name)!.command;
         await runRulePlan(context, commandPlan, {
           name: call.name,
@@ -131,6 +135,7 @@ export function plannerSteps(options: PlannerOptions): PlannerSteps {
       if (!context.text) return next();
       const patternPlan = planForPattern(options.patterns(), context.text, context.locale);
       if (!patternPlan) return next();
+      if (await queueInstead(context, patternPlan)) return;
       await runRulePlan(context, patternPlan);
     }),
     model: guarded(async (context, next) => {
@@ -250,6 +255,53 @@ function runPlan(
   });
 }
 
+/**
+ * Queues the work as a background job instead of running it now, when the user asked for that
+ * ("…, в фоне") or a step's tool is `long_running`, and tells the user at once. `plan` undefined
+ * queues the message alone, planned when the job runs. False when the work runs now: the bot has
+ * no queue, the message already comes from a job, or a step's own arguments are wrong (the user
+ * hears that at once instead of from the job).
+ */
+async function queueInstead(context: BotContext, plan: Plan | undefined): Promise<boolean> {
+  const queueTask = context.services.queueTask;
+  if (!queueTask || context.message.job) return false;
+  const steps = plan?.steps ?? [];
+  const longRunning = steps.some(
+    (step) => context.skills.getTool(step.tool)?.manifest.long_running === true,
+  );
+  if (!longRunning && !backgroundRequested(context)) return false;
+  if (plan && steps.length === 0) return false;
+  for (const step of steps) {
+    if (findReferences(step.arguments).length > 0) continue;
+    try {
+      context.skills.checkArguments(step.tool, step.arguments);
+    } catch {
+      return false;
+    }
+  }
+  const job = await queueTask(context, plan);
+  context.log.info('background-queued', {
+    job: job.id,
+    steps: steps.map((step) => step.tool),
+    longRunning,
+  });
+  await context.reply(context.t('background.queued'));
+  return true;
+}
+
+/** Runs the plan a background job carries: made when the user asked, run as it is now. */
+async function runQueuedPlan(
+  context: BotContext,
+  plan: Plan,
+  options: PlannerOptions,
+  session: Session,
+): Promise<void> {
+  if (plan.source !== 'model') return runRulePlan(context, plan);
+  const conversation = await conversationFor(context, options);
+  const execution = await runPlan(context, plan);
+  await finishPlan(context, plan, execution, conversation, session.callModel, session, new Set());
+}
+
 /** Runs a command's or pattern's one-step plan; the tool's own output is the reply. */
 async function runRulePlan(
   context: BotContext,
@@ -312,8 +364,11 @@ async function answerWithModel(
       await context.reply(decision.text);
       return;
     case 'step-by-step':
+      // Asked for in the background: the job plans it step by step when it runs.
+      if (backgroundRequested(context) && (await queueInstead(context, undefined))) return;
       return stepByStep();
     case 'plan': {
+      if (await queueInstead(context, decision.plan)) return;
       const execution = await runPlan(context, decision.plan, {
         ...(conversation.untrusted ? { untrustedTexts: conversation.untrusted } : {}),
       });

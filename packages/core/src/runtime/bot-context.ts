@@ -130,7 +130,11 @@ export class BotContext {
     message: string | OutgoingMessage,
     options: { history?: boolean; untrusted?: boolean } = {},
   ): Promise<SentMessage> {
-    const outgoing = toOutgoing(message);
+    const job = this.message.job;
+    // What a queued job sends is its result: the web chat shows it as a job_result event.
+    const outgoing = job
+      ? { ...toOutgoing(message), job: { id: job.id, kind: job.kind } }
+      : toOutgoing(message);
     this.replies.push(outgoing);
     const chat = this.identifiedChat;
     const record = chat && this.recorded && options.history !== false;

@@ -1,22 +1,70 @@
 import { BotwireError } from '../errors/botwire-error';
 import type { Logger } from '../logging/logger';
-import type { ChatRef } from '../messages/incoming-message';
+import { type ChatRef, type IncomingMessage, parseCommand } from '../messages/incoming-message';
 import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
+import type { Plan } from '../planner/plan';
 import type { Adapter } from '../ports/adapter';
 import type { ReadinessCheck } from '../ports/http-routes';
 import type { JobQueue, JobRecord, JobRun } from '../ports/job-queue';
-import type { ChatRecord, UserRecord } from '../ports/storage';
+import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
 import type { ToolScheduler } from '../skills/define-skill';
+import type { BotContext } from './bot-context';
 
 /** The job that sends a reminder's text to the chat it was set in. */
 export const reminderJobName = 'botwire.reminder';
+
+/**
+ * The job that runs a task as if its user had sent it: background work (with the plan made when
+ * it was asked for) or a scheduled task ("каждый день в 9:00 курс валют и погода").
+ */
+export const taskJobName = 'botwire.task';
+
+/** The chat a job reports to. */
+interface JobChat {
+  id: string;
+  platform: string;
+  platformId: string;
+  type: 'private' | 'group';
+}
 
 /** What a reminder job carries. */
 interface ReminderData {
   text: string;
   skill: string;
   userId: string;
-  chat: { id: string; platform: string; platformId: string; type: 'private' | 'group' };
+  chat: JobChat;
+}
+
+/** What a task job carries. */
+interface TaskData {
+  kind: 'background' | 'scheduled';
+  /** The message to run, as the user would send it. */
+  text: string;
+  /** What `/jobs` shows. */
+  label: string;
+  userId: string;
+  chat: JobChat;
+  /** The skill that scheduled it (scheduled tasks). */
+  skill?: string;
+  /** Background work: the plan made when it was asked for. */
+  plan?: Plan;
+}
+
+/** How many characters of a task `/jobs` shows. */
+const labelLength = 80;
+
+function jobChat(chat: ChatRecord): JobChat {
+  return {
+    id: chat.id,
+    platform: chat.identity.platform,
+    platformId: chat.identity.platformId,
+    type: chat.type,
+  };
+}
+
+function labelOf(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > labelLength ? `${line.slice(0, labelLength - 1)}…` : line;
 }
 
 /** What {@link BotJobs} needs from the bot. */
@@ -28,6 +76,9 @@ export interface BotJobsDeps {
     message: OutgoingMessage,
     options: { chatId: string },
   ): Promise<SentMessage>;
+  /** Runs a message through the bot's chain, in the order of its chat. */
+  receive(adapter: Adapter, message: IncomingMessage): Promise<void>;
+  storage(): StorageDriver;
   log: Logger;
 }
 
@@ -45,17 +96,80 @@ export class BotJobs {
   /** Registers the reminder handler; call before the queue starts. */
   register(): void {
     this.queue.process(reminderJobName, (run) => this.deliverReminder(run));
+    this.queue.process(taskJobName, (run) => this.runTask(run));
+  }
+
+  /** Queues background work for the context's user and chat; see {@link BotServices.queueTask}. */
+  queueTask(context: BotContext, plan: Plan | undefined): Promise<JobRecord> {
+    const data: TaskData = {
+      kind: 'background',
+      text: context.text,
+      label: labelOf(context.text),
+      userId: context.user.id,
+      chat: jobChat(context.chat),
+      ...(plan ? { plan } : {}),
+    };
+    return this.queue.add({
+      name: taskJobName,
+      data: data as unknown as Record<string, unknown>,
+      owner: context.user.id,
+      // A crash in the middle runs it once more; a failure the chain reports is the result.
+      attempts: 2,
+    });
+  }
+
+  /** Runs a task job's message through the chain as its user, on the messenger it came from. */
+  private async runTask(run: JobRun): Promise<void> {
+    const data = run.job.data as unknown as TaskData;
+    const adapter = this.adapterFor(data.chat.platform, 'task');
+    const user = await this.deps.storage().users.get(data.userId);
+    const identity = user?.identities.find(
+      (candidate) => candidate.platform === data.chat.platform,
+    );
+    if (!user || !identity) {
+      this.deps.log.warn('job-user-gone', { job: run.job.id, user: data.userId });
+      return;
+    }
+    const command = parseCommand(data.text);
+    const message: IncomingMessage = {
+      platform: data.chat.platform,
+      platformMessageId: `job:${run.occurrenceId}:${run.attempt}`,
+      sender: {
+        platformId: identity.platformId,
+        ...(user.name ? { name: user.name } : {}),
+        ...(user.locale ? { locale: user.locale } : {}),
+      },
+      chat: { platformId: data.chat.platformId, type: data.chat.type },
+      kind: 'message',
+      text: data.text,
+      ...(command ? { command } : {}),
+      attachments: [],
+      sentAt: run.due,
+      job: { id: run.job.id, kind: data.kind, ...(data.plan ? { plan: data.plan } : {}) },
+    };
+    const started = Date.now();
+    await this.deps.receive(adapter, message);
+    this.deps.log.info('task-finished', {
+      job: run.job.id,
+      kind: data.kind,
+      user: data.userId,
+      ms: Date.now() - started,
+      lateMs: run.lateMs,
+    });
+  }
+
+  /** The adapter a job reports on; another process may run it, so the retry may land there. */
+  private adapterFor(platform: string, what: string): Adapter {
+    const adapter = this.deps.adapter(platform);
+    if (adapter) return adapter;
+    throw new BotwireError('BOTWIRE_ADAPTER_NOT_FOUND', {
+      message: `The ${what} is for a chat on ${platform}, which this process does not run.`,
+    });
   }
 
   private async deliverReminder(run: JobRun): Promise<void> {
     const data = run.job.data as unknown as ReminderData;
-    const adapter = this.deps.adapter(data.chat.platform);
-    if (!adapter) {
-      // Another process may run that messenger: fail this try, and the retry may land there.
-      throw new BotwireError('BOTWIRE_ADAPTER_NOT_FOUND', {
-        message: `The reminder is for a chat on ${data.chat.platform}, which this process does not run.`,
-      });
-    }
+    const adapter = this.adapterFor(data.chat.platform, 'reminder');
     await this.deps.deliver(
       adapter,
       { platformId: data.chat.platformId, type: data.chat.type },
@@ -74,7 +188,9 @@ export class BotJobs {
   scheduler(user: UserRecord, chat: ChatRecord | undefined, skill: string): ToolScheduler {
     const queue = this.queue;
     const mine = (job: JobRecord | undefined) =>
-      job?.owner === user.id && job.name === reminderJobName && job.data.skill === skill;
+      job?.owner === user.id &&
+      (job.name === reminderJobName || job.name === taskJobName) &&
+      job.data.skill === skill;
     return {
       async remind(input) {
         if (!chat) {
@@ -82,32 +198,50 @@ export class BotJobs {
             message: 'A reminder needs the chat it goes to; this call has none (run it in a chat).',
           });
         }
+        const when = {
+          ...(input.runAt ? { runAt: input.runAt } : {}),
+          ...(input.repeat ? { repeat: input.repeat, timezone: input.timezone } : {}),
+        };
+        if (input.action === 'run') {
+          const task: TaskData = {
+            kind: 'scheduled',
+            text: input.text,
+            label: input.label ?? labelOf(input.text),
+            userId: user.id,
+            chat: jobChat(chat),
+            skill,
+          };
+          return queue.add({
+            name: taskJobName,
+            data: task as unknown as Record<string, unknown>,
+            owner: user.id,
+            // The chain reports its own failures; a retry would run the task's tools twice.
+            attempts: 1,
+            ...when,
+          });
+        }
         const data: ReminderData = {
           text: input.text,
           skill,
           userId: user.id,
-          chat: {
-            id: chat.id,
-            platform: chat.identity.platform,
-            platformId: chat.identity.platformId,
-            type: chat.type,
-          },
+          chat: jobChat(chat),
         };
         return queue.add({
           name: reminderJobName,
           data: { ...data, ...(input.label ? { label: input.label } : {}) },
           owner: user.id,
-          ...(input.runAt ? { runAt: input.runAt } : {}),
-          ...(input.repeat ? { repeat: input.repeat, timezone: input.timezone } : {}),
+          ...when,
         });
       },
       async list() {
         const jobs = await queue.list({
           owner: user.id,
-          name: reminderJobName,
           states: ['queued', 'running', 'retrying'],
         });
-        return jobs.filter((job) => job.data.skill === skill);
+        return jobs.filter(
+          (job) =>
+            (job.name === reminderJobName || job.name === taskJobName) && job.data.skill === skill,
+        );
       },
       async cancel(id) {
         if (!mine(await queue.get(id))) return false;

@@ -2,11 +2,14 @@ import type { Locale } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
 import type { ChatRef } from '../messages/incoming-message';
 import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
+import type { Plan } from '../planner/plan';
 import type { Adapter } from '../ports/adapter';
 import type { ChatModel } from '../ports/chat-model';
+import type { JobRecord } from '../ports/job-queue';
 import type { StorageDriver } from '../ports/storage';
 import type { RecallRequest } from '../skills/define-skill';
 import type { CallToolOptions, SkillRegistry } from '../skills/skill-registry';
+import type { BotContext } from './bot-context';
 
 /** The bot's settings that middleware reads, as plain data. */
 export interface BotSettings {
@@ -20,6 +23,8 @@ export interface BotSettings {
   readonly access: 'owner' | 'open';
   /** Identities (`telegram:123`) or user ids admitted from the config. */
   readonly allow: readonly string[];
+  /** The time zone of users who did not tell theirs (config `defaultTimezone`). */
+  readonly defaultTimezone?: string;
 }
 
 /**
@@ -57,6 +62,12 @@ export interface BotServices {
     args: unknown,
     options?: Omit<CallToolOptions, 'storage' | 'log' | 'egress'>,
   ): Promise<unknown>;
+  /**
+   * Queues work as a background job of this context's user and chat: the plan the planner made
+   * (run as it is later), or the message's text alone (planned when the job runs). The result
+   * comes to the same chat on the same messenger. Undefined when the bot has no job queue.
+   */
+  queueTask?(context: BotContext, plan: Plan | undefined): Promise<JobRecord>;
   /**
    * Facts the skills that recall (`"recall": true`, such as memory) give for a user's message,
    * within `request.maxTokens`; a skill that fails is left out. Optional: without it, none.

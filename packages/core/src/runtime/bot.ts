@@ -325,6 +325,8 @@ export class Bot {
     this.jobs = new BotJobs(this.jobQueue, {
       adapter: (name) => this.adapters.find((adapter) => adapter.name === name),
       deliver: (adapter, chat, message, options) => this.deliver(adapter, chat, message, options),
+      receive: (adapter, message) => this.receive(adapter, message),
+      storage: () => this.storage,
       log: this.log.child({ component: 'jobs' }),
     });
     this.jobs.register();
@@ -388,6 +390,7 @@ export class Bot {
       allow: this.config.allow ?? [],
       ...(this.config.persona ? { persona: this.config.persona } : {}),
       ...(this.config.locale ? { locale: this.config.locale } : {}),
+      ...(this.config.defaultTimezone ? { defaultTimezone: this.config.defaultTimezone } : {}),
     };
     return {
       settings,
@@ -399,6 +402,7 @@ export class Bot {
       deliver: (adapter, chat, message, options) => this.deliver(adapter, chat, message, options),
       callTool: (name, args, options) => this.callTool(name, args, options),
       recall: (request, options) => this.recall(request, options),
+      ...(this.jobs ? { queueTask: this.jobs.queueTask.bind(this.jobs) } : {}),
     };
   }
 

@@ -4,6 +4,8 @@ import { localizedText, type StringTable } from '../i18n/translate';
 import { Composer } from '../middleware/composer';
 import type { CommandInfo } from '../ports/adapter';
 import type { JobQueue } from '../ports/job-queue';
+import { formatInstant } from '../scheduler/zoned-time';
+import { defaultBotTimezone, userTimezone } from '../skills/run-tool';
 import type { CommandManifest } from '../skills/skill-manifest';
 import type { BotContext } from './bot-context';
 import { phraseExamples, samplePhrases } from './phrase-examples';
@@ -138,13 +140,23 @@ export function builtinCommands(options: BuiltinCommandOptions = {}): Composer<B
   composer.command('jobs', async (context) => {
     const jobs = (await options.jobs?.()?.list({ owner: context.user.id, limit: 20 })) ?? [];
     if (jobs.length === 0) return context.reply(context.t('jobs.none'));
+    const zone =
+      userTimezone(context.user) ?? context.services.settings.defaultTimezone ?? defaultBotTimezone;
+    const time = (instant: Date) => {
+      try {
+        return formatInstant(instant, zone).slice(0, 16).replace('T', ' ');
+      } catch {
+        return `${instant.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+      }
+    };
+    const active = new Set(['queued', 'running', 'retrying']);
     const lines = jobs.map((job) =>
       context.t('jobs.line', {
         what: String(job.data.label ?? job.name),
         state: context.t(`jobs.state.${job.state}`),
-        when: context.t('jobs.next', {
-          time: job.runAt.toISOString().slice(0, 16).replace('T', ' '),
-        }),
+        when: active.has(job.state)
+          ? context.t('jobs.next', { time: time(job.runAt) })
+          : context.t('jobs.finished', { time: time(job.updatedAt) }),
       }),
     );
     return context.reply([context.t('jobs.header', { count: jobs.length }), ...lines].join('\n'));

@@ -27,6 +27,7 @@ describe('the chain', () => {
       'budget',
       'user-middleware',
       'conversations',
+      'background-request',
       'pending-confirmation',
       'rules-planner',
       'model-planner',

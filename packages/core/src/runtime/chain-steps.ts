@@ -11,6 +11,7 @@ export type DefaultStepName =
   | 'budget'
   | 'user-middleware'
   | 'conversations'
+  | 'background-request'
   | 'pending-confirmation'
   | 'rules-planner'
   | 'model-planner'

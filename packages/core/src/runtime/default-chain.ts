@@ -9,6 +9,7 @@ import type { JobQueue } from '../ports/job-queue';
 import { budgetMiddleware } from '../usage/budget-middleware';
 import type { UsageLimits } from '../usage/usage-limits';
 import type { UsageTracker } from '../usage/usage-tracker';
+import { backgroundRequestStep } from './background-request';
 import type { BotContext } from './bot-context';
 import { builtinCommands, fallbackReply } from './builtin-commands';
 import type { ChainStep } from './chain-steps';
@@ -37,8 +38,8 @@ export interface DefaultChainParts {
 
 /**
  * The default chain, every step named: identify sender → access control → record message →
- * built-in commands → budget → user middleware → conversations → pending confirmation →
- * rules planner → model planner → fallback. `config.chain` may reorder or extend it.
+ * built-in commands → budget → user middleware → conversations → background request →
+ * pending confirmation → rules planner → model planner → fallback. `config.chain` may reorder or extend it.
  */
 export function defaultChain(parts: DefaultChainParts): ChainStep[] {
   const planner = plannerSteps(parts.planner);
@@ -73,6 +74,7 @@ export function defaultChain(parts: DefaultChainParts): ChainStep[] {
       },
     },
     { name: 'conversations', middleware: parts.conversations.middleware() },
+    { name: 'background-request', middleware: backgroundRequestStep() },
     { name: 'pending-confirmation', middleware: planner.confirmation },
     { name: 'rules-planner', middleware: planner.rules },
     { name: 'model-planner', middleware: planner.model },

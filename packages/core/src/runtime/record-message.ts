@@ -9,6 +9,11 @@ import type { BotContext } from './bot-context';
 export function recordMessage(): Middleware<BotContext> {
   return async (context, next) => {
     const { message } = context;
+    if (message.job?.kind === 'background') {
+      // Its text was stored when the user asked for the work; only the result is new.
+      context.recorded = true;
+      return next();
+    }
     // Not awaited before the rest of the chain runs: its first writes (the usage count) then
     // share the storage's group commit. Reads of the history still see it (storage runs calls
     // in order), and the message is not done until it is stored.

@@ -66,6 +66,11 @@ export interface ToolScheduler {
     timezone?: string;
     /** A short description for lists (the task without the time words). */
     label?: string;
+    /**
+     * `send` (default): send `text` to the chat. `run`: run `text` then as if the user had sent
+     * it ("курс валют и погода"), with their permissions and budget, and send what comes of it.
+     */
+    action?: 'send' | 'run';
   }): Promise<JobRecord>;
   /** This user's active reminders set by this skill, soonest first. */
   list(): Promise<JobRecord[]>;

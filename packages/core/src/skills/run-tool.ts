@@ -59,8 +59,11 @@ export interface CallToolOptions {
   provenance?: ToolProvenance;
 }
 
+/** The bot's time zone for users who did not tell theirs, unless the config says another. */
+export const defaultBotTimezone = 'Europe/Moscow';
+
 /** The `timezone` preference in the user's record, when they told it. */
-function userTimezone(user: UserRecord | undefined): string | undefined {
+export function userTimezone(user: UserRecord | undefined): string | undefined {
   const preferences = user?.data.preferences as Record<string, unknown> | undefined;
   const timezone = preferences?.timezone;
   return typeof timezone === 'string' && timezone ? timezone : undefined;
@@ -183,7 +186,7 @@ export function buildToolContext(
     ...(options.user ? { user: options.user } : {}),
     ...(options.chat ? { chat: options.chat } : {}),
     locale,
-    timezone: userTimezone(options.user) ?? options.defaultTimezone ?? 'Europe/Moscow',
+    timezone: userTimezone(options.user) ?? options.defaultTimezone ?? defaultBotTimezone,
     log: log.child({ skill: tool.skill, tool: tool.manifest.name }),
     config: tool.config,
     t: (key: string, params?: Record<string, string | number>) =>

@@ -39,6 +39,8 @@ export interface ToolManifest {
   side_effects: boolean;
   /** True when the output carries outside content (files, documents): treated as untrusted data. */
   untrusted_output?: boolean;
+  /** True when the tool usually takes long: a plan with it runs as background work and reports back. */
+  long_running?: boolean;
   /** How long the tool may run before it is aborted. */
   timeout_ms: number;
 }

@@ -50,7 +50,11 @@ export function budgetMiddleware(
     const subject: LimitSubject = context.role ?? 'guest';
     const own = limitsFor(limits, context.role);
     const max = own.messagesPerDay;
-    const { admitted, count } = await tracker.admitMessage(context.user.id, max);
+    // Background work was counted when the user asked for it; its model calls still count.
+    const { admitted, count } =
+      context.message.job?.kind === 'background'
+        ? { admitted: true, count: (await tracker.today(context.user.id)).messages }
+        : await tracker.admitMessage(context.user.id, max);
     if (!admitted && max !== undefined) {
       context.log.info('limit-reached', { limit: 'messagesPerDay', max, subject, count });
       await context.reply(limitReply(context, { limit: 'messagesPerDay', max }));

@@ -9,32 +9,41 @@ function when(context: ToolContext, instant: Date, timezone?: string): string {
   return `${text.slice(0, 10)} ${text.slice(11, 16)} (${zone})`;
 }
 
-/** The handlers of the reminder tools. */
+/** The phrase read for a reminder or a task, or the question to ask back when its time is unclear. */
+function readPhrase(
+  text: string,
+  context: ToolContext,
+): ReturnType<typeof parseSchedule> | { question: string } {
+  try {
+    return parseSchedule({ text, now: new Date().toISOString(), timezone: context.timezone });
+  } catch (error) {
+    // An unclear time is a question for the user, not a failure.
+    if (isBotwireError(error, 'BOTWIRE_SCHEDULE_UNCLEAR')) return { question: error.message };
+    throw error;
+  }
+}
+
+/** When a parsed phrase fires, as `context.schedule.remind` takes it. */
+function timing(parsed: ReturnType<typeof parseSchedule>, context: ToolContext) {
+  return parsed.kind === 'once'
+    ? { runAt: new Date(parsed.next[0]!) }
+    : { repeat: parsed.repeat!, timezone: context.timezone };
+}
+
+/** The handlers of the reminder and task tools. */
 export const reminderTools: Pick<
   ToolHandlers<SkillInputs>,
-  'reminder_create' | 'reminder_list' | 'reminder_cancel'
+  'reminder_create' | 'task_schedule' | 'reminder_list' | 'reminder_cancel'
 > = {
   async reminder_create(input, context) {
-    let parsed: ReturnType<typeof parseSchedule>;
-    try {
-      parsed = parseSchedule({
-        text: input.text,
-        now: new Date().toISOString(),
-        timezone: context.timezone,
-      });
-    } catch (error) {
-      // An unclear time is a question for the user, not a failure.
-      if (isBotwireError(error, 'BOTWIRE_SCHEDULE_UNCLEAR'))
-        return { text: error.message, data: { created: false, question: error.message } };
-      throw error;
-    }
+    const parsed = readPhrase(input.text, context);
+    if ('question' in parsed)
+      return { text: parsed.question, data: { created: false, question: parsed.question } };
     const task = parsed.task || input.text;
     const job = await context.schedule.remind({
       text: `⏰ ${task}`,
       label: task,
-      ...(parsed.kind === 'once'
-        ? { runAt: new Date(parsed.next[0]!) }
-        : { repeat: parsed.repeat!, timezone: context.timezone }),
+      ...timing(parsed, context),
     });
     const next = when(context, job.runAt);
     return {
@@ -46,6 +55,30 @@ export const reminderTools: Pick<
     };
   },
 
+  async task_schedule(input, context) {
+    const parsed = readPhrase(input.text, context);
+    if ('question' in parsed)
+      return { text: parsed.question, data: { created: false, question: parsed.question } };
+    if (!parsed.task) {
+      const question = context.t('task_missing');
+      return { text: question, data: { created: false, question } };
+    }
+    const job = await context.schedule.remind({
+      text: parsed.task,
+      label: parsed.task,
+      action: 'run',
+      ...timing(parsed, context),
+    });
+    const next = when(context, job.runAt);
+    return {
+      text: context.t(parsed.kind === 'once' ? 'task_once' : 'task_recurring', {
+        task: parsed.task,
+        next,
+      }),
+      data: { created: true, id: job.id, task: parsed.task, kind: parsed.kind, next: parsed.next },
+    };
+  },
+
   async reminder_list(_input, context) {
     const jobs = await context.schedule.list();
     if (jobs.length === 0) return { text: context.t('none'), data: { reminders: [] } };
@@ -54,10 +87,11 @@ export const reminderTools: Pick<
       task: String(job.data.label ?? job.data.text ?? ''),
       next: formatInstant(job.runAt, job.timezone ?? context.timezone),
       recurring: job.repeat !== undefined,
+      action: job.data.kind === 'scheduled' ? 'run' : 'send',
     }));
     const lines = jobs.map(
       (job, index) =>
-        `• ${reminders[index]!.task} — ${when(context, job.runAt, job.timezone)}${job.repeat ? ` ${context.t('repeats')}` : ''} (${job.id})`,
+        `${reminders[index]!.action === 'run' ? '▶' : '•'} ${reminders[index]!.task} — ${when(context, job.runAt, job.timezone)}${job.repeat ? ` ${context.t('repeats')}` : ''} (${job.id})`,
     );
     return {
       text: [context.t('list_header', { count: jobs.length }), ...lines].join('\n'),

@@ -1,5 +1,10 @@
-import { type Bot, createBot, silentLogger } from '@botwire/core';
-import { type ManualClock, manualClock, testAdapter } from '@botwire/core/testing';
+import { type Bot, type ChatModel, createBot, silentLogger } from '@botwire/core';
+import {
+  type ManualClock,
+  manualClock,
+  scriptedChatModel,
+  testAdapter,
+} from '@botwire/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cronSource } from './testing/cron-source';
 
@@ -8,13 +13,14 @@ afterEach(async () => {
   for (const bot of bots.splice(0)) await bot.stop();
 });
 
-async function start(clock: ManualClock) {
+async function start(clock: ManualClock, model?: ChatModel) {
   const test = testAdapter();
   const bot = createBot({
     config: { storage: 'memory', access: 'open', http: false, skills: [cronSource()] },
     adapters: [test.adapter],
     log: silentLogger,
     clock,
+    ...(model ? { model } : {}),
   });
   bots.push(bot);
   await bot.start();
@@ -110,5 +116,62 @@ describe('reminders through the job queue (fake clock)', () => {
     const [done] = await test.say('/jobs', { userId: 'fay' });
     expect(done?.text).toContain('• water the plants — done');
     expect(done?.text).not.toContain('call Rob');
+  });
+
+  it('"каждый день в 9:00 курс валют и погода" runs the planner at 09:00 as the user and sends the result', async () => {
+    const clock = manualClock(Date.now());
+    const model = scriptedChatModel([
+      (request) => {
+        const asked = JSON.stringify(request.messages);
+        return {
+          json: {
+            mode: 'answer',
+            answer: asked.includes('курс валют и погода') ? 'USD 90,1 ₽; Москва +3°C' : 'не то',
+          },
+        };
+      },
+    ]);
+    const { test, bot } = await start(clock, model);
+    const [set] = await test.say('каждый день в 9:00 курс валют и погода', { userId: 'hal' });
+    expect(set?.text).toMatch(
+      /^Буду делать: курс валют и погода — впервые \d{4}-\d\d-\d\d 09:00 \(Europe\/Moscow\)/,
+    );
+    expect(model.requests).toHaveLength(0);
+    const user = await bot.storage.users.findByIdentity({ platform: 'test', platformId: 'hal' });
+    const listed = (await bot.callTool('reminder_list', {}, { user: user! })) as {
+      text: string;
+      data: { reminders: Array<{ task: string; next: string; action: string }> };
+    };
+    expect(listed.data.reminders).toMatchObject([{ task: 'курс валют и погода', action: 'run' }]);
+    expect(listed.text).toContain('▶ курс валют и погода');
+    await clock.advanceTo(Date.parse(listed.data.reminders[0]!.next) - minute);
+    await clock.settle();
+    expect(model.requests).toHaveLength(0);
+    await clock.advance(2 * minute);
+    for (let turn = 0; turn < 10 && !test.delivered.some((message) => message.job); turn++) {
+      await clock.settle();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const results = test.delivered.filter((message) => message.job);
+    expect(results.map((message) => [message.chatId, message.text, message.job?.kind])).toEqual([
+      ['chat-hal', 'USD 90,1 ₽; Москва +3°C', 'scheduled'],
+    ]);
+    expect(model.requests).toHaveLength(1);
+    // Still there for tomorrow.
+    const again = (await bot.callTool('reminder_list', {}, { user: user! })) as {
+      data: { reminders: Array<{ next: string }> };
+    };
+    expect(Date.parse(again.data.reminders[0]!.next)).toBeGreaterThan(
+      Date.parse(listed.data.reminders[0]!.next),
+    );
+  });
+
+  it('asks what to do when a scheduled phrase has a time but no task', async () => {
+    const clock = manualClock(Date.now());
+    const { test } = await start(clock);
+    const [question] = await test.say('/schedule every day at 9', { userId: 'ivy' });
+    expect(question?.text).toMatch(/^What should I do then\?/);
+    const [none] = await test.say('/reminders', { userId: 'ivy' });
+    expect(none?.text).toContain('no reminders');
   });
 });

@@ -18,12 +18,18 @@ export interface ReminderCreateInput {
   text: string;
 }
 
+/** The arguments of `task_schedule`, from its input_schema. */
+export interface TaskScheduleInput {
+  /** The whole phrase with the time and the task, in the user's words. */
+  text: string;
+}
+
 /** The arguments of `reminder_list`, from its input_schema. */
 export type ReminderListInput = Record<string, never>;
 
 /** The arguments of `reminder_cancel`, from its input_schema. */
 export interface ReminderCancelInput {
-  /** The reminder's id. */
+  /** The reminder's or task's id. */
   id: string;
 }
 
@@ -31,6 +37,7 @@ export interface ReminderCancelInput {
 export interface SkillInputs {
   schedule_parse: ScheduleParseInput;
   reminder_create: ReminderCreateInput;
+  task_schedule: TaskScheduleInput;
   reminder_list: ReminderListInput;
   reminder_cancel: ReminderCancelInput;
 }
