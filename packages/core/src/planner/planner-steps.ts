@@ -279,7 +279,7 @@ async function queueInstead(context: BotContext, plan: Plan | undefined): Promis
       return false;
     }
   }
-  const job = await queueTask(context, plan);
+  const job = await queueTask({ text: context.text, user: context.user, chat: context.chat }, plan);
   context.log.info('background-queued', {
     job: job.id,
     steps: steps.map((step) => step.tool),

@@ -8,7 +8,6 @@ import type { ReadinessCheck } from '../ports/http-routes';
 import type { JobQueue, JobRecord, JobRun } from '../ports/job-queue';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
 import type { ToolScheduler } from '../skills/define-skill';
-import type { BotContext } from './bot-context';
 
 /** The job that sends a reminder's text to the chat it was set in. */
 export const reminderJobName = 'botwire.reminder';
@@ -99,20 +98,23 @@ export class BotJobs {
     this.queue.process(taskJobName, (run) => this.runTask(run));
   }
 
-  /** Queues background work for the context's user and chat; see {@link BotServices.queueTask}. */
-  queueTask(context: BotContext, plan: Plan | undefined): Promise<JobRecord> {
+  /** Queues background work for a user in a chat; see {@link BotServices.queueTask}. */
+  queueTask(
+    work: { text: string; user: UserRecord; chat: ChatRecord },
+    plan: Plan | undefined,
+  ): Promise<JobRecord> {
     const data: TaskData = {
       kind: 'background',
-      text: context.text,
-      label: labelOf(context.text),
-      userId: context.user.id,
-      chat: jobChat(context.chat),
+      text: work.text,
+      label: labelOf(work.text),
+      userId: work.user.id,
+      chat: jobChat(work.chat),
       ...(plan ? { plan } : {}),
     };
     return this.queue.add({
       name: taskJobName,
       data: data as unknown as Record<string, unknown>,
-      owner: context.user.id,
+      owner: work.user.id,
       // A crash in the middle runs it once more; a failure the chain reports is the result.
       attempts: 2,
     });

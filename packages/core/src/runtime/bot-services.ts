@@ -6,10 +6,9 @@ import type { Plan } from '../planner/plan';
 import type { Adapter } from '../ports/adapter';
 import type { ChatModel } from '../ports/chat-model';
 import type { JobRecord } from '../ports/job-queue';
-import type { StorageDriver } from '../ports/storage';
+import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
 import type { RecallRequest } from '../skills/define-skill';
 import type { CallToolOptions, SkillRegistry } from '../skills/skill-registry';
-import type { BotContext } from './bot-context';
 
 /** The bot's settings that middleware reads, as plain data. */
 export interface BotSettings {
@@ -63,11 +62,14 @@ export interface BotServices {
     options?: Omit<CallToolOptions, 'storage' | 'log' | 'egress'>,
   ): Promise<unknown>;
   /**
-   * Queues work as a background job of this context's user and chat: the plan the planner made
+   * Queues work as a background job of this user in this chat: the plan the planner made
    * (run as it is later), or the message's text alone (planned when the job runs). The result
    * comes to the same chat on the same messenger. Undefined when the bot has no job queue.
    */
-  queueTask?(context: BotContext, plan: Plan | undefined): Promise<JobRecord>;
+  queueTask?(
+    work: { text: string; user: UserRecord; chat: ChatRecord },
+    plan: Plan | undefined,
+  ): Promise<JobRecord>;
   /**
    * Facts the skills that recall (`"recall": true`, such as memory) give for a user's message,
    * within `request.maxTokens`; a skill that fails is left out. Optional: without it, none.
