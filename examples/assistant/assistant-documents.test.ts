@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /**
  * The assistant as users meet it: a contract sent as a file on Telegram (through a local Bot
  * API peer and the real grammY client) and in the web chat (POST /api/v1/files), then searched;
- * the answer cites the page the text is on. Memory in the same bot: "запомни" on Telegram; and a
- * reminder set on Telegram arrives in that chat when its time comes (the queue's clock is moved).
+ * the answer cites the page the text is on. Memory in the same bot: "запомни" on Telegram; work
+ * asked for "в фоне" reports back in the chat; and a reminder set on Telegram arrives in that chat
+ * when its time comes (the queue's clock is moved).
  */
 const here = fileURLToPath(new URL('.', import.meta.url));
 const pdf = new Uint8Array(
@@ -133,6 +134,22 @@ describe('the assistant with documents and memory', () => {
     expect(found).toContain('SECOND-PAGE-MARKER');
     expect(found).toContain('contract.pdf, p. 2');
     expect(found).not.toContain('Договор поставки.pdf');
+  });
+
+  it('sends the result of work asked for "в фоне" on Telegram to that chat, as a message', async () => {
+    const queued = await telegram({ text: '/doc_search неустойка в день, в фоне' });
+    expect(queued).toMatch(/^Поставил в очередь/);
+    const before = peer.callsOf('sendMessage').length;
+    const deadline = Date.now() + 20_000;
+    while (peer.callsOf('sendMessage').length === before && Date.now() < deadline) {
+      await clock.settle();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const [result, ...more] = peer.callsOf('sendMessage').slice(before);
+    expect(more).toEqual([]);
+    expect(String(result?.params.chat_id)).toBe('501');
+    expect(String(result?.params.text)).toContain('МЕТКА-ТРЕТЬЯ');
+    expect(String(result?.params.text)).toContain('Договор поставки.pdf, стр. 3');
   });
 
   it('remembers on Telegram what the user asks it to', async () => {

@@ -30,8 +30,9 @@ export default defineConfig({
     // Documents the user sends (PDF, DOCX, TXT, Markdown, HTML): searched with citations
     // (/doc_search, "что в моём договоре про штрафы?", /docs).
     { use: '@botwire/skill-documents', permissions: ['storage'] },
-    // Times in plain language: schedule_parse ("завтра в 9 утра", "every weekday at 8:30") in the
-    // user's time zone. Reminders that fire come with the scheduler (docs/guides/skills/cron.md).
+    // Reminders and scheduled tasks in plain language, in the user's time zone ("напомни завтра в
+    // 9 позвонить маме", /reminders; "каждый день в 9:00 курс валют и погода" runs then as if the
+    // user had asked); the bot's job queue fires them (docs/guides/skills/cron.md).
     { use: '@botwire/skill-cron', permissions: ['schedule'] },
   ],
 });

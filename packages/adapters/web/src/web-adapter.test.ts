@@ -249,6 +249,36 @@ describe('web adapter with a bot', () => {
     expect(resumed.history.map((event: Frame) => event.seq)).toEqual([reply.seq, pushed.seq]);
   });
 
+  it('sends the result of background work as a job_result event over the WebSocket, with its file', async () => {
+    const socket = openSocket(base, { token: ownerToken, since: 0 });
+    sockets.push(socket);
+    await socket.next((frame) => frame.type === 'ready');
+    const { status, body } = await chat(ownerToken, { text: '/report, in the background' });
+    expect(status).toBe(200);
+    // The request gets only the answer that the work is queued, never the result.
+    expect(body.replies.map((reply: Frame) => reply.text)).toEqual([
+      expect.stringMatching(/^Queued: I'm doing it in the background/),
+    ]);
+    const result = await socket.next((frame) => frame.type === 'job_result');
+    expect(result).toMatchObject({
+      from: 'bot',
+      text: 'Here is the report.',
+      job: { kind: 'background' },
+    });
+    expect(result.artifacts.map((file: Frame) => file.name)).toEqual(['report.txt']);
+    const file = await download(result.artifacts[0].url, ownerToken);
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(reportBytes);
+    // A page that connects later finds it in the history, as a job_result still.
+    const later = openSocket(base, { token: ownerToken, since: 0 });
+    sockets.push(later);
+    const ready = await later.next((frame) => frame.type === 'ready');
+    expect(
+      ready.history
+        .filter((event: Frame) => event.type === 'job_result')
+        .map((event: Frame) => event.seq),
+    ).toEqual([result.seq]);
+  });
+
   it('closes a socket that signs in with an unknown token', async () => {
     const socket = openSocket(base, { token: 'nope' });
     sockets.push(socket);

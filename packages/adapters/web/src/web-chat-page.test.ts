@@ -339,5 +339,15 @@ describe.skipIf(!hasChromium)(suite, () => {
 
     await bot.deliver(adapter, { platformId: 'owner', type: 'private' }, { text: 'Reminder: tea' });
     await expect.poll(() => botMessages(page).last().textContent(), patience).toBe('Reminder: tea');
+
+    // What a background job sends comes as a job_result event: shown like a message, marked.
+    await bot.deliver(
+      adapter,
+      { platformId: 'owner', type: 'private' },
+      { text: 'Your report is ready', job: { id: 'job-1', kind: 'background' } },
+    );
+    await expect
+      .poll(() => page.locator('.message.bot.job-result').last().textContent(), patience)
+      .toBe('Your report is ready');
   }, 60_000);
 });
