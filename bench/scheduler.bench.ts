@@ -1,12 +1,15 @@
 /**
  * The job queue under a burst: 10,000 reminders due within the same second, on the embedded
- * driver over memory storage and over SQLite (a fresh file). Prints, per driver, how late the
+ * driver over memory storage and over SQLite (a fresh file), and on BullMQ over Redis. Prints, per driver, how late the
  * handlers started (p50, p99, max: handler start minus the occurrence's due time) and how many
  * jobs per second it ran, beside the goal (p99 ≤ 1 s). Prints figures, asserts nothing.
  *
  *   node scripts/ensure-built.mjs && tsx bench/scheduler.bench.ts
  *   BENCH_JOBS=2000 tsx bench/scheduler.bench.ts
- *   BENCH_REDIS_URL=redis://127.0.0.1:6379 tsx bench/scheduler.bench.ts   (adds BullMQ)
+ *   BENCH_REDIS_URL=redis://127.0.0.1:6379 tsx bench/scheduler.bench.ts   (BullMQ on that Redis)
+ *
+ * BullMQ runs too: on BENCH_REDIS_URL, else on a redis-server the bench starts on loopback (and
+ * stops) when one is installed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,8 +112,26 @@ const drivers: Driver[] = [
   ),
 ];
 
-const redisUrl = process.env.BENCH_REDIS_URL;
-if (redisUrl) {
+/** BENCH_REDIS_URL, else a throwaway redis-server on loopback when one is installed. */
+async function redisForBench(): Promise<{ url: string; stop(): Promise<void> } | undefined> {
+  if (process.env.BENCH_REDIS_URL)
+    return { url: process.env.BENCH_REDIS_URL, stop: async () => {} };
+  const testingPath = '../packages/queues/bullmq/dist/testing/index.js';
+  const { startRedisServer } = (await import(testingPath)) as {
+    startRedisServer: () => Promise<{ url: string; stop(): Promise<void> }>;
+  };
+  try {
+    return await startRedisServer();
+  } catch (error) {
+    console.log(
+      `(BullMQ left out: no redis-server to start (${error instanceof Error ? error.message.split('\n')[0] : error}); install it (apt-get install redis-server) or set BENCH_REDIS_URL=redis://host:6379)`,
+    );
+    return undefined;
+  }
+}
+
+const redis = await redisForBench();
+if (redis) {
   // The BullMQ driver (packages/queues/bullmq), built by `node scripts/ensure-built.mjs`.
   const modulePath = '../packages/queues/bullmq/dist/index.js';
   const { bullmqJobQueue } = (await import(modulePath)) as {
@@ -120,18 +141,17 @@ if (redisUrl) {
     name: 'BullMQ on Redis',
     async open() {
       const queue = bullmqJobQueue({
-        url: redisUrl,
+        url: redis.url,
         prefix: `bench-${Date.now()}`,
         concurrency: 16,
       });
       return { queue, close: () => queue.close() };
     },
   });
-} else {
-  console.log('(BullMQ left out: set BENCH_REDIS_URL=redis://host:6379 to run it too)');
 }
 
 console.log(
   `scheduler burst: ${jobCount} reminders due within one second; goal p99 lateness ≤ ${goalP99Ms} ms`,
 );
 for (const driver of drivers) await burst(driver);
+await redis?.stop();
