@@ -21,6 +21,10 @@ export function toolErrorReply(
       return context.t('error.permission_denied', { message: error.message });
     case 'BOTWIRE_TOOL_TIMEOUT':
       return context.t('error.timeout');
+    // Written for the user by the tool, in their language: a question to answer, or what to do.
+    case 'BOTWIRE_SCHEDULE_UNCLEAR':
+    case 'BOTWIRE_JOB_NOT_FOUND':
+      return error.message;
     default: {
       const cause = error.cause instanceof Error ? error.cause.message : error.message;
       return context.t('error.tool_failed', { tool, message: cause });

@@ -1,4 +1,4 @@
-import { formatInstant, isBotwireError, type ToolContext, type ToolHandlers } from '@botwire/core';
+import { BotwireError, formatInstant, type ToolContext, type ToolHandlers } from '@botwire/core';
 import { parseSchedule } from './schedule/parse-schedule';
 import type { SkillInputs } from './skill-types';
 
@@ -9,18 +9,12 @@ function when(context: ToolContext, instant: Date, timezone?: string): string {
   return `${text.slice(0, 10)} ${text.slice(11, 16)} (${zone})`;
 }
 
-/** The phrase read for a reminder or a task, or the question to ask back when its time is unclear. */
-function readPhrase(
-  text: string,
-  context: ToolContext,
-): ReturnType<typeof parseSchedule> | { question: string } {
-  try {
-    return parseSchedule({ text, now: new Date().toISOString(), timezone: context.timezone });
-  } catch (error) {
-    // An unclear time is a question for the user, not a failure.
-    if (isBotwireError(error, 'BOTWIRE_SCHEDULE_UNCLEAR')) return { question: error.message };
-    throw error;
-  }
+/**
+ * Reads the phrase of a reminder or a task. An unclear time fails with BOTWIRE_SCHEDULE_UNCLEAR,
+ * whose message is the question to ask the user (the chat shows it as it is).
+ */
+function readPhrase(text: string, context: ToolContext): ReturnType<typeof parseSchedule> {
+  return parseSchedule({ text, now: new Date().toISOString(), timezone: context.timezone });
 }
 
 /** When a parsed phrase fires, as `context.schedule.remind` takes it. */
@@ -37,8 +31,6 @@ export const reminderTools: Pick<
 > = {
   async reminder_create(input, context) {
     const parsed = readPhrase(input.text, context);
-    if ('question' in parsed)
-      return { text: parsed.question, data: { created: false, question: parsed.question } };
     const task = parsed.task || input.text;
     const job = await context.schedule.remind({
       text: `⏰ ${task}`,
@@ -57,12 +49,8 @@ export const reminderTools: Pick<
 
   async task_schedule(input, context) {
     const parsed = readPhrase(input.text, context);
-    if ('question' in parsed)
-      return { text: parsed.question, data: { created: false, question: parsed.question } };
-    if (!parsed.task) {
-      const question = context.t('task_missing');
-      return { text: question, data: { created: false, question } };
-    }
+    if (!parsed.task)
+      throw new BotwireError('BOTWIRE_SCHEDULE_UNCLEAR', { message: context.t('task_missing') });
     const job = await context.schedule.remind({
       text: parsed.task,
       label: parsed.task,
@@ -107,9 +95,10 @@ export const reminderTools: Pick<
 
   async reminder_cancel(input, context) {
     const cancelled = await context.schedule.cancel(input.id.trim());
-    return {
-      text: context.t(cancelled ? 'cancelled' : 'not_found', { id: input.id }),
-      data: { cancelled },
-    };
+    if (!cancelled)
+      throw new BotwireError('BOTWIRE_JOB_NOT_FOUND', {
+        message: context.t('not_found', { id: input.id.trim() }),
+      });
+    return { text: context.t('cancelled'), data: { cancelled } };
   },
 };

@@ -174,4 +174,32 @@ describe('reminders through the job queue (fake clock)', () => {
     const [none] = await test.say('/reminders', { userId: 'ivy' });
     expect(none?.text).toContain('no reminders');
   });
+
+  it('refuses bad input with a clear error code and stores nothing: past time, unknown job, 10,000 characters', async () => {
+    const clock = manualClock(Date.now());
+    const { bot } = await start(clock);
+    const user = await bot.storage.users.resolve({ platform: 'test', platformId: 'jon' }, {});
+    const chat = await bot.storage.chats.resolve(
+      { platform: 'test', platformId: 'chat-jon' },
+      { type: 'private' },
+    );
+    const call = (tool: string, args: Record<string, unknown>) =>
+      bot.callTool(tool, args, { user, chat });
+    await expect(
+      call('reminder_create', { text: 'напомни 1 января 2020 в 9 позвонить маме' }),
+    ).rejects.toMatchObject({ code: 'BOTWIRE_SCHEDULE_UNCLEAR', message: /прошло/ });
+    await expect(
+      call('task_schedule', { text: 'remind me yesterday at 9 to check the news' }),
+    ).rejects.toMatchObject({ code: 'BOTWIRE_SCHEDULE_UNCLEAR' });
+    await expect(call('reminder_cancel', { id: 'job_01NOSUCHJOB' })).rejects.toMatchObject({
+      code: 'BOTWIRE_JOB_NOT_FOUND',
+      message: 'You have no reminder job_01NOSUCHJOB. /reminders lists them.',
+    });
+    await expect(
+      call('reminder_create', { text: `напомни завтра в 9 ${'а'.repeat(10_000)}` }),
+    ).rejects.toMatchObject({ code: 'BOTWIRE_TOOL_ARGUMENTS_INVALID' });
+    const listed = (await call('reminder_list', {})) as { data: { reminders: unknown[] } };
+    expect(listed.data.reminders).toEqual([]);
+    expect(await bot.storage.kv.list('jobs', { prefix: 'job:' })).toEqual([]);
+  });
 });

@@ -110,6 +110,17 @@ export function recognizeSchedule(scan: PhraseScan, language: PhraseLanguage): F
     'позже|попозже|потом|скоро|вскоре|когда-нибудь|когда-то|как-нибудь|later|soon|sometime|some\\s+time|some\\s*day|one\\s+day|at\\s+some\\s+point|in\\s+a\\s+moment|eventually',
   );
   if (vagueWord) found.vagueWord = vagueWord[0];
+  // A day that has gone ("вчера в 9", "remind me yesterday at 9"), when nothing else names a day;
+  // taken only beside the request or a time, so "…кто звонил вчера" in the task stays the task's.
+  const named =
+    found.repeats.length + found.relatives.length + found.dates.length + found.dayOffsets.length;
+  if (named + found.weekdays.length === 0) {
+    const gone = `позавчера|вчера|(?:the\\s+)?day\\s+before\\s+yesterday|yesterday|last\\s+night`;
+    const past = scan.has(
+      `(?:(?<=^\\s*)|(?<=${consumedMark}[\\s,]*))(?:${gone})|(?:${gone})(?=[\\s,]*${consumedMark})`,
+    );
+    if (past) throw unclear('past', past[0]);
+  }
   return found;
 }
 

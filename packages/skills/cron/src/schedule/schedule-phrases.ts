@@ -584,4 +584,22 @@ export const schedulePhrases: SchedulePhrase[] = [
   unclear('remind me every', yorkSpring, york),
   unclear('каждый месяц платить', wed, moscow),
   unclear('сегодня в 9 позвонить', wed, moscow),
+  unclear('напомни вчера в 9 позвонить', wed, moscow),
+  unclear('позавчера в 18:00 созвон', wed, moscow),
+  unclear('remind me yesterday at 9 to check the news', yorkSpring, york),
+  // A past day inside the task is the task's, not the time.
+  once(
+    'напомни в 18:00 позвонить тому, кто звонил вчера',
+    wed,
+    moscow,
+    'позвонить тому, кто звонил вчера',
+    '2027-03-10T18:00:00+03:00',
+  ),
+  once(
+    'remind me tomorrow at 9 to answer the email from yesterday',
+    yorkSpring,
+    york,
+    'answer the email from yesterday',
+    '2027-03-14T09:00:00-04:00',
+  ),
 ];
