@@ -82,4 +82,14 @@ describe('the assistant in the console', () => {
     const text = await printedSoon(/• выпить воды — выполнена/);
     expect(text).toMatch(/Ваши задачи \(1\):/);
   });
+
+  it('sets reminders in the time zone the user told the memory skill ("моя зона UTC+5")', async () => {
+    input.write('моя зона UTC+5\n');
+    await printedSoon(/UTC\+05:00/);
+    input.write('напомни завтра в 9 позвонить маме\n');
+    const text = await printedSoon(
+      /Напомню: позвонить маме — \d{4}-\d\d-\d\d 09:00 \(UTC\+05:00\)\./,
+    );
+    expect(text).toContain('09:00 (UTC+05:00)');
+  });
 });

@@ -251,6 +251,19 @@ describe('a bot on Discord (end to end against a local Discord)', () => {
     });
   });
 
+  it('sends the result of work asked for in the background to the same DM, with its file', async () => {
+    const before = peer.messagesIn(peer.dmChannelId).length;
+    await peer.userSends({ content: '/file in the background' });
+    const [queued, result] = await until(
+      () => peer.messagesIn(peer.dmChannelId).slice(before),
+      (records) => records.length >= 2,
+    );
+    expect(queued!.message.content).toMatch(/^Queued: I'm doing it in the background/);
+    expect(queued!.files).toEqual([]);
+    expect(result!.message.content).toBe('Your report.');
+    expect(result!.files.map((file) => file.name)).toEqual(['report.txt']);
+  });
+
   it('waits out a 429 and sends the reply on the retry', async () => {
     const path = `/channels/${peer.dmChannelId}/messages`;
     peer.push({

@@ -49,6 +49,11 @@ interface TaskData {
   plan?: Plan;
 }
 
+/** Where the marks of reminders being sent are kept (see {@link BotJobs.deliverReminder}). */
+const sentNamespace = 'jobs:sent';
+/** How long such a mark is kept: longer than any retry of the occurrence takes. */
+const sentMarkTtlMs = 7 * 86_400_000;
+
 /** How many characters of a task `/jobs` shows. */
 const labelLength = 80;
 
@@ -169,15 +174,36 @@ export class BotJobs {
     });
   }
 
+  /**
+   * Sends a reminder once. Its occurrence is marked in storage just before the send: a process
+   * killed while sending leaves the mark, and the occurrence's next try (after the restart)
+   * finds it and does not send again, since by then the messenger almost always has the
+   * message. A send that fails takes the mark back, so its retry sends.
+   */
   private async deliverReminder(run: JobRun): Promise<void> {
     const data = run.job.data as unknown as ReminderData;
     const adapter = this.adapterFor(data.chat.platform, 'reminder');
-    await this.deps.deliver(
-      adapter,
-      { platformId: data.chat.platformId, type: data.chat.type },
-      { text: data.text },
-      { chatId: data.chat.id },
-    );
+    const kv = this.deps.storage().kv;
+    const mark = `sending:${run.occurrenceId}`;
+    if (!(await kv.add(sentNamespace, mark, { at: Date.now() }, { ttlMs: sentMarkTtlMs }))) {
+      this.deps.log.warn('reminder-not-resent', {
+        job: run.job.id,
+        occurrence: run.occurrenceId,
+        attempt: run.attempt,
+      });
+      return;
+    }
+    try {
+      await this.deps.deliver(
+        adapter,
+        { platformId: data.chat.platformId, type: data.chat.type },
+        { text: data.text },
+        { chatId: data.chat.id },
+      );
+    } catch (error) {
+      await kv.delete(sentNamespace, mark);
+      throw error;
+    }
     this.deps.log.info('reminder-delivered', {
       job: run.job.id,
       user: data.userId,
