@@ -323,7 +323,11 @@ export class Bot {
       clock: this.clock ?? backgroundClock,
     });
     this.jobs = new BotJobs(this.jobQueue, {
-      adapter: (name) => this.adapters.find((adapter) => adapter.name === name),
+      // Once stopping, a due job finds no messenger: its try fails and it runs after the restart.
+      adapter: (name) =>
+        this.state === 'stopped'
+          ? undefined
+          : this.adapters.find((adapter) => adapter.name === name),
       deliver: (adapter, chat, message, options) => this.deliver(adapter, chat, message, options),
       receive: (adapter, message) => this.receive(adapter, message),
       storage: () => this.storage,
