@@ -94,6 +94,12 @@ export function recognizeSchedule(scan: PhraseScan, language: PhraseLanguage): F
     `через\\s+(?:несколько|пару|какое-то\\s+время|некоторое\\s+время|немного)(?:\\s+${unitPattern})?|на\\s+днях|в\\s+ближайшее\\s+время|in\\s+(?:a\\s+few|a\\s+couple(?:\\s+of)?|several|some|a\\s+number\\s+of)\\s+${unitPattern}|in\\s+a\\s+(?:while|bit|little\\s+while)|one\\s+of\\s+these\\s+days`,
   );
   if (vague) throw unclear('vague', vague[0]);
+  // An offset from another day ("a week from Tuesday", "two days after Friday"): not read, so
+  // asked about rather than half read.
+  const anchored = scan.has(
+    `(?:\\d+|${numberPattern}|an?)\\s+${unitPattern}\\s+(?:from|after|before)\\s+\\p{L}+`,
+  );
+  if (anchored) throw unclear('conflict', anchored[0]);
 
   recognizeRepeats(scan, found, unclear);
   recognizeRelatives(scan, found);

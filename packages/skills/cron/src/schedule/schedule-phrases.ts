@@ -587,6 +587,8 @@ export const schedulePhrases: SchedulePhrase[] = [
   unclear('напомни вчера в 9 позвонить', wed, moscow),
   unclear('позавчера в 18:00 созвон', wed, moscow),
   unclear('remind me yesterday at 9 to check the news', yorkSpring, york),
+  unclear('remind me a week from Tuesday to pay rent', yorkSpring, york),
+  unclear('remind me two days after Friday to call Bob', yorkSpring, york),
   // A past day inside the task is the task's, not the time.
   once(
     'напомни в 18:00 позвонить тому, кто звонил вчера',
