@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,38 +8,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteStorage } from '../storage/drivers/sqlite';
 import { embeddedJobQueue } from './embedded-job-queue';
 import type { StoredJob } from './job-store';
+import { firstWords, killWorkers, startWorker, until } from './testing/worker-process';
 
 const workerScript = fileURLToPath(new URL('./testing/job-queue-worker.ts', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
 const jobCount = 500;
 const leaseMs = 2_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The occurrence ids in the log, in order (one line per handler call). */
-function readLog(path: string): string[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => line.split(' ')[0]!);
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
+const readLog = firstWords;
 
 describe('embeddedJobQueue across processes on one SQLite file', () => {
   const children: ChildProcess[] = [];
   let directory: string | undefined;
 
   afterEach(() => {
-    for (const child of children.splice(0))
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    killWorkers(children);
     if (directory) rmSync(directory, { recursive: true, force: true });
     directory = undefined;
   });
@@ -62,31 +45,12 @@ describe('embeddedJobQueue across processes on one SQLite file', () => {
     };
   };
 
-  const worker = async (path: string, log: string, concurrency: number) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', workerScript, path, log, String(concurrency), String(leaseMs), '2'],
-      { cwd: here, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    children.push(child);
-    let errors = '';
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-      errors += chunk;
+  const worker = (path: string, log: string, concurrency: number) =>
+    startWorker(workerScript, [path, log, String(concurrency), String(leaseMs), '2'], {
+      cwd: here,
+      children,
+      timeoutMs: 30_000,
     });
-    let output = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
-    await until(
-      'the worker to start',
-      () => {
-        if (child.exitCode !== null) throw new Error(`The worker exited: ${errors}`);
-        return output.includes('started');
-      },
-      30_000,
-    );
-    return { child, errors: () => errors };
-  };
 
   /** Reads the done marks and the job states from the file, as a third process. */
   const inspect = async (path: string) => {
