@@ -16,7 +16,8 @@ const deliveries = firstWords;
 
 /**
  * A bot process killed with SIGKILL in the middle of a burst of due reminders, then started
- * again on the same SQLite file: the messenger (a log file the bot's adapter appends to) must have every reminder exactly once.
+ * again on the same SQLite file: the messenger (a log file the bot's adapter appends to) must
+ * have every reminder exactly once.
  */
 describe('reminders across a SIGKILL of the bot', () => {
   const children: ChildProcess[] = [];
