@@ -108,8 +108,17 @@ describe('validateConfig', () => {
         skills: ['@acme/x', { use: './y', permissions: ['storage', 'network'], config: { a: 1 } }],
         middleware: [() => {}],
         log: { level: 'debug', format: 'json' },
+        defaultTimezone: 'Asia/Yekaterinburg',
       }),
     ).toEqual([]);
+    expect(validateConfig({ defaultTimezone: 'UTC+03:00' })).toEqual([]);
+  });
+
+  it('refuses a default time zone that is not one, at load', () => {
+    const [problem, ...others] = validateConfig({ defaultTimezone: 'Mars/Olympus' });
+    expect(others).toEqual([]);
+    expect(problem).toMatchObject({ path: 'defaultTimezone' });
+    expect(problem?.message).toMatch(/"Mars\/Olympus" is not a time zone/);
   });
 
   it('rejects a config that is not an object', () => {

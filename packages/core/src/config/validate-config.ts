@@ -1,5 +1,6 @@
 import { validateEgressConfig } from '../egress/egress-config';
 import type { Problem } from '../errors/botwire-error';
+import { checkTimezone } from '../scheduler/zoned-time';
 import { permissions } from '../skills/skill-manifest';
 import { limitNames, limitSubjects } from '../usage/usage-limits';
 
@@ -59,6 +60,16 @@ export function validateConfig(config: unknown): Problem[] {
   optionalString('dataDir');
   optionalString('persona');
   optionalString('defaultTimezone');
+  if (typeof config.defaultTimezone === 'string' && config.defaultTimezone !== '') {
+    try {
+      checkTimezone(config.defaultTimezone);
+    } catch {
+      problem(
+        'defaultTimezone',
+        `defaultTimezone "${config.defaultTimezone}" is not a time zone: use an IANA name such as "Europe/Moscow" or an offset such as "UTC+03:00"`,
+      );
+    }
+  }
   if (
     config.locale !== undefined &&
     (typeof config.locale !== 'string' ||
