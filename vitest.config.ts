@@ -64,6 +64,10 @@ export default defineConfig({
         replacement: here('./packages/skills/documents/src/index.ts'),
       },
       {
+        find: /^@botwire\/skill-python$/,
+        replacement: here('./packages/skills/python/src/index.ts'),
+      },
+      {
         find: /^@botwire\/vector-qdrant\/testing$/,
         replacement: here('./packages/vectors/qdrant/src/testing/index.ts'),
       },
@@ -78,6 +82,18 @@ export default defineConfig({
       {
         find: /^@botwire\/queue-bullmq$/,
         replacement: here('./packages/queues/bullmq/src/index.ts'),
+      },
+      {
+        find: /^@botwire\/sandbox-pyodide$/,
+        replacement: here('./packages/sandboxes/pyodide/src/index.ts'),
+      },
+      {
+        find: /^@botwire\/sandbox-docker\/testing$/,
+        replacement: here('./packages/sandboxes/docker/src/testing/index.ts'),
+      },
+      {
+        find: /^@botwire\/sandbox-docker$/,
+        replacement: here('./packages/sandboxes/docker/src/index.ts'),
       },
       {
         find: /^@botwire\/model-openai\/testing$/,

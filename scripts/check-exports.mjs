@@ -12,6 +12,7 @@ for (const group of [
   'packages/models',
   'packages/vectors',
   'packages/queues',
+  'packages/sandboxes',
 ]) {
   const path = join(root, group);
   if (existsSync(path))

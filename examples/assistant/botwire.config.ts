@@ -34,5 +34,9 @@ export default defineConfig({
     // 9 позвонить маме", /reminders; "каждый день в 9:00 курс валют и погода" runs then as if the
     // user had asked); the bot's job queue fires them (docs/guides/skills/cron.md).
     { use: '@botwire/skill-cron', permissions: ['schedule'] },
+    // Python in a sandbox (/py, a ```python block```, and in plans: "посчитай сложные проценты",
+    // "the mean of this CSV"): Pyodide in child processes with no network, no host files and
+    // no processes; set `sandbox: dockerSandbox()` for Docker (docs/guides/python-sandbox.md).
+    { use: '@botwire/skill-python', permissions: ['execute-code'] },
   ],
 });

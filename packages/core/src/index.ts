@@ -150,7 +150,14 @@ export type {
   ModelToolCall,
   TokenUsage,
 } from './ports/chat-model';
-export type { CodeSandbox, SandboxLimits, SandboxResult } from './ports/code-sandbox';
+export type {
+  CodeSandbox,
+  SandboxError,
+  SandboxFile,
+  SandboxLimits,
+  SandboxResult,
+  SandboxRunOptions,
+} from './ports/code-sandbox';
 export type { EmbeddingModel } from './ports/embedding-model';
 export type {
   HttpRoutes,
@@ -199,6 +206,13 @@ export { BotContext } from './runtime/bot-context';
 export type { BotServices, BotSettings } from './runtime/bot-services';
 export { builtinCommandNames } from './runtime/builtin-commands';
 export { type ChainStep, type DefaultStepName, insertStep } from './runtime/chain-steps';
+export { pythonRunnerSource } from './sandbox/python-runner';
+export {
+  checkSandboxRun,
+  defaultSandboxLimits,
+  maxCodeLength,
+  maxInputFileBytes,
+} from './sandbox/sandbox-input';
 export {
   type EmbeddedJobQueueOptions,
   embeddedJobQueue,

@@ -3,6 +3,7 @@ import type { EgressConfig } from '../egress/egress-config';
 import type { LogLevel } from '../logging/logger';
 import type { Middleware } from '../middleware/composer';
 import type { Adapter } from '../ports/adapter';
+import type { CodeSandbox } from '../ports/code-sandbox';
 import type { JobQueue } from '../ports/job-queue';
 import type { StorageDriver } from '../ports/storage';
 import type { VectorIndex } from '../ports/vector-index';
@@ -104,6 +105,13 @@ export interface BotConfig {
    * for several bot processes.
    */
   queue?: 'embedded' | JobQueue;
+  /**
+   * Where code of the `execute-code` tools runs (`context.sandbox`): a code sandbox object such
+   * as `dockerSandbox()` from `@botwire/sandbox-docker` or `pyodideSandbox({ pool: 4 })` from
+   * `@botwire/sandbox-pyodide`. Default: none, and `@botwire/skill-python` runs its own Pyodide.
+   * The bot closes it when it stops.
+   */
+  sandbox?: CodeSandbox;
   /** How the planner works. */
   planner?: {
     /** `auto` (default): the model picks plan-then-execute or step-by-step; or force one. */

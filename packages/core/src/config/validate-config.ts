@@ -16,6 +16,7 @@ const knownFields = [
   'embeddings',
   'vectors',
   'queue',
+  'sandbox',
   'planner',
   'http',
   'egress',
@@ -152,6 +153,16 @@ export function validateConfig(config: unknown): Problem[] {
     problem(
       'queue',
       'queue must be "embedded" or a job queue object such as bullmqJobQueue({ url })',
+    );
+  }
+  const sandbox = config.sandbox;
+  if (
+    sandbox !== undefined &&
+    !(isObject(sandbox) && typeof sandbox.run === 'function' && typeof sandbox.close === 'function')
+  ) {
+    problem(
+      'sandbox',
+      'sandbox must be a code sandbox object such as dockerSandbox() or pyodideSandbox()',
     );
   }
   const storage = config.storage;

@@ -1,6 +1,7 @@
 /**
  * @botwire/core/contract-suites — the shared Vitest suites every driver and adapter passes:
- * messenger adapters, storage drivers, chat model drivers, embedding models, vector indexes, job queues. Import it from test files only
+ * messenger adapters, storage drivers, chat model drivers, embedding models, vector indexes, job queues,
+ * code sandboxes. Import it from test files only
  * (it imports `vitest`); fakes are in `@botwire/core/testing`, protocol peers with their drivers.
  */
 export {
@@ -14,6 +15,11 @@ export {
   type ChatModelTarget,
   runChatModelContract,
 } from './chat-model-contract';
+export {
+  type CodeSandboxContractOptions,
+  type CodeSandboxTarget,
+  runCodeSandboxContract,
+} from './code-sandbox-contract';
 export {
   type EmbeddingModelTarget,
   runEmbeddingModelContract,

@@ -35,6 +35,8 @@ export const errorCatalog = {
     'The job queue failed (or its server could not be reached). Check its URL and that it runs.',
   BOTWIRE_SCHEDULE_UNCLEAR:
     'The time of a reminder or schedule is not clear. Answer the question in the message with a date and time.',
+  BOTWIRE_SANDBOX_FAILED:
+    'The code sandbox could not run the code (its interpreter or container did not start or died). The details say why.',
   BOTWIRE_JOB_NOT_FOUND:
     'There is no such job of this user: the id is wrong, or the job ended or was cancelled. /jobs lists them.',
   BOTWIRE_DOCUMENT_TOO_LARGE: 'The file is larger than documents may be. Send a smaller file.',

@@ -529,6 +529,12 @@ export class Bot {
     } catch (error) {
       this.log.error('job-queue-close-failed', { error });
     }
+    this.stopStep = 'code sandbox';
+    try {
+      await this.config.sandbox?.close();
+    } catch (error) {
+      this.log.error('sandbox-close-failed', { error });
+    }
     this.stopStep = 'vector index';
     try {
       await this.vectorIndex?.close();
@@ -662,6 +668,7 @@ export class Bot {
       botName: this.name,
       ...(this.config.defaultTimezone ? { defaultTimezone: this.config.defaultTimezone } : {}),
       ...(this.jobs ? { jobs: this.jobs } : {}),
+      ...(this.config.sandbox ? { sandbox: this.config.sandbox } : {}),
       ...(model ? { model } : {}),
     };
   }

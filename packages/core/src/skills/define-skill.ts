@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger';
 import type { Attachment } from '../messages/incoming-message';
 import type { Artifact, Button } from '../messages/outgoing-message';
 import type { ChatRequest, ChatResponse } from '../ports/chat-model';
+import type { CodeSandbox } from '../ports/code-sandbox';
 import type { EmbeddingModel } from '../ports/embedding-model';
 import type { JobRecord } from '../ports/job-queue';
 import type { ChatRecord, ScopedKeyValueStore, UserRecord } from '../ports/storage';
@@ -132,6 +133,12 @@ export interface ToolContext {
   model?: ToolModel;
   /** Reminders for this user in this chat, sent by the bot's job queue. Only with the `schedule` permission. */
   schedule: ToolScheduler;
+  /**
+   * The bot's code sandbox (config `sandbox`, such as `dockerSandbox()`), or undefined when
+   * the config names none: a skill then runs its own (`@botwire/skill-python` runs Pyodide).
+   * Only with the `execute-code` permission.
+   */
+  sandbox: CodeSandbox | undefined;
   /** The message the tool runs for, when it runs for one (not from the CLI). */
   message?: ToolMessage;
   /** Where the arguments came from: `{ via: 'direct', inputs: [], trust: 'trusted' }` when nobody says. */

@@ -6,6 +6,7 @@ import type { ProblemCode } from '../errors/error-catalog';
 import { type Locale, normalizeLocale, translate } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
 import { lexicalEmbeddingModel } from '../models/lexical-embeddings';
+import type { CodeSandbox } from '../ports/code-sandbox';
 import type { EmbeddingModel } from '../ports/embedding-model';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
 import type { VectorIndex } from '../ports/vector-index';
@@ -49,6 +50,8 @@ export interface CallToolOptions {
   botName?: string;
   /** The time zone of users who did not tell theirs. Default `Europe/Moscow`. */
   defaultTimezone?: string;
+  /** The bot's code sandbox (config `sandbox`), behind `context.sandbox`. */
+  sandbox?: CodeSandbox;
   /** The bot's job queue, behind `context.schedule`. */
   jobs?: {
     scheduler(user: UserRecord, chat: ChatRecord | undefined, skill: string): ToolScheduler;
@@ -202,6 +205,7 @@ export function buildToolContext(
     | 'preferences'
     | 'embeddings'
     | 'schedule'
+    | 'sandbox'
     | 'fetch'
     | 'egress'
   > as ToolContext;
@@ -286,6 +290,13 @@ export function buildToolContext(
         });
       }
       return userPreferences(options.storage, user.id);
+    },
+  });
+  Object.defineProperty(context, 'sandbox', {
+    enumerable: true,
+    get() {
+      capability('sandbox', ['execute-code']);
+      return options.sandbox;
     },
   });
   Object.defineProperty(context, 'schedule', {

@@ -1,0 +1,1 @@
+export { type PyodideSandboxOptions, pyodideSandbox } from './pyodide-sandbox';
