@@ -306,12 +306,19 @@ describe('pyodide sandbox escape probes', { timeout: 60_000 }, () => {
     });
 
     it('ends growing memory with MemoryError (or OverflowError)', async () => {
-      const run = await probe(
-        'chunks = []\nwhile True:\n    chunks.append(bytearray(8 * 1024 * 1024))',
-      );
-      failsWith(run, ['MemoryError', 'OverflowError']);
-      expect((await probe('3 * 3')).result).toBe('9');
-    });
+      // A time limit far off, so that memory is what ends it even on a busy machine.
+      const roomy = pyodideSandbox({ pool: 1, timeoutMs: 60_000, memoryBytes: 128 * 1024 * 1024 });
+      try {
+        const run = await roomy.run(
+          'chunks = []\nwhile True:\n    chunks.append(bytearray(16 * 1024 * 1024))',
+        );
+        outputs.push(JSON.stringify(run));
+        failsWith(run, ['MemoryError', 'OverflowError']);
+        expect((await roomy.run('3 * 3')).result).toBe('9');
+      } finally {
+        await roomy.close();
+      }
+    }, 120_000);
 
     it('cuts 1 MB of output with a marker by default', async () => {
       const limited = pyodideSandbox({ pool: 1 });

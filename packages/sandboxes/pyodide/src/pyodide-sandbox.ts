@@ -81,14 +81,17 @@ export function pyodideSandbox(options: PyodideSandboxOptions = {}): CodeSandbox
     }
   };
 
-  /** A loaded interpreter if one waits, else the one that will load first. */
+  /**
+   * A loaded interpreter if one waits, else the one that will load first. The pool is refilled
+   * after the run: starting a process holds the event loop for milliseconds, which a warm run
+   * should not wait for.
+   */
   const take = async (): Promise<InterpreterProcess> => {
-    refill();
+    if (idle.length === 0) refill();
     const next = idle.shift();
     if (!next)
       throw new BotwireError('BOTWIRE_SANDBOX_FAILED', { message: 'The sandbox is closed.' });
     next.hold(true);
-    refill();
     await next.ready;
     return next;
   };
@@ -113,6 +116,7 @@ export function pyodideSandbox(options: PyodideSandboxOptions = {}): CodeSandbox
         running.delete(interpreter);
         interpreter.kill();
         restAfterRun();
+        setImmediate(refill);
       }
     },
     async close() {
