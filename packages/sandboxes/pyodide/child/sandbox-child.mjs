@@ -147,6 +147,7 @@ pyodide.runPython(runnerSource);
 const run = pyodide.globals.get('_botwire_run');
 // One run of our own first, so the user's does not pay for the runner's first imports and calls.
 run('import statistics, math, json, re, datetime\nsum(range(3))', 1024);
+for (const folder of ['/tmp/in', '/tmp/out']) pyodide.FS.mkdirTree(folder);
 
 let busy = false;
 onMessage((message) => {
@@ -154,7 +155,6 @@ onMessage((message) => {
   busy = true;
   const { FS } = pyodide;
   try {
-    for (const folder of ['/tmp/in', '/tmp/out']) FS.mkdirTree(folder);
     for (const file of message.files ?? [])
       FS.writeFile(`/tmp/in/${file.name}`, bytesOf(file.data));
   } catch (error) {
