@@ -70,6 +70,29 @@ async function printedSoon(pattern: RegExp, timeoutMs = 60_000): Promise<string>
   return printed;
 }
 
+/** `botwire tools call python_run --args <json>` on the assistant's config, as a user runs it. */
+function toolsCall(args: string) {
+  return spawnSync(
+    process.execPath,
+    [
+      join(root, 'packages/cli/dist/bin.js'),
+      'tools',
+      'call',
+      'python_run',
+      '--args',
+      args,
+      '--config',
+      join(here, 'botwire.config.ts'),
+    ],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, BOTWIRE_DATA_DIR: dataDir },
+    },
+  );
+}
+
 describe('the assistant runs Python', () => {
   it('fetches a CSV from a page and computes the mean of a column in a web_fetch → python_run chain', {
     timeout: 90_000,
@@ -102,25 +125,7 @@ describe('the assistant runs Python', () => {
   });
 
   it('prints the five fields from `botwire tools call python_run` and exits 0', () => {
-    const run = spawnSync(
-      process.execPath,
-      [
-        join(root, 'packages/cli/dist/bin.js'),
-        'tools',
-        'call',
-        'python_run',
-        '--args',
-        '{"code":"sum(range(10))"}',
-        '--config',
-        join(here, 'botwire.config.ts'),
-      ],
-      {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: { ...process.env, BOTWIRE_DATA_DIR: dataDir },
-      },
-    );
+    const run = toolsCall('{"code":"sum(range(10))"}');
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       stdout: '',
@@ -129,25 +134,7 @@ describe('the assistant runs Python', () => {
       error: null,
       duration_ms: expect.any(Number),
     });
-    const bad = spawnSync(
-      process.execPath,
-      [
-        join(root, 'packages/cli/dist/bin.js'),
-        'tools',
-        'call',
-        'python_run',
-        '--args',
-        '{"code":42}',
-        '--config',
-        join(here, 'botwire.config.ts'),
-      ],
-      {
-        cwd: root,
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: { ...process.env, BOTWIRE_DATA_DIR: dataDir },
-      },
-    );
+    const bad = toolsCall('{"code":42}');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('BOTWIRE_TOOL_ARGUMENTS_INVALID');
   }, 90_000);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isBotwireError } from '../errors/botwire-error';
 import type { CodeSandbox } from '../ports/code-sandbox';
+import { rejectsWithCode } from './rejects-with-code';
 
 /** What a test run of the code sandbox contract needs. */
 export interface CodeSandboxTarget {
@@ -19,15 +19,6 @@ export interface CodeSandboxContractOptions {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error, `expected a rejection with ${code}`).toBeDefined();
-  expect(isBotwireError(error) ? error.code : String(error)).toBe(code);
-}
 
 /**
  * The contract every code sandbox driver passes (Pyodide, Docker, ...): the value of the last

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isBotwireError } from '../errors/botwire-error';
 import type { JobQueue, JobRun } from '../ports/job-queue';
+import { rejectsWithCode } from './rejects-with-code';
 
 /** What a test run of the job queue contract needs. */
 export interface JobQueueTarget {
@@ -24,15 +24,6 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 8000):
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
     await sleep(20);
   }
-}
-
-async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error, `expected a rejection with ${code}`).toBeDefined();
-  expect(isBotwireError(error) ? error.code : String(error)).toBe(code);
 }
 
 /**

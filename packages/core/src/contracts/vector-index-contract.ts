@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isBotwireError } from '../errors/botwire-error';
 import type { VectorIndex, VectorRecord } from '../ports/vector-index';
+import { rejectsWithCode } from './rejects-with-code';
 
 /** What a test run of the vector index contract needs. */
 export interface VectorIndexTarget {
@@ -39,15 +39,6 @@ const cosine = (a: number[], b: number[]) => {
   }
   return dot / (Math.sqrt(normA * normB) || 1);
 };
-
-async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<void> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error, `expected a rejection with ${code}`).toBeDefined();
-  expect(isBotwireError(error) ? error.code : String(error)).toBe(code);
-}
 
 /**
  * The contract every vector index driver passes (embedded, Qdrant, ...): upsert replaces by id,
