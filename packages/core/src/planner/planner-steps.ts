@@ -2,7 +2,6 @@ import { BotwireError, isBotwireError } from '../errors/botwire-error';
 import type { Artifact, OutgoingMessage } from '../messages/outgoing-message';
 import { compose, type Middleware } from '../middleware/composer';
 import type { ChatModel, ChatRequest, ChatResponse } from '../ports/chat-model';
-import { backgroundRequested } from '../runtime/background-request';
 import type { BotContext } from '../runtime/bot-context';
 import { toolResultToReply } from '../runtime/tool-reply';
 import { composeAnswer } from './answer-composer';
@@ -15,8 +14,9 @@ import {
 import { historyWindow, isUntrustedRecord } from './conversation';
 import { type ExecutionResult, executePlan, type StepOutcome } from './executor';
 import { type ModelCaller, planWithModel } from './llm-planner';
-import { findReferences, type Plan } from './plan';
+import type { Plan } from './plan';
 import type { ConversationInput } from './planner-prompts';
+import { queueInstead } from './queue-background';
 import { type CompiledPattern, planForCommand, planForPattern } from './rules-planner';
 import { runStepByStep } from './step-by-step';
 import { toolErrorReply } from './tool-errors';
@@ -255,40 +255,6 @@ function runPlan(
   });
 }
 
-/**
- * Queues the work as a background job instead of running it now, when the user asked for that
- * ("…, в фоне") or a step's tool is `long_running`, and tells the user at once. `plan` undefined
- * queues the message alone, planned when the job runs. False when the work runs now: the bot has
- * no queue, the message already comes from a job, or a step's own arguments are wrong (the user
- * hears that at once instead of from the job).
- */
-async function queueInstead(context: BotContext, plan: Plan | undefined): Promise<boolean> {
-  const queueTask = context.services.queueTask;
-  if (!queueTask || context.message.job) return false;
-  const steps = plan?.steps ?? [];
-  const longRunning = steps.some(
-    (step) => context.skills.getTool(step.tool)?.manifest.long_running === true,
-  );
-  if (!longRunning && !backgroundRequested(context)) return false;
-  if (plan && steps.length === 0) return false;
-  for (const step of steps) {
-    if (findReferences(step.arguments).length > 0) continue;
-    try {
-      context.skills.checkArguments(step.tool, step.arguments);
-    } catch {
-      return false;
-    }
-  }
-  const job = await queueTask({ text: context.text, user: context.user, chat: context.chat }, plan);
-  context.log.info('background-queued', {
-    job: job.id,
-    steps: steps.map((step) => step.tool),
-    longRunning,
-  });
-  await context.reply(context.t('background.queued'));
-  return true;
-}
-
 /** Runs the plan a background job carries: made when the user asked, run as it is now. */
 async function runQueuedPlan(
   context: BotContext,
@@ -365,7 +331,7 @@ async function answerWithModel(
       return;
     case 'step-by-step':
       // Asked for in the background: the job plans it step by step when it runs.
-      if (backgroundRequested(context) && (await queueInstead(context, undefined))) return;
+      if (await queueInstead(context, undefined)) return;
       return stepByStep();
     case 'plan': {
       if (await queueInstead(context, decision.plan)) return;

@@ -215,10 +215,9 @@ export class BotJobs {
   /** The scheduler a tool of `skill` gets for this user and chat. */
   scheduler(user: UserRecord, chat: ChatRecord | undefined, skill: string): ToolScheduler {
     const queue = this.queue;
-    const mine = (job: JobRecord | undefined) =>
-      job?.owner === user.id &&
-      (job.name === reminderJobName || job.name === taskJobName) &&
-      job.data.skill === skill;
+    const ofSkill = (job: JobRecord) =>
+      (job.name === reminderJobName || job.name === taskJobName) && job.data.skill === skill;
+    const mine = (job: JobRecord | undefined) => job?.owner === user.id && ofSkill(job);
     return {
       async remind(input) {
         if (!chat) {
@@ -266,10 +265,7 @@ export class BotJobs {
           owner: user.id,
           states: ['queued', 'running', 'retrying'],
         });
-        return jobs.filter(
-          (job) =>
-            (job.name === reminderJobName || job.name === taskJobName) && job.data.skill === skill,
-        );
+        return jobs.filter(ofSkill);
       },
       async cancel(id) {
         if (!mine(await queue.get(id))) return false;
