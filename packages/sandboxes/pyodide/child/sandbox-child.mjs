@@ -6,12 +6,21 @@
 // (process, fetch, sockets, ...) are gone, and outbound connections throw. It runs one piece of
 // code and is then thrown away: no state of one run reaches another.
 //
+// Loading Pyodide takes seconds; restoring a memory snapshot of a loaded interpreter takes a
+// fraction of that. So the driver first starts one child in the mode `make`: it loads Pyodide,
+// imports the runner's modules, writes the snapshot to the one file it may write, and exits. It
+// runs no user code, so the snapshot holds nothing of any user. Children in the mode `load`
+// restore it (they may read that file); without a snapshot a child loads Pyodide from scratch.
+// Either way the hardening below runs in every child, after loading, before any user code.
+//
+// Arguments: runner source (URI-encoded), pyodide.mjs path, [snapshot path, 'make' | 'load'].
 // Messages (IPC): parent → { type: 'run', code, files: [{ name, data (base64) }], outputBytes }
-// child → { type: 'ready', heapBytes } once loaded, then { type: 'result', json, durationMs }.
+// child → { type: 'ready', loadMs } once loaded, then { type: 'result', json, durationMs };
+// in the mode `make`: { type: 'snapshot', bytes } once the file is written.
 
 import * as dgram from 'node:dgram';
 import * as dns from 'node:dns';
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
@@ -63,6 +72,8 @@ for (const [target, names] of [
 }
 
 const pyodideEntry = process.argv[3];
+const snapshotPath = process.argv[4];
+const mode = snapshotPath ? process.argv[5] : undefined;
 const { loadPyodide } = await import(
   pyodideEntry ? new URL(`file://${pyodideEntry}`).href : 'pyodide'
 );
@@ -73,45 +84,64 @@ const pyodide = await loadPyodide({
   stdin: () => null,
   stdout: () => {},
   stderr: () => {},
+  ...(mode === 'make' ? { _makeSnapshot: true } : {}),
+  ...(mode === 'load' ? { _loadSnapshot: readFileSync(snapshotPath) } : {}),
 });
 
-// What Python could still find through the global object: gone. IPC keeps its own references.
-const quiet = () => {};
-for (const name of [
-  'process',
-  'fetch',
-  'Request',
-  'Response',
-  'Headers',
-  'FormData',
-  'WebSocket',
-  'EventSource',
-  'XMLHttpRequest',
-  'Buffer',
-  'require',
-  'module',
-  'navigator',
-  'importScripts',
-  'BroadcastChannel',
-  'MessageChannel',
-  'Worker',
-]) {
-  try {
-    delete globalThis[name];
-  } catch {}
-}
-globalThis.console = {
-  log: quiet,
-  info: quiet,
-  warn: quiet,
-  error: quiet,
-  debug: quiet,
-  trace: quiet,
-};
+if (mode === 'make') makeSnapshot();
+else serve();
 
-// Python side, a first layer (the process boundary above is what holds if code gets past it):
-// no processes, no ctypes, no JS module but the empty \`js\`, no package installs.
-pyodide.runPython(`
+/** Writes the snapshot of this freshly loaded interpreter and ends. */
+function makeSnapshot() {
+  // The modules every run needs, loaded once into the snapshot (what they hold is the same for
+  // everyone: no user code has run).
+  pyodide.runPython(
+    'import ast, base64, io, json, os, sys, traceback, math, re, datetime, decimal, fractions, collections, itertools, csv, hashlib, string, functools, operator',
+  );
+  const bytes = pyodide.makeMemorySnapshot();
+  writeFileSync(snapshotPath, bytes, { mode: 0o600 });
+  send({ type: 'snapshot', bytes: bytes.length, loadMs: Date.now() - started }, () => exit(0));
+}
+
+/** Hardens this interpreter, then runs one piece of code from the driver and ends. */
+function serve() {
+  // What Python could still find through the global object: gone. IPC keeps its own references.
+  const quiet = () => {};
+  for (const name of [
+    'process',
+    'fetch',
+    'Request',
+    'Response',
+    'Headers',
+    'FormData',
+    'WebSocket',
+    'EventSource',
+    'XMLHttpRequest',
+    'Buffer',
+    'require',
+    'module',
+    'navigator',
+    'importScripts',
+    'BroadcastChannel',
+    'MessageChannel',
+    'Worker',
+  ]) {
+    try {
+      delete globalThis[name];
+    } catch {}
+  }
+  globalThis.console = {
+    log: quiet,
+    info: quiet,
+    warn: quiet,
+    error: quiet,
+    debug: quiet,
+    trace: quiet,
+  };
+
+  // Python side, a first layer (the process boundary above is what holds if code gets past it):
+  // no processes, no ctypes, no JS module but the empty \`js\`, no package installs.
+  pyodide.runPython(`
 import os as _os, posix as _posix, sys as _sys
 from _pyodide import _importhook as _hook
 
@@ -128,6 +158,12 @@ for _module in (_os, _posix):
 
 _hook.unregister_js_module("pyodide_js")
 
+# Restored from a snapshot, the interpreter would repeat the random numbers of the moment it was
+# taken: seed again from the host's randomness (os.urandom reads crypto.getRandomValues).
+import random as _random, tempfile as _tempfile
+_random.seed()
+_tempfile._name_sequence = None
+
 class _BotwireBlocked:
     names = frozenset(("subprocess", "multiprocessing", "ctypes", "_ctypes", "_posixsubprocess",
                        "pyodide_js", "micropip", "_testcapi", "_testinternalcapi"))
@@ -141,38 +177,41 @@ class _BotwireBlocked:
 for _name in _BotwireBlocked.names:
     _sys.modules.pop(_name, None)
 _sys.meta_path.insert(0, _BotwireBlocked)
-del _name, _module, _botwire_no_processes, _os, _posix, _sys, _hook
+del _name, _module, _botwire_no_processes, _os, _posix, _sys, _hook, _random, _tempfile
 `);
-pyodide.runPython(runnerSource);
-const run = pyodide.globals.get('_botwire_run');
-// One run of our own first, so the user's does not pay for the runner's first imports and calls.
-run('import statistics, math, json, re, datetime\nsum(range(3))', 1024);
-for (const folder of ['/tmp/in', '/tmp/out']) pyodide.FS.mkdirTree(folder);
+  pyodide.runPython(runnerSource);
+  const run = pyodide.globals.get('_botwire_run');
+  // One run of our own first, so the user's does not pay for the runner's first imports and calls.
+  run('import statistics, math, json, re, datetime\nsum(range(3))', 1024);
+  for (const folder of ['/tmp/in', '/tmp/out']) pyodide.FS.mkdirTree(folder);
 
-let busy = false;
-onMessage((message) => {
-  if (message?.type !== 'run' || busy) return;
-  busy = true;
-  const { FS } = pyodide;
-  try {
-    for (const file of message.files ?? [])
-      FS.writeFile(`/tmp/in/${file.name}`, bytesOf(file.data));
-  } catch (error) {
-    send(
-      { type: 'failed', message: `The files could not be written: ${error?.message ?? error}` },
-      () => exit(1),
-    );
-    return;
-  }
-  const begin = Date.now();
-  let json;
-  try {
-    json = run(message.code, message.outputBytes);
-  } catch (error) {
-    send({ type: 'failed', message: String(error?.message ?? error).slice(-2000) }, () => exit(1));
-    return;
-  }
-  send({ type: 'result', json, durationMs: Date.now() - begin }, () => exit(0));
-});
+  let busy = false;
+  onMessage((message) => {
+    if (message?.type !== 'run' || busy) return;
+    busy = true;
+    const { FS } = pyodide;
+    try {
+      for (const file of message.files ?? [])
+        FS.writeFile(`/tmp/in/${file.name}`, bytesOf(file.data));
+    } catch (error) {
+      send(
+        { type: 'failed', message: `The files could not be written: ${error?.message ?? error}` },
+        () => exit(1),
+      );
+      return;
+    }
+    const begin = Date.now();
+    let json;
+    try {
+      json = run(message.code, message.outputBytes);
+    } catch (error) {
+      send({ type: 'failed', message: String(error?.message ?? error).slice(-2000) }, () =>
+        exit(1),
+      );
+      return;
+    }
+    send({ type: 'result', json, durationMs: Date.now() - begin }, () => exit(0));
+  });
 
-send({ type: 'ready', loadMs: Date.now() - started });
+  send({ type: 'ready', loadMs: Date.now() - started });
+}

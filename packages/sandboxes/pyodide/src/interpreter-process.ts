@@ -47,22 +47,12 @@ export class InterpreterProcess {
   private baseline = 0;
   private used = false;
 
-  constructor(loadTimeoutMs: number) {
-    this.child = spawn(
-      process.execPath,
-      [
-        '--experimental-permission',
-        `--allow-fs-read=${join(pyodideFolder, '*')}`,
-        `--allow-fs-read=${childScript}`,
-        '--disallow-code-generation-from-strings',
-        '--no-warnings',
-        childScript,
-        encodeURIComponent(pythonRunnerSource),
-        // By its real path: the child may not look through node_modules to find it.
-        join(pyodideFolder, 'pyodide.mjs'),
-      ],
-      { env: {}, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], detached: false },
-    );
+  /**
+   * @param snapshot a memory snapshot made by {@link makeSnapshot}: restored instead of loading
+   *   Pyodide from scratch (the child may read that one file besides Pyodide's).
+   */
+  constructor(loadTimeoutMs: number, snapshot?: string) {
+    this.child = spawnChild(snapshot ? { path: snapshot, mode: 'load' } : undefined);
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       if (this.stderr.length < 8192) this.stderr += chunk;
     });
@@ -125,7 +115,8 @@ export class InterpreterProcess {
         clearInterval(watchdog);
         signal?.removeEventListener('abort', onAbort);
         this.child.off('message', onMessage);
-        this.kill();
+        // A child that answered ends by itself; any other is stopped now (it may still be busy).
+        if (outcome.json === undefined) this.kill();
         resolve({ ...outcome, durationMs: durationMs ?? Date.now() - started });
       };
       const timer = setTimeout(() => finish({ ended: 'timeout' }), limits.timeoutMs);
@@ -182,6 +173,73 @@ export class InterpreterProcess {
   kill(): void {
     if (this.alive) this.child.kill('SIGKILL');
   }
+}
+
+/**
+ * Starts the child program under the permission model: it reads Pyodide's files, its own, and
+ * the snapshot (in the mode `make` it may write that one file and nothing else).
+ */
+function spawnChild(snapshot?: { path: string; mode: 'make' | 'load' }): ChildProcess {
+  const access = snapshot
+    ? [
+        `--allow-fs-read=${snapshot.path}`,
+        ...(snapshot.mode === 'make' ? [`--allow-fs-write=${snapshot.path}`] : []),
+      ]
+    : [];
+  return spawn(
+    process.execPath,
+    [
+      '--experimental-permission',
+      `--allow-fs-read=${join(pyodideFolder, '*')}`,
+      `--allow-fs-read=${childScript}`,
+      ...access,
+      '--disallow-code-generation-from-strings',
+      '--no-warnings',
+      childScript,
+      encodeURIComponent(pythonRunnerSource),
+      // By its real path: the child may not look through node_modules to find it.
+      join(pyodideFolder, 'pyodide.mjs'),
+      ...(snapshot ? [snapshot.path, snapshot.mode] : []),
+    ],
+    { env: {}, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], detached: false },
+  );
+}
+
+/**
+ * Loads Pyodide once in a child that runs no user code and has it write a memory snapshot of
+ * the loaded interpreter to `path`, which later children restore in a fraction of the load time.
+ * Resolves when the file is written; the child has ended then.
+ */
+export function makeSnapshot(path: string, loadTimeoutMs: number): Promise<void> {
+  const child = spawnChild({ path, mode: 'make' });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    if (stderr.length < 8192) stderr += chunk;
+  });
+  for (const handle of [child, child.channel, child.stderr] as Array<{ unref?: () => void } | null>)
+    handle?.unref?.();
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(failed(`Pyodide did not load within ${loadTimeoutMs} ms.`));
+    }, loadTimeoutMs);
+    timer.unref();
+    child.on('message', (message: { type?: string }) => {
+      if (message?.type !== 'snapshot') return;
+      clearTimeout(timer);
+      resolve();
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(
+        failed(`The snapshot process ended before it wrote one (${signal ?? code}). ${stderr}`),
+      );
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(failed(`The snapshot process could not start: ${error.message}`));
+    });
+  });
 }
 
 function failed(message: string): BotwireError {
