@@ -68,6 +68,10 @@ export default defineConfig({
         replacement: here('./packages/skills/python/src/index.ts'),
       },
       {
+        find: /^@botwire\/skill-integrations$/,
+        replacement: here('./packages/skills/integrations/src/index.ts'),
+      },
+      {
         find: /^@botwire\/vector-qdrant\/testing$/,
         replacement: here('./packages/vectors/qdrant/src/testing/index.ts'),
       },

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { chatCommand } from './commands/chat';
 import { doctorCommand } from './commands/doctor';
 import { initCommand } from './commands/init';
+import { secretsCommand } from './commands/secrets';
 import { skillNewCommand } from './commands/skill-new';
 import { skillsCommand } from './commands/skills';
 import { startCommand } from './commands/start';
@@ -19,6 +20,7 @@ export function createProgram(): Command {
   program.addCommand(chatCommand());
   program.addCommand(skillsCommand());
   program.addCommand(toolsCommand());
+  program.addCommand(secretsCommand());
   program.addCommand(initCommand());
   program.addCommand(skillNewCommand());
   program.addCommand(doctorCommand());

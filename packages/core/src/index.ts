@@ -83,7 +83,7 @@ export {
   type LogLevel,
   silentLogger,
 } from './logging/logger';
-export { Redactor } from './logging/redact';
+export { Redactor, redactingChatModel, redactOutgoing } from './logging/redact';
 export type {
   Attachment,
   ChatRef,
@@ -236,6 +236,20 @@ export {
   zoneOffsetMinutes,
 } from './scheduler/zoned-time';
 export {
+  type DecryptedSecret,
+  KeyRing,
+  type KeyRingOptions,
+} from './secrets/key-ring';
+export { type LoadKeyRingOptions, loadKeyRing } from './secrets/load-key-ring';
+export {
+  allSkills,
+  type RotateResult,
+  type SecretInfo,
+  type SecretScope,
+  SecretStore,
+  type SecretStoreOptions,
+} from './secrets/secret-store';
+export {
   defineSkill,
   type InlineSkill,
   type RecallRequest,
@@ -250,8 +264,10 @@ export {
   type ToolProvenance,
   type ToolReply,
   type ToolScheduler,
+  type ToolSecrets,
   type UserPreferences,
 } from './skills/define-skill';
+export { type DynamicTool, maxDynamicToolsPerSkill } from './skills/dynamic-tools';
 export { parseWithSchema, type SchemaIssue } from './skills/json-schema';
 export type { JsonSchemaType } from './skills/json-schema-type';
 export type {

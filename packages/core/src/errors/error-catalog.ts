@@ -42,6 +42,16 @@ export const errorCatalog = {
   BOTWIRE_DOCUMENT_TOO_LARGE: 'The file is larger than documents may be. Send a smaller file.',
   BOTWIRE_DOCUMENT_UNSUPPORTED:
     'This kind of file cannot be read as a document. Send a PDF, DOCX, TXT, Markdown or HTML file.',
+  BOTWIRE_INTEGRATION_INVALID:
+    'The API document or definition cannot be used: each problem is listed with its JSON path. Fix them and connect it again.',
+  BOTWIRE_INTEGRATION_NOT_FOUND:
+    'There is no connected API of that name for this user. integrations_list (or /integrations) shows the connected ones.',
+  BOTWIRE_INTEGRATION_CREDENTIALS_MISSING:
+    'The API needs a credential that was not given (a token, an API key, a user name and password, or an OAuth2 client id and secret). Give it when connecting the API.',
+  BOTWIRE_INTEGRATION_UNHEALTHY:
+    "The API's health check failed, so the integration was not saved. The message shows the status and what the API answered.",
+  BOTWIRE_INTEGRATION_AUTH_FAILED:
+    'The API refused the credentials: the OAuth2 token could not be renewed, or the renewed one was refused too. Check the client id and secret, and connect the API again.',
   BOTWIRE_DOCUMENT_ENCRYPTED:
     'The PDF is protected with a password. Send a copy without the password.',
   BOTWIRE_DOCUMENT_UNREADABLE:
@@ -85,6 +95,12 @@ export const errorCatalog = {
   BOTWIRE_INTERNAL: 'Something failed inside the bot; its log has the details.',
   BOTWIRE_NOT_FOUND: 'There is nothing at that address, or it belongs to someone else.',
   BOTWIRE_SCAFFOLD_FAILED: 'The project could not be scaffolded.',
+  BOTWIRE_SECRET_KEY_MISSING:
+    'A stored secret was encrypted with a key this bot does not have. Add that key id to BOTWIRE_SECRET_KEYS (kid:base64key), or restore the key file it was in.',
+  BOTWIRE_SECRET_DECRYPT_FAILED:
+    'A stored secret could not be decrypted: the key with its id is not the original one, or the record was changed or copied from another slot. Restore the original key, or set the secret again.',
+  BOTWIRE_SECRET_KEYS_INVALID:
+    'The secret keys are invalid. BOTWIRE_SECRET_KEYS (or the secret-keys file in the data directory) is kid:base64key entries of 32-byte keys; BOTWIRE_SECRET_ACTIVE_KEY names one of them.',
 } as const;
 
 /** A stable Botwire error code, such as `BOTWIRE_SKILL_MANIFEST_INVALID`. */

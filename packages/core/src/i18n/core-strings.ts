@@ -99,6 +99,8 @@ export const coreStrings = {
       "I can't reach my language model right now, so I can't answer that. Commands still work: send /help.",
     'confirm.ask':
       'Step {step} would run {tool} with data that came from outside (a web page, a file or an API):\n{arguments}\nShall I go ahead?',
+    'confirm.ask_always':
+      'Step {step} would run {tool}, which changes something outside the bot:\n{arguments}\nShall I go ahead?',
     'confirm.yes': 'Yes, go ahead',
     'confirm.no': 'No, cancel',
     'confirm.cancelled': 'Cancelled: {tool} was not run.',
@@ -204,6 +206,8 @@ export const coreStrings = {
       'Не могу связаться с языковой моделью, поэтому не смогу ответить на это. Команды работают: отправьте /help.',
     'confirm.ask':
       'Шаг {step} запустит {tool} с данными, полученными извне (веб-страница, файл или API):\n{arguments}\nПродолжить?',
+    'confirm.ask_always':
+      'Шаг {step} запустит {tool}, который что-то изменит за пределами бота:\n{arguments}\nПродолжить?',
     'confirm.yes': 'Да, продолжить',
     'confirm.no': 'Нет, отменить',
     'confirm.cancelled': 'Отменено: {tool} не запускался.',

@@ -1,3 +1,6 @@
+import type { OutgoingMessage } from '../messages/outgoing-message';
+import type { ChatModel, ChatRequest } from '../ports/chat-model';
+
 const secretKeyPattern =
   /(token|secret|password|passwd|api[_-]?key|authorization|cookie|credential|private[_-]?key)/i;
 
@@ -15,8 +18,16 @@ export class Redactor {
 
   /** Adds the values of environment variables whose names look secret. */
   addFromEnvironment(env: NodeJS.ProcessEnv = process.env): void {
-    for (const [name, value] of Object.entries(env))
-      if (secretKeyPattern.test(name)) this.add(value);
+    for (const [name, value] of Object.entries(env)) {
+      // Names, not secrets: which key is active.
+      if (name === 'BOTWIRE_SECRET_ACTIVE_KEY') continue;
+      if (!secretKeyPattern.test(name)) continue;
+      this.add(value);
+      // kid:base64key,kid2:base64key — each key on its own, in case one is printed alone.
+      if (name === 'BOTWIRE_SECRET_KEYS')
+        for (const entry of value?.split(',') ?? [])
+          this.add(entry.split(':').slice(1).join(':').trim());
+    }
   }
 
   /** Hides every known secret inside a string. */
@@ -54,4 +65,53 @@ export class Redactor {
     }
     return result;
   }
+}
+
+/**
+ * A message on its way to a user with every known secret hidden: its text and its buttons'
+ * labels and links. The same object when nothing was hidden.
+ */
+export function redactOutgoing(redactor: Redactor, message: OutgoingMessage): OutgoingMessage {
+  const text = redactor.redactText(message.text);
+  const buttons = message.buttons?.map((row) =>
+    row.map((button) => ({
+      ...button,
+      label: redactor.redactText(button.label),
+      ...(button.url !== undefined ? { url: redactor.redactText(button.url) } : {}),
+    })),
+  );
+  const changed =
+    text !== message.text || JSON.stringify(buttons) !== JSON.stringify(message.buttons);
+  return changed ? { ...message, text, ...(buttons ? { buttons } : {}) } : message;
+}
+
+/**
+ * A chat model with every known secret hidden from what it is sent: the messages, and the
+ * arguments of earlier tool calls. Secrets learned later (a user sets one mid-conversation) are
+ * hidden from the next call on.
+ */
+export function redactingChatModel(redactor: Redactor, model: ChatModel): ChatModel {
+  const chat = (request: ChatRequest) =>
+    model.chat({
+      ...request,
+      messages: request.messages.map((message) => ({
+        ...message,
+        content: redactor.redactText(message.content),
+        ...(message.toolCalls
+          ? {
+              toolCalls: message.toolCalls.map((call) => ({
+                ...call,
+                arguments: redactor.redact(call.arguments) as typeof call.arguments,
+              })),
+            }
+          : {}),
+      })),
+    });
+  return new Proxy(model, {
+    get(target, property, receiver) {
+      if (property === 'chat') return chat;
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }

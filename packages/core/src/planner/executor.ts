@@ -137,8 +137,9 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     const sideEffects = options.registry.getTool(step.tool)?.manifest.side_effects ?? true;
     const fedUntrusted =
       untrustedInput || argumentsFromUntrusted(args, options.untrustedTexts ?? []);
-    if (sideEffects && fedUntrusted && !options.confirmed?.has(step.id)) {
-      return { ...base, status: 'needs-confirmation', arguments: args, untrusted: true };
+    const ask = (sideEffects && fedUntrusted) || options.registry.mustConfirm(step.tool, args);
+    if (ask && !options.confirmed?.has(step.id)) {
+      return { ...base, status: 'needs-confirmation', arguments: args, untrusted: fedUntrusted };
     }
     const started = Date.now();
     try {

@@ -240,13 +240,13 @@ async function conversationFor(
   };
 }
 
-function runPlan(
+async function runPlan(
   context: BotContext,
   plan: Plan,
   extra: { confirmed?: Set<string>; previous?: StepOutcome[]; untrustedTexts?: string[] } = {},
 ): Promise<ExecutionResult> {
   return executePlan(plan, {
-    registry: context.skills,
+    registry: await context.withUserTools(),
     callTool: (name, args, signal, provenance) =>
       context.callTool(name, args, { signal, provenance }),
     ...(extra.untrustedTexts ? { untrustedTexts: extra.untrustedTexts } : {}),
@@ -295,7 +295,8 @@ async function answerWithModel(
   options: PlannerOptions,
   session: Session,
 ): Promise<void> {
-  const registry = context.skills;
+  // The tools the skills made for this user (their connected APIs) are planned with too.
+  const registry = await context.withUserTools();
   const stepByStep = () =>
     runStepByStep({
       conversation,
@@ -406,7 +407,8 @@ async function askConfirmation(
   const shown = JSON.stringify(entry.step.arguments ?? {}, null, 1);
   context.log.info('confirmation-asked', { tool: entry.step.tool, step: entry.step.id });
   await context.reply({
-    text: context.t('confirm.ask', {
+    // Untrusted data feeding a side effect, or a tool that always asks (an API's POST).
+    text: context.t(entry.step.untrusted === false ? 'confirm.ask_always' : 'confirm.ask', {
       step: entry.step.id,
       tool: entry.step.tool,
       arguments: shown.length > 600 ? `${shown.slice(0, 600)}…` : shown,

@@ -79,13 +79,13 @@ export async function runStepByStep(input: StepByStepInput): Promise<StepByStepR
       const sideEffects = registry.getTool(call.name)?.manifest.side_effects ?? true;
       const fedUntrusted =
         untrustedSeen || argumentsFromUntrusted(args, input.untrustedTexts ?? []);
-      if (sideEffects && fedUntrusted) {
+      if ((sideEffects && fedUntrusted) || registry.mustConfirm(call.name, args)) {
         outcome = {
           id,
           tool: call.name,
           status: 'needs-confirmation',
           arguments: args,
-          untrusted: true,
+          untrusted: fedUntrusted,
           ms: 0,
         };
         steps.push(outcome);

@@ -32,6 +32,8 @@ export class BotContext {
   locale: Locale;
   private identifiedUser: UserRecord | undefined;
   private identifiedChat: ChatRecord | undefined;
+  /** The skills with the tools they made for this user, once {@link withUserTools} ran. */
+  private userTools: SkillRegistry | undefined;
 
   constructor(
     readonly services: BotServices,
@@ -52,9 +54,24 @@ export class BotContext {
     return this.services.storage;
   }
 
-  /** The bot's loaded skills. */
+  /**
+   * The bot's loaded skills; after {@link withUserTools}, with the tools the skills made for this
+   * user (the operations of the APIs they connected).
+   */
   get skills(): SkillRegistry {
-    return this.services.skills;
+    return this.userTools ?? this.services.skills;
+  }
+
+  /**
+   * Adds the tools the skills make for this user (`"dynamic_tools": true`) to {@link skills},
+   * once per message; the planner calls it before it plans.
+   */
+  async withUserTools(): Promise<SkillRegistry> {
+    if (this.userTools) return this.userTools;
+    if (!this.services.toolsFor || !this.identifiedUser || !this.services.skills.makesTools)
+      return this.services.skills;
+    this.userTools = await this.services.toolsFor(this.callOptions());
+    return this.userTools;
   }
 
   /** `adapter:chat` — the key of this chat across the runtime (queues, pending state). */
@@ -148,13 +165,19 @@ export class BotContext {
     );
   }
 
-  /** Runs a tool of a loaded skill for this user, with the same checks as everywhere. */
-  callTool(
+  /**
+   * Runs a tool of a loaded skill for this user, with the same checks as everywhere. A tool a
+   * skill made for the user runs as the declared tool it stands for, with its arguments checked
+   * against its own input_schema first.
+   */
+  async callTool(
     name: string,
     args: unknown,
     options: { signal?: AbortSignal; provenance?: ToolProvenance } = {},
   ): Promise<unknown> {
-    return this.services.callTool(name, args, { ...this.callOptions(), ...options });
+    const skills = this.services.skills.getTool(name) ? this.skills : await this.withUserTools();
+    const call = skills.resolveCall(name, args);
+    return this.services.callTool(call.tool, call.args, { ...this.callOptions(), ...options });
   }
 
   /** Facts the recalling skills (memory) give for this message, within `maxTokens`. */

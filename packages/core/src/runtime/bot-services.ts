@@ -78,4 +78,11 @@ export interface BotServices {
     request: RecallRequest,
     options?: Omit<CallToolOptions, 'storage' | 'log' | 'egress'>,
   ): Promise<string[]>;
+  /**
+   * The skills with the tools they make for this user (`"dynamic_tools": true`, such as an
+   * integration's API operations). Optional: without it, the declared tools only.
+   */
+  toolsFor?(options: Omit<CallToolOptions, 'storage' | 'log' | 'egress'>): Promise<SkillRegistry>;
+  /** Hides a secret value from logs, replies and the model from now on (the bot's redactor). */
+  hideSecret?(value: string): void;
 }

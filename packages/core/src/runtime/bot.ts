@@ -12,7 +12,7 @@ import { EgressPolicy } from '../egress/egress-policy';
 import { BotwireError, isBotwireError } from '../errors/botwire-error';
 import { BotHttpServer, newOwnerToken } from '../http/http-server';
 import { createLogger, type Logger } from '../logging/logger';
-import { Redactor } from '../logging/redact';
+import { Redactor, redactingChatModel, redactOutgoing } from '../logging/redact';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
 import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
 import { Composer, type Middleware } from '../middleware/composer';
@@ -28,6 +28,8 @@ import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
 import type { VectorIndex } from '../ports/vector-index';
 import { embeddedJobQueue } from '../scheduler/embedded-job-queue';
 import { backgroundClock, type Clock } from '../scheduler/job-clock';
+import { loadKeyRing } from '../secrets/load-key-ring';
+import { SecretStore } from '../secrets/secret-store';
 import type { RecallRequest, ToolModel } from '../skills/define-skill';
 import { defaultSkillCacheDir } from '../skills/skill-cache';
 import { type CallToolOptions, loadSkills, type SkillRegistry } from '../skills/skill-registry';
@@ -100,6 +102,8 @@ export class Bot {
   private readonly composer = new Composer<BotContext>();
   private readonly adapterOverride: Adapter[] | undefined;
   private model: ChatModel | undefined;
+  /** The model once wrapped to hide secrets from it (so a second init does not wrap it again). */
+  private redactedModel: ChatModel | undefined;
   private embeddingModel: EmbeddingModel | undefined;
   private vectorIndex: VectorIndex | undefined;
   private jobQueue: JobQueue | undefined;
@@ -111,6 +115,7 @@ export class Bot {
   private storageDriver: StorageDriver | undefined;
   private registry: SkillRegistry | undefined;
   private egressPolicy: EgressPolicy | undefined;
+  private secretStore: SecretStore | undefined;
   private usageTracker: UsageTracker | undefined;
   private adapters: Adapter[] = [];
   private handler: Middleware<BotContext> | undefined;
@@ -181,6 +186,20 @@ export class Bot {
   get egress(): EgressPolicy {
     this.egressPolicy ??= new EgressPolicy(egressConfigFromEnv(this.config.egress, this.env));
     return this.egressPolicy;
+  }
+
+  /**
+   * The encrypted secrets of the bot's skills; available after {@link init}. The key ring loads
+   * on first use (BOTWIRE_SECRET_KEYS, else `<dataDir>/secret-keys`, generated if missing).
+   */
+  get secrets(): SecretStore {
+    this.secretStore ??= new SecretStore({
+      kv: this.storage.kv,
+      keyRing: () => loadKeyRing({ env: this.env, dataDir: this.dataDir, log: this.log }),
+      onValue: (value) => this.redactor.add(value),
+      log: this.log.child({ component: 'secrets' }),
+    });
+    return this.secretStore;
   }
 
   /** Usage counts per user, skill and day, and the process metrics; available after {@link init}. */
@@ -306,6 +325,11 @@ export class Bot {
       rootDir: this.rootDir,
       env: this.env,
     });
+    if (this.model && this.model !== this.redactedModel) {
+      // Whatever the model is sent (the planner's prompts, a tool's calls), secrets are hidden.
+      this.model = redactingChatModel(this.redactor, this.model);
+      this.redactedModel = this.model;
+    }
     if (this.model)
       this.log.info('model-ready', { provider: this.model.provider, model: this.model.model });
     this.embeddingModel ??= await createEmbeddingModelFromSpec(this.config.embeddings, {
@@ -406,6 +430,9 @@ export class Bot {
       deliver: (adapter, chat, message, options) => this.deliver(adapter, chat, message, options),
       callTool: (name, args, options) => this.callTool(name, args, options),
       recall: (request, options) => this.recall(request, options),
+      toolsFor: (options) =>
+        skills.withToolsFor({ ...options, ...this.toolServices(options.user) }),
+      hideSecret: (value) => this.redactor.add(value),
       ...(this.jobs ? { queueTask: this.jobs.queueTask.bind(this.jobs) } : {}),
     };
   }
@@ -610,6 +637,8 @@ export class Bot {
     message: OutgoingMessage,
     options: { chatId?: string; meta?: Record<string, unknown> } = {},
   ): Promise<SentMessage> {
+    // No known secret leaves the bot in a reply (nor is kept in the history).
+    message = redactOutgoing(this.redactor, message);
     const outgoing = this.degrader
       ? await this.degrader.degrade(
           adapter.capabilities,
@@ -669,6 +698,7 @@ export class Bot {
       ...(this.config.defaultTimezone ? { defaultTimezone: this.config.defaultTimezone } : {}),
       ...(this.jobs ? { jobs: this.jobs } : {}),
       ...(this.config.sandbox ? { sandbox: this.config.sandbox } : {}),
+      secrets: this.secrets,
       ...(model ? { model } : {}),
     };
   }

@@ -1,5 +1,6 @@
 import type { Middleware } from '../middleware/composer';
 import type { BotContext } from './bot-context';
+import { secretArgumentsIn, withoutSecrets } from './secret-arguments';
 
 /**
  * Stores the incoming message in the chat's history. It comes after access control, so a
@@ -17,11 +18,19 @@ export function recordMessage(): Middleware<BotContext> {
     // Not awaited before the rest of the chain runs: its first writes (the usage count) then
     // share the storage's group commit. Reads of the history still see it (storage runs calls
     // in order), and the message is not done until it is stored.
+    // A credential typed into a message a skill's pattern marks as secret never reaches the
+    // history (nor, from now on, logs, replies or the model).
+    const secrets =
+      message.kind === 'button' ? [] : secretArgumentsIn(message.text, context.skills);
+    for (const secret of secrets) context.services.hideSecret?.(secret);
     const recorded = context.services.storage.messages.append({
       chatId: context.chat.id,
       userId: context.user.id,
       direction: 'in',
-      text: message.kind === 'button' ? `[button] ${message.buttonData ?? ''}` : message.text,
+      text:
+        message.kind === 'button'
+          ? `[button] ${message.buttonData ?? ''}`
+          : withoutSecrets(message.text, secrets),
       platformMessageId: message.platformMessageId,
     });
     recorded.catch(() => {}); // awaited below, after the chain

@@ -11,6 +11,7 @@ import type { JobRecord } from '../ports/job-queue';
 import type { ChatRecord, ScopedKeyValueStore, UserRecord } from '../ports/storage';
 import type { ScopedVectorIndex } from '../ports/vector-index';
 import type { Recurrence } from '../scheduler/recurrence';
+import type { DynamicTool } from './dynamic-tools';
 
 /** The message a tool runs for, as its handler sees it. */
 export interface ToolMessage {
@@ -79,6 +80,27 @@ export interface ToolScheduler {
   cancel(id: string): Promise<boolean>;
 }
 
+/**
+ * A skill's encrypted secrets (`context.secrets`): this user's when the tool runs for a user,
+ * else the bot-wide ones of the skill. `get` falls back to the bot-wide value the operator set
+ * with `botwire secrets set` (for this skill, then for every skill). Names are 1 to 128 of
+ * `A-Z a-z 0-9 _ . -`; a value is a non-empty string of at most 64 KiB.
+ *
+ * @example
+ * const token = await context.secrets.get('api_token');
+ * if (!token) return { text: context.t('connect-first') };
+ */
+export interface ToolSecrets {
+  /** The value, or undefined when neither this scope nor a bot-wide fallback has it. */
+  get(name: string): Promise<string | undefined>;
+  /** Stores (encrypted) a value of this scope. */
+  set(name: string, value: string): Promise<void>;
+  /** Deletes a value of this scope; false when it had none (bot-wide fallbacks stay). */
+  delete(name: string): Promise<boolean>;
+  /** The names `get` finds (this scope's and the bot-wide fallbacks'), sorted; never values. */
+  list(): Promise<string[]>;
+}
+
 /** The bot's chat model as a tool may call it: each call counts in the user's budget. */
 export interface ToolModel {
   readonly provider: string;
@@ -139,6 +161,14 @@ export interface ToolContext {
    * Only with the `execute-code` permission.
    */
   sandbox: CodeSandbox | undefined;
+  /**
+   * This skill's secrets for this user (set/delete/get), falling back to bot-wide ones the
+   * operator set with `botwire secrets set` (get only); bot-wide ones when the tool runs for no
+   * user. Encrypted at rest, and every value read or written is hidden from the bot's logs; do
+   * not return one in a result (results reach the model and the user). Only with the `secrets`
+   * permission.
+   */
+  secrets: ToolSecrets;
   /** The message the tool runs for, when it runs for one (not from the CLI). */
   message?: ToolMessage;
   /** Where the arguments came from: `{ via: 'direct', inputs: [], trust: 'trusted' }` when nobody says. */
@@ -205,6 +235,13 @@ export interface SkillDefinition<Inputs extends object = ToolInputs> {
    * skill's tools and 2 s to answer; each fact is one short line, given to the model as data.
    */
   recall?: (request: RecallRequest, context: ToolContext) => Promise<string[]> | string[];
+  /**
+   * Tools this skill makes for the user of `context` (the operations of the APIs they
+   * connected), declared with `"dynamic_tools": true` in skill.json: the planner sees them beside
+   * the declared tools, and each runs as a call of a declared tool (see {@link DynamicTool}).
+   * Runs with the permissions of the skill's tools and 2 s to answer, before planning.
+   */
+  dynamicTools?: (context: ToolContext) => Promise<DynamicTool[]> | DynamicTool[];
 }
 
 /** What a skill's `recall` gets: the message, and how much it may return. */

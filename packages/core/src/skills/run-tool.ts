@@ -10,6 +10,8 @@ import type { CodeSandbox } from '../ports/code-sandbox';
 import type { EmbeddingModel } from '../ports/embedding-model';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
 import type { VectorIndex } from '../ports/vector-index';
+import type { SecretStore } from '../secrets/secret-store';
+import { toolSecrets } from '../secrets/tool-secrets';
 import { scopeKeyValueStore } from '../storage/scope-key-value-store';
 import { scopeVectorIndex } from '../vectors/scope-vector-index';
 import type {
@@ -52,6 +54,8 @@ export interface CallToolOptions {
   defaultTimezone?: string;
   /** The bot's code sandbox (config `sandbox`), behind `context.sandbox`. */
   sandbox?: CodeSandbox;
+  /** The bot's encrypted secrets, behind `context.secrets`. */
+  secrets?: SecretStore;
   /** The bot's job queue, behind `context.schedule`. */
   jobs?: {
     scheduler(user: UserRecord, chat: ChatRecord | undefined, skill: string): ToolScheduler;
@@ -206,6 +210,7 @@ export function buildToolContext(
     | 'embeddings'
     | 'schedule'
     | 'sandbox'
+    | 'secrets'
     | 'fetch'
     | 'egress'
   > as ToolContext;
@@ -297,6 +302,20 @@ export function buildToolContext(
     get() {
       capability('sandbox', ['execute-code']);
       return options.sandbox;
+    },
+  });
+  let secrets: ToolContext['secrets'] | undefined;
+  Object.defineProperty(context, 'secrets', {
+    enumerable: true,
+    get() {
+      capability('secrets', ['secrets']);
+      if (!options.secrets) {
+        throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+          message: `Tool "${tool.manifest.name}" needs secrets, but callTool() was given no secret store (options.secrets).`,
+        });
+      }
+      secrets ??= toolSecrets(options.secrets, tool.skill, options.user?.id);
+      return secrets;
     },
   });
   Object.defineProperty(context, 'schedule', {

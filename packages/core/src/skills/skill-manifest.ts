@@ -37,6 +37,8 @@ export interface ToolManifest {
   permissions: Permission[];
   /** True when running the tool changes something outside the bot's answer (sends, writes, pays). */
   side_effects: boolean;
+  /** True when the tool asks the user before every run the planner makes, whatever fed its arguments. */
+  confirm?: boolean;
   /** True when the output carries outside content (files, documents): treated as untrusted data. */
   untrusted_output?: boolean;
   /** True when the tool usually takes long: a plan with it runs as background work and reports back. */
@@ -74,6 +76,11 @@ export interface PatternManifest {
   example?: string;
   /** Fixed arguments added to the named groups. */
   arguments?: Record<string, unknown>;
+  /**
+   * Named groups that carry a secret (a token typed into the message): the chat's history keeps
+   * the message without it, and it is hidden from logs, replies and the model.
+   */
+  secret_arguments?: string[];
 }
 
 /** A tool that takes files the user sends (`files` in skill.json). */
@@ -102,6 +109,8 @@ export interface SkillManifest {
   files?: FileHandlerManifest[];
   /** True when the skill's module exports `recall`, which adds facts to the model's context. */
   recall?: boolean;
+  /** True when the skill's module exports `dynamicTools`, which makes tools for each user at run time. */
+  dynamic_tools?: boolean;
   /** A JSON Schema for the skill's options in the bot's config. */
   config_schema?: JsonSchema;
   /** The module that exports the handlers, relative to `skill.json`; defaults to the package entry. */

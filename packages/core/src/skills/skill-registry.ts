@@ -2,8 +2,10 @@ import type { ValidateFunction } from 'ajv';
 import { BotwireError, type Problem } from '../errors/botwire-error';
 import { type Logger, silentLogger } from '../logging/logger';
 import type { InlineSkill, RecallRequest, SkillDefinition, ToolHandler } from './define-skill';
+import { type DynamicTool, viaArguments } from './dynamic-tools';
 import { compileJsonSchema, describeErrors } from './json-schema';
 import { loadSkill } from './load-skill';
+import { listDynamicTools } from './run-dynamic-tools';
 import { recallTimeoutMs, runRecall } from './run-recall';
 import { type CallToolOptions, checkArguments, type RunnableTool, runTool } from './run-tool';
 import { closestNames, pointerToLabel } from './schema-errors';
@@ -75,6 +77,8 @@ export interface SkillTool {
   handler: ToolHandler;
   /** Permissions the tool declares that the config does not grant; calls are refused until they are granted. */
   missingPermissions: Permission[];
+  /** For a tool a skill made at run time for a user: what it stands for (see {@link DynamicTool}). */
+  dynamic?: DynamicTool;
 }
 
 /** One slash command of a loaded skill, with the tool it runs. */
@@ -92,7 +96,7 @@ const quoteList = (items: readonly string[]) =>
 export class SkillRegistry {
   /** Every loaded skill, in config order. */
   readonly skills: LoadedSkill[];
-  private readonly tools = new Map<string, SkillTool & { runnable: RunnableTool }>();
+  private tools = new Map<string, SkillTool & { runnable: RunnableTool }>();
   private readonly commands = new Map<string, SkillCommand>();
   private readonly log: Logger;
 
@@ -172,31 +176,108 @@ export class SkillRegistry {
   recall(request: RecallRequest, options: CallToolOptions = {}): Promise<string[]> {
     const recalling = this.skills
       .filter((skill) => skill.manifest.recall === true)
-      .map((skill) => ({
-        runnable: {
-          skill: skill.manifest.name,
-          manifest: {
-            name: 'recall',
-            description: 'recall',
-            input_schema: { type: 'object' },
-            permissions: [],
-            side_effects: false,
-            timeout_ms: recallTimeoutMs,
-          },
-          effectivePermissions: [
-            ...new Set(
-              skill.manifest.tools.flatMap((tool) =>
-                tool.permissions.filter((item) => skill.grantedPermissions.includes(item)),
-              ),
-            ),
-          ],
-          loadDefinition: () => skill.loadDefinition(),
-          config: skill.config,
-          validateInput: (() => true) as unknown as ValidateFunction,
-        } satisfies RunnableTool,
-      }));
+      .map((skill) => ({ runnable: skillRunnable(skill, 'recall') }));
     if (recalling.length === 0) return Promise.resolve([]);
     return runRecall(recalling, request, options, options.log ?? this.log);
+  }
+
+  /** Whether any loaded skill makes tools at run time (`"dynamic_tools": true`). */
+  get makesTools(): boolean {
+    return this.skills.some((skill) => skill.manifest.dynamic_tools === true);
+  }
+
+  /**
+   * This registry with the tools the skills make for this user (`"dynamic_tools": true`, such as
+   * the operations of the APIs they connected) added beside the declared ones; each skill runs
+   * with the permissions of its tools, and one that fails or is late is logged and left out.
+   * Returns this registry itself when no skill makes tools.
+   */
+  async withToolsFor(options: CallToolOptions = {}): Promise<SkillRegistry> {
+    const making = this.skills.filter((skill) => skill.manifest.dynamic_tools === true);
+    if (making.length === 0) return this;
+    const log = options.log ?? this.log;
+    const made = await listDynamicTools(
+      making.map((skill) => ({ runnable: skillRunnable(skill, 'dynamic_tools') })),
+      options,
+      log,
+    );
+    const view = Object.create(SkillRegistry.prototype) as SkillRegistry;
+    Object.assign(view, this);
+    view.tools = new Map(this.tools);
+    for (const { skill, tool } of made) {
+      const base = this.tools.get(tool.via.tool);
+      if (!base || base.skill.manifest.name !== skill || view.tools.has(tool.name)) {
+        log.warn('dynamic-tool-left-out', {
+          skill,
+          tool: tool.name,
+          reason: view.tools.has(tool.name)
+            ? 'a tool of that name exists'
+            : `via.tool "${tool.via.tool}" is not a tool of the skill`,
+        });
+        continue;
+      }
+      let validateInput: ValidateFunction;
+      try {
+        validateInput = compileJsonSchema(tool.input_schema, 'fill-defaults');
+      } catch (error) {
+        log.warn('dynamic-tool-left-out', {
+          skill,
+          tool: tool.name,
+          reason: `input_schema: ${error instanceof Error ? error.message : String(error)}`,
+        });
+        continue;
+      }
+      const manifest: ToolManifest = {
+        ...base.manifest,
+        name: tool.name,
+        description: tool.description,
+        input_schema: tool.input_schema,
+        side_effects: tool.side_effects ?? base.manifest.side_effects,
+        confirm: tool.confirm === true,
+      };
+      delete manifest.output_schema;
+      view.tools.set(tool.name, {
+        ...base,
+        name: tool.name,
+        manifest,
+        dynamic: tool,
+        runnable: { ...base.runnable, manifest, validateInput },
+      });
+    }
+    return view;
+  }
+
+  /**
+   * The declared tool and arguments a call stands for: the tool itself for a declared tool, its
+   * `via` tool with the checked arguments for a tool a skill made (BOTWIRE_TOOL_ARGUMENTS_INVALID
+   * when they do not fit its input_schema).
+   */
+  resolveCall(name: string, args: unknown): { tool: string; args: unknown } {
+    const tool = this.tools.get(name);
+    if (!tool?.dynamic) return { tool: name, args };
+    const checked = checkArguments(tool.runnable, args);
+    return { tool: tool.dynamic.via.tool, args: viaArguments(tool.dynamic, checked) };
+  }
+
+  /**
+   * Whether a call must wait for the user's yes whatever fed it: the tool says `"confirm": true`,
+   * or it is a call of a declared tool that a tool made for this user stands for with these
+   * fixed arguments (an API's POST through `integration_call`), and that one says so.
+   */
+  mustConfirm(name: string, args: unknown): boolean {
+    const tool = this.tools.get(name);
+    if (!tool) return false;
+    if (tool.manifest.confirm === true) return true;
+    if (tool.dynamic) return tool.dynamic.confirm === true;
+    const given = (args ?? {}) as Record<string, unknown>;
+    for (const other of this.tools.values()) {
+      const via = other.dynamic?.via;
+      if (!via || via.tool !== name || other.dynamic?.confirm !== true) continue;
+      const fixed = Object.entries(via.arguments ?? {});
+      if (fixed.every(([key, value]) => JSON.stringify(given[key]) === JSON.stringify(value)))
+        return true;
+    }
+    return false;
   }
 
   /** The tool with this name, or undefined. */
@@ -230,6 +311,10 @@ export class SkillRegistry {
    * const result = await registry.callTool('web_search', { query: 'cats' }, { locale: 'en', storage });
    */
   async callTool(name: string, args: unknown, options: CallToolOptions = {}): Promise<unknown> {
+    if (this.tools.get(name)?.dynamic) {
+      const call = this.resolveCall(name, args);
+      return this.callTool(call.tool, call.args, options);
+    }
     const tool = this.requireTool(name);
     if (tool.missingPermissions.length) throw permissionDenied(tool);
     return runTool(tool.runnable, args, options, options.log ?? this.log);
@@ -259,6 +344,34 @@ export class SkillRegistry {
     }
     return tool;
   }
+}
+
+/**
+ * A tool-shaped stand-in for a skill's own hooks (`recall`, `dynamicTools`): its context is built
+ * as for one of its tools, with the permissions its tools are granted, within 2 s.
+ */
+function skillRunnable(skill: LoadedSkill, name: string): RunnableTool {
+  return {
+    skill: skill.manifest.name,
+    manifest: {
+      name,
+      description: name,
+      input_schema: { type: 'object' },
+      permissions: [],
+      side_effects: false,
+      timeout_ms: recallTimeoutMs,
+    },
+    effectivePermissions: [
+      ...new Set(
+        skill.manifest.tools.flatMap((tool) =>
+          tool.permissions.filter((item) => skill.grantedPermissions.includes(item)),
+        ),
+      ),
+    ],
+    loadDefinition: () => skill.loadDefinition(),
+    config: skill.config,
+    validateInput: (() => true) as unknown as ValidateFunction,
+  };
 }
 
 function publicTool(tool: SkillTool & { runnable?: RunnableTool }): SkillTool {
