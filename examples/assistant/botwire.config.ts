@@ -38,5 +38,10 @@ export default defineConfig({
     // "the mean of this CSV"): Pyodide in child processes with no network, no host files and
     // no processes; set `sandbox: dockerSandbox()` for Docker (docs/guides/python-sandbox.md).
     { use: '@botwire/skill-python', permissions: ['execute-code'] },
+    // Outside APIs from their OpenAPI document ("connect API <url> as <name> token <token>",
+    // /connect, /integrations, /disconnect): each operation becomes a tool, the token is kept
+    // encrypted (`botwire secrets list`), and every request goes through the same egress policy,
+    // so an API on this machine needs BOTWIRE_EGRESS_ALLOW=127.0.0.1 (see demo-api/, the README).
+    { use: '@botwire/skill-integrations', permissions: ['network', 'storage', 'secrets'] },
   ],
 });

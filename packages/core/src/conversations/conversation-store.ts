@@ -54,18 +54,47 @@ export async function askStep(
   await context.reply(question);
 }
 
-/** Starts (or restarts) a conversation for the sender in this chat and asks its first step. */
+/**
+ * The step to ask from `id` on: that step, or the first after it that its `skip` does not
+ * leave out; null when no step is left.
+ */
+export function firstUnanswered(
+  definition: ConversationDefinition,
+  id: string,
+  data: ConversationData,
+): string | null {
+  let current: string | null = id;
+  for (let hops = 0; current !== null && hops <= definition.steps.length; hops++) {
+    const step = definition.steps.find((each) => each.id === current);
+    if (!step) return current;
+    if (step.skip?.(data) !== true) return current;
+    if (typeof step.next === 'function') current = step.next(data);
+    else if (step.next !== undefined) current = step.next;
+    else current = definition.steps[definition.steps.indexOf(step) + 1]?.id ?? null;
+  }
+  return current;
+}
+
+/**
+ * Starts (or restarts) a conversation for the sender in this chat and asks its first step
+ * (the first its `skip` does not leave out; with none left, it is done at once).
+ */
 export async function enterConversation(
   context: BotContext,
   definition: ConversationDefinition,
   data: ConversationData = {},
 ): Promise<void> {
-  const first = definition.steps[0]!;
+  const firstId = firstUnanswered(definition, definition.steps[0]!.id, data);
+  context.log.info('conversation-entered', { conversation: definition.name });
+  if (firstId === null) {
+    await definition.done(context, data);
+    return;
+  }
+  const first = definition.steps.find((each) => each.id === firstId)!;
   await saveConversation(
     context,
     { name: definition.name, step: first.id, data, attempts: 0 },
     definition,
   );
-  context.log.info('conversation-entered', { conversation: definition.name });
   await askStep(context, first, data);
 }

@@ -20,7 +20,14 @@ export interface ConversationAnswer {
  * optionally with `next` to branch (`null` ends the conversation); `{ error }` re-asks with
  * that hint.
  */
-export type AnswerResult = { value: unknown; next?: string | null } | { error: string };
+export type AnswerResult =
+  | {
+      value: unknown;
+      next?: string | null;
+      /** More fields for the data, beside `data[step.id]` (what checking the answer found out). */
+      data?: Record<string, unknown>;
+    }
+  | { error: string };
 
 /** A question the user may be shown: a text, a message with buttons, or made from the data. */
 export type StepQuestion<D extends ConversationData> =
@@ -44,6 +51,14 @@ export interface ConversationStep<D extends ConversationData = ConversationData>
   ): AnswerResult | Promise<AnswerResult>;
   /** The next step's id, or `null` to finish. Default: the step after this one in the list. */
   next?: string | null | ((data: D) => string | null);
+  /** True when the step is not needed for this data (it is not asked). */
+  skip?(data: D): boolean;
+  /**
+   * True when the answer is a secret (a password, a token): the chat's history keeps the
+   * message as `[redacted]`, the value is hidden from logs, replies and the model, and it is
+   * kept encrypted (not in the conversation's state) until `done` gets it.
+   */
+  secret?: boolean;
 }
 
 /** A multi-step flow (a wizard), persisted per chat and user; see {@link defineConversation}. */

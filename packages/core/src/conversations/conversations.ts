@@ -3,6 +3,8 @@ import type { Middleware } from '../middleware/composer';
 import type { BotContext } from '../runtime/bot-context';
 import {
   askStep,
+  enterConversation,
+  firstUnanswered,
   leaveConversation,
   readConversation,
   saveConversation,
@@ -22,10 +24,72 @@ import type {
  */
 export class Conversations {
   private readonly definitions = new Map<string, ConversationDefinition<ConversationData>>();
+  /** Conversations of skills, imported with the skill's module when first needed. */
+  private readonly lazy = new Map<
+    string,
+    () => Promise<ConversationDefinition<ConversationData> | undefined>
+  >();
 
   /** True when a conversation of this name is registered. */
   has(name: string): boolean {
-    return this.definitions.has(name);
+    return this.definitions.has(name) || this.lazy.has(name);
+  }
+
+  /**
+   * Adds a conversation a skill's module exports, loaded when a chat first needs it (a command
+   * starts it, or a user answers one of its steps). Registering the same name again replaces
+   * the loader (a bot started again).
+   */
+  registerLazy(
+    name: string,
+    load: () => Promise<ConversationDefinition<ConversationData> | undefined>,
+  ): void {
+    if (this.definitions.has(name))
+      throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+        message: `A conversation named "${name}" is registered twice (in the config and by a skill).`,
+      });
+    this.lazy.set(name, load);
+  }
+
+  /** The definition of a conversation, loading a skill's when needed; undefined when unknown. */
+  async definition(name: string): Promise<ConversationDefinition<ConversationData> | undefined> {
+    const known = this.definitions.get(name);
+    if (known) return known;
+    const load = this.lazy.get(name);
+    if (!load) return undefined;
+    const loaded = await load();
+    if (!loaded) return undefined;
+    this.register(loaded);
+    this.lazy.delete(name);
+    return loaded;
+  }
+
+  /** Starts a conversation by name for the message's sender, with `data` to begin with. */
+  async enter(context: BotContext, name: string, data: ConversationData = {}): Promise<void> {
+    const definition = await this.definition(name);
+    if (!definition)
+      throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+        message: `There is no conversation named "${name}".`,
+      });
+    await enterConversation(context, definition, data);
+  }
+
+  /**
+   * True when the sender's next message in this chat answers a step marked `secret` (a
+   * password, a token): the history keeps it hidden. Reads storage only when some
+   * conversation may have such a step.
+   */
+  async expectsSecret(context: BotContext): Promise<boolean> {
+    const mayHave =
+      this.lazy.size > 0 ||
+      [...this.definitions.values()].some((definition) =>
+        definition.steps.some((step) => step.secret),
+      );
+    if (!mayHave) return false;
+    const state = await readConversation(context);
+    if (!state || state.expiresAt < Date.now()) return false;
+    const definition = await this.definition(state.name);
+    return definition?.steps.find((step) => step.id === state.step)?.secret === true;
   }
 
   /** Adds a conversation definition; names must be unique. */
@@ -54,7 +118,8 @@ export class Conversations {
     return async (context, next) => {
       const command = context.command?.name;
       // A bot with no conversations has no state to look up.
-      if (this.definitions.size === 0 && command !== 'cancel') return next();
+      if (this.definitions.size === 0 && this.lazy.size === 0 && command !== 'cancel')
+        return next();
       const state = await readConversation(context);
       if (!state) {
         if (command === 'cancel') {
@@ -63,7 +128,7 @@ export class Conversations {
         }
         return next();
       }
-      const definition = this.definitions.get(state.name);
+      const definition = await this.definition(state.name);
       const step = definition?.steps.find((each) => each.id === state.step);
       if (!definition || !step) {
         // The bot no longer has this conversation (or step): forget it, go on as usual.
@@ -120,14 +185,24 @@ export class Conversations {
       await askStep(context, step, state.data);
       return;
     }
-    const data = { ...state.data, [step.id]: result.value };
-    const nextId =
+    // A secret answer is kept encrypted until the conversation is done, never in its state.
+    const value = step.secret
+      ? await context.services.keepSecret?.(
+          context.user.id,
+          `${definition.name}.${step.id}`,
+          result.value,
+        )
+      : result.value;
+    const data = { ...state.data, ...(result.data ?? {}), [step.id]: value ?? result.value };
+    const chosen =
       'next' in result && result.next !== undefined
         ? result.next
         : nextStepId(definition, step, data);
+    const nextId = chosen === null ? null : firstUnanswered(definition, chosen, data);
     if (nextId === null) {
       // Deleting is atomic: `done` runs once even if the last answer reaches two processes.
-      if (await leaveConversation(context)) await definition.done(context, data);
+      if (await leaveConversation(context))
+        await definition.done(context, await revealSecrets(context, definition, data));
       return;
     }
     const following = definition.steps.find((each) => each.id === nextId);
@@ -153,4 +228,19 @@ function nextStepId(
   if (step.next !== undefined) return step.next;
   const index = definition.steps.indexOf(step);
   return definition.steps[index + 1]?.id ?? null;
+}
+
+/** The data with each secret answer read back (and deleted from the secret store). */
+async function revealSecrets(
+  context: BotContext,
+  definition: ConversationDefinition<ConversationData>,
+  data: ConversationData,
+): Promise<ConversationData> {
+  const revealed = { ...data };
+  for (const step of definition.steps) {
+    if (!step.secret || revealed[step.id] === undefined) continue;
+    const value = await context.services.takeSecret?.(context.user.id, revealed[step.id]);
+    if (value !== undefined) revealed[step.id] = value;
+  }
+  return revealed;
 }

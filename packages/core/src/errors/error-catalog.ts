@@ -121,6 +121,8 @@ export const problemCatalog = {
   BOTWIRE_MANIFEST_DUPLICATE_TOOL: 'Two tools have the same name.',
   BOTWIRE_MANIFEST_DUPLICATE_COMMAND: 'Two commands have the same name.',
   BOTWIRE_MANIFEST_COMMAND_TOOL_UNKNOWN: 'A command names a tool the manifest does not declare.',
+  BOTWIRE_MANIFEST_COMMAND_CONVERSATION_UNKNOWN:
+    'A command starts a conversation the manifest does not list in conversations.',
   BOTWIRE_MANIFEST_COMMAND_ARGUMENT_UNKNOWN:
     "A command's argument is not a property of its tool's input_schema.",
   BOTWIRE_MANIFEST_PATTERN_INVALID:

@@ -116,6 +116,16 @@ export function plannerSteps(options: PlannerOptions): PlannerSteps {
       if (queued) return runQueuedPlan(context, queued, options, session(context));
       const call = context.command;
       if (call) {
+        const entry = context.skills.getCommand(call.name);
+        if (
+          entry?.command.conversation &&
+          !call.argument.trim() &&
+          context.services.enterConversation
+        ) {
+          // Without text the command starts the skill's conversation, which asks for it.
+          await context.services.enterConversation(context, entry.command.conversation);
+          return;
+        }
         const commandPlan = planForCommand(context.skills, call);
         if (!commandPlan) return next();
         if (await queueInstead(context, commandPlan)) return;

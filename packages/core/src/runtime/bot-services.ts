@@ -85,4 +85,13 @@ export interface BotServices {
   toolsFor?(options: Omit<CallToolOptions, 'storage' | 'log' | 'egress'>): Promise<SkillRegistry>;
   /** Hides a secret value from logs, replies and the model from now on (the bot's redactor). */
   hideSecret?(value: string): void;
+  // `context` below is the message's BotContext (typed loosely: BotContext depends on this file).
+  /** True when the sender's message answers a conversation step marked `secret`. */
+  expectsSecret?(context: object): Promise<boolean>;
+  /** Keeps a conversation's secret answer encrypted for this user; returns what stands for it in the data. */
+  keepSecret?(userId: string, name: string, value: unknown): Promise<unknown>;
+  /** The secret answer {@link keepSecret} kept, deleted from the store as it is read. */
+  takeSecret?(userId: string, kept: unknown): Promise<unknown>;
+  /** Starts a conversation (the bot's or a skill's) by name for the message's sender. */
+  enterConversation?(context: object, name: string, data?: Record<string, unknown>): Promise<void>;
 }

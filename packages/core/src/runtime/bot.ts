@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { accessCommandNames } from '../access/access-commands';
 import { ClaimCodes } from '../access/claim-code';
@@ -321,6 +322,16 @@ export class Bot {
       cacheDir: defaultSkillCacheDir(this.rootDir, this.dataDir),
     });
     this.patterns = compilePatterns(this.registry);
+    // Conversations skills export, imported with the skill's module when a chat needs one.
+    for (const skill of this.registry.skills)
+      for (const name of skill.manifest.conversations ?? [])
+        this.conversations.registerLazy(
+          name,
+          async () =>
+            (await skill.loadDefinition()).conversations?.find(
+              (conversation) => conversation.name === name,
+            ) as ConversationDefinition | undefined,
+        );
     this.model ??= await createChatModelFromSpec(this.config.model, {
       rootDir: this.rootDir,
       env: this.env,
@@ -433,6 +444,23 @@ export class Bot {
       toolsFor: (options) =>
         skills.withToolsFor({ ...options, ...this.toolServices(options.user) }),
       hideSecret: (value) => this.redactor.add(value),
+      expectsSecret: (context) => this.conversations.expectsSecret(context as BotContext),
+      keepSecret: async (userId, name, value) => {
+        const text = typeof value === 'string' ? value : JSON.stringify(value);
+        const key = `${name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100)}.${randomUUID().slice(0, 8)}`;
+        await this.secrets.set({ skill: 'conversations', user: userId }, key, text);
+        return { keptSecret: key };
+      },
+      takeSecret: async (userId, kept) => {
+        const key = (kept as { keptSecret?: unknown } | null)?.keptSecret;
+        if (typeof key !== 'string') return kept;
+        const scope = { skill: 'conversations', user: userId };
+        const value = await this.secrets.get(scope, key);
+        await this.secrets.delete(scope, key);
+        return value;
+      },
+      enterConversation: (context, name, data) =>
+        this.conversations.enter(context as BotContext, name, data),
       ...(this.jobs ? { queueTask: this.jobs.queueTask.bind(this.jobs) } : {}),
     };
   }

@@ -22,6 +22,13 @@ export function recordMessage(): Middleware<BotContext> {
     // history (nor, from now on, logs, replies or the model).
     const secrets =
       message.kind === 'button' ? [] : secretArgumentsIn(message.text, context.skills);
+    // The whole message answers a conversation's secret step (a token, a password).
+    if (
+      message.kind !== 'button' &&
+      message.text.trim() &&
+      (await context.services.expectsSecret?.(context))
+    )
+      secrets.push(message.text.trim(), message.text);
     for (const secret of secrets) context.services.hideSecret?.(secret);
     const recorded = context.services.storage.messages.append({
       chatId: context.chat.id,

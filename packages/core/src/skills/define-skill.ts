@@ -164,9 +164,9 @@ export interface ToolContext {
   /**
    * This skill's secrets for this user (set/delete/get), falling back to bot-wide ones the
    * operator set with `botwire secrets set` (get only); bot-wide ones when the tool runs for no
-   * user. Encrypted at rest, and every value read or written is hidden from the bot's logs; do
-   * not return one in a result (results reach the model and the user). Only with the `secrets`
-   * permission.
+   * user. Encrypted at rest; every value read or written is hidden from then on from logs,
+   * replies, what the model is sent and the chat's history (`[redacted]`). Still, do not return
+   * one in a result. Only with the `secrets` permission.
    */
   secrets: ToolSecrets;
   /** The message the tool runs for, when it runs for one (not from the CLI). */
@@ -242,6 +242,22 @@ export interface SkillDefinition<Inputs extends object = ToolInputs> {
    * Runs with the permissions of the skill's tools and 2 s to answer, before planning.
    */
   dynamicTools?: (context: ToolContext) => Promise<DynamicTool[]> | DynamicTool[];
+  /**
+   * Multi-step flows the skill offers (connect an API: its address, credentials, a test, save),
+   * each listed by name in skill.json's `conversations`; a command with `"conversation"`
+   * starts one. Their steps and `done` get the message's context (`context.callTool` runs the
+   * skill's tools for the user).
+   */
+  conversations?: SkillConversation[];
+}
+
+/**
+ * A conversation a skill exports: made with `defineConversation` (typed loosely here, since a
+ * conversation's steps get the message's context, which depends on this file).
+ */
+export interface SkillConversation {
+  readonly name: string;
+  readonly steps: readonly unknown[];
 }
 
 /** What a skill's `recall` gets: the message, and how much it may return. */

@@ -59,6 +59,11 @@ export interface CommandManifest {
   argument?: string;
   /** Arguments the command always passes, beside its text (`{ "pinned": false }`). */
   arguments?: Record<string, unknown>;
+  /**
+   * A conversation of the skill (listed in `conversations`) that the command starts when it
+   * comes without text (`/connect` asks step by step; `/connect <url>` runs the tool at once).
+   */
+  conversation?: string;
 }
 
 /** A plain-language pattern that runs a tool with no model: named groups become arguments. */
@@ -109,6 +114,8 @@ export interface SkillManifest {
   files?: FileHandlerManifest[];
   /** True when the skill's module exports `recall`, which adds facts to the model's context. */
   recall?: boolean;
+  /** Names of the conversations (multi-step flows) the skill's module exports in `conversations`. */
+  conversations?: string[];
   /** True when the skill's module exports `dynamicTools`, which makes tools for each user at run time. */
   dynamic_tools?: boolean;
   /** A JSON Schema for the skill's options in the bot's config. */

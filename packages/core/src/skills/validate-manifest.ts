@@ -203,6 +203,15 @@ function semanticProblems(manifest: Record<string, unknown>): Problem[] {
         commandIndexes.set(name, index);
       }
     }
+    if (typeof command.conversation === 'string') {
+      const listed = Array.isArray(manifest.conversations) ? manifest.conversations : [];
+      if (!listed.includes(command.conversation))
+        problems.push({
+          path: `/commands/${index}/conversation`,
+          code: 'BOTWIRE_MANIFEST_COMMAND_CONVERSATION_UNKNOWN',
+          message: `${label} starts conversation "${command.conversation}", which is not listed in "conversations"${listed.length ? ` (listed: ${listed.join(', ')})` : ''}`,
+        });
+    }
     if (typeof command.tool !== 'string') return;
     const target = toolsByName.get(command.tool);
     if (!target) {

@@ -5,6 +5,7 @@ import {
   parseWithSchema,
   type ToolContext,
 } from '@botwire/core';
+import { connectConversation } from './connect-conversation';
 import {
   callOperation,
   checkHealth,
@@ -168,11 +169,18 @@ async function health(
 ): Promise<HealthCheckResult & { path: string; checked: boolean }> {
   const path = healthPathOf(integration);
   if (!path) return { ok: true, status: 0, durationMs: 0, preview: '', path: '', checked: false };
+  // A path the document marks open (no security) gets no credential.
+  const needsAuth = (checkPath: string) => {
+    const operation = integration.operations.find(
+      (item) => item.method === 'GET' && item.path === checkPath,
+    );
+    return operation ? operation.security !== undefined : integration.auth !== undefined;
+  };
   const check = (checkPath: string, expectStatus?: number) =>
     checkHealth({
       baseUrl: integration.baseUrl,
       health: { method: 'GET', path: checkPath, ...(expectStatus ? { expectStatus } : {}) },
-      ...(integration.auth ? { auth: integration.auth } : {}),
+      ...(integration.auth && needsAuth(checkPath) ? { auth: integration.auth } : {}),
       credentials: engineCredentials(credentials),
       fetch: context.fetch,
       tokenCache: tokenCache(context, integration),
@@ -241,6 +249,18 @@ export default defineSkill<SkillInputs>({
       const credentials: Credentials = { ...(input.credentials ?? {}) };
       if (input.token && !credentials.token) credentials.token = input.token;
       const missing = missingCredentials(integration, credentials);
+      const about = {
+        name: integration.name,
+        title: integration.title,
+        base_url: integration.baseUrl,
+        auth: integration.auth?.type ?? 'none',
+        operations: integration.operations.map((operation) => operation.id),
+      };
+      if (missing.length && input.dry_run)
+        return {
+          text: `${integration.name} (${integration.title}) uses ${integration.auth?.type} auth: it needs ${missing.join(' and ')}.`,
+          data: { ...about, needs: missing },
+        };
       if (missing.length)
         throw new BotwireError('BOTWIRE_INTEGRATION_CREDENTIALS_MISSING', {
           message: `${integration.name} uses ${integration.auth?.type} auth: give ${missing.join(' and ')} (credentials).`,
@@ -251,6 +271,18 @@ export default defineSkill<SkillInputs>({
           message: `The health check of ${integration.name} failed (GET ${checked.path}: ${checked.error ?? `HTTP ${checked.status}`}), so it was not saved.${checked.preview ? ` The API answered: ${checked.preview.slice(0, 300)}` : ''}`,
           details: { status: checked.status },
         });
+      const healthData = {
+        checked: checked.checked,
+        ok: checked.ok,
+        path: checked.path,
+        status: checked.status,
+        preview: checked.preview,
+      };
+      if (input.dry_run)
+        return {
+          text: `${integration.name} works (${checked.checked ? `GET ${checked.path}: ${checked.status}` : 'no health check'}); nothing is saved yet.`,
+          data: { ...about, needs: [], health: healthData },
+        };
       for (const field of credentialFields) {
         const value = credentials[field];
         if (value) await context.secrets.set(secretName(integration.name, field), value);
@@ -399,6 +431,8 @@ export default defineSkill<SkillInputs>({
       };
     },
   },
+
+  conversations: [connectConversation],
 
   /** Each operation of each API this user can use becomes a tool of its own. */
   async dynamicTools(context): Promise<DynamicTool[]> {

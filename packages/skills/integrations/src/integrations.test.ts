@@ -21,6 +21,7 @@ const manifest = JSON.parse(
 const token = `pet-token-${Math.random().toString(36).slice(2)}-secret`;
 const ann = { userId: 'ann', chatId: 'chat-ann', name: 'Ann' };
 const bob = { userId: 'bob', chatId: 'chat-bob', name: 'Bob' };
+const cat = { userId: 'cat', chatId: 'chat-cat', name: 'Cat' };
 let peer: PetstoreServer;
 let bot: Bot;
 let test: TestAdapter;
@@ -59,6 +60,15 @@ afterAll(async () => {
 const texts = (replies: Array<{ text?: string }>) =>
   replies.map((reply) => reply.text ?? '').join('\n');
 
+/** The stored messages of a test chat. */
+async function historyOf(platformChatId: string) {
+  const chat = await bot.storage.chats.resolve(
+    { platform: 'test', platformId: platformChatId },
+    { type: 'private' },
+  );
+  return bot.storage.messages.list(chat.id, { limit: 100 });
+}
+
 /** Every file under a folder, as bytes read as Latin-1 (what `strings` would see). */
 function everythingOnDisk(folder: string): string {
   let all = '';
@@ -70,6 +80,38 @@ function everythingOnDisk(folder: string): string {
 }
 
 describe('integrations in a bot', () => {
+  it('connects step by step with no model: address, token (hidden), a test shown, then save', async () => {
+    expect(texts(await test.say('/connect', cat))).toMatch(
+      /address of your API's OpenAPI document/,
+    );
+    expect(texts(await test.say('not a url', cat))).toMatch(/http/);
+    const asked = texts(await test.say(peer.openApiUrl, cat));
+    expect(asked).toMatch(/needs bearer auth/);
+    // A wrong token is refused by the test, and asked again.
+    expect(texts(await test.say('wrong-token-5678', cat))).toMatch(/refused the credentials/);
+    // The API is down: the failing check is shown, nothing goes on.
+    peer.setHealthy(false);
+    const down = texts(await test.say(token, cat));
+    peer.setHealthy(true);
+    expect(down).toMatch(/health check/i);
+    expect(down).toContain('503');
+    const shown = await test.say(token, cat);
+    expect(texts(shown)).toMatch(/GET \/health → 200/);
+    expect(texts(shown)).toMatch(/Save petstore/);
+    expect(texts(shown)).not.toContain(token);
+    expect(texts(await test.press('no', cat))).toMatch(/Not saved/);
+    expect(texts(await test.say('/integrations', cat))).toMatch(/No API is connected/);
+    // Again, and this time yes.
+    await test.say('/connect', cat);
+    await test.say(peer.openApiUrl, cat);
+    await test.say(token, cat);
+    expect(texts(await test.press('yes', cat))).toMatch(/Connected petstore/);
+    expect(texts(await test.say('/integrations', cat))).toMatch(/petstore/);
+    // The history keeps the token's message hidden.
+    expect(JSON.stringify(await historyOf('chat-cat'))).not.toContain(token);
+    expect(JSON.stringify(await historyOf('chat-cat'))).toContain('[redacted]');
+  });
+
   it('asks for the token the API needs, and saves nothing without it', async () => {
     const replies = await test.say(`/connect ${peer.openApiUrl}`, ann);
     expect(texts(replies)).toMatch(/token/i);
@@ -106,6 +148,10 @@ describe('integrations in a bot', () => {
     expect(texts(replies)).not.toContain(token);
     expect(model.requests.length).toBe(before);
     expect(texts(await test.say('/integrations', ann))).toMatch(/petstore/);
+    // The document marks /health open: the token is not sent there.
+    const health = peer.requests.filter((request) => request.path === '/health');
+    expect(health.length).toBeGreaterThan(0);
+    expect(health.every((request) => request.headers.authorization === undefined)).toBe(true);
   });
 
   it('lets the planner call GET /pets/{petId} with a typed argument, the token in the header', async () => {

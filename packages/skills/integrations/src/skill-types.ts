@@ -37,6 +37,10 @@ export interface IntegrationAddInput {
   health_path?: string;
   /** True: calls that change something (POST, PUT, PATCH, DELETE) run without asking first. */
   trusted: boolean;
+  /**
+   * Check only: read the document and test the connection, save nothing; with credentials missing, say which are needed.
+   */
+  dry_run: boolean;
 }
 
 /** The arguments of `integrations_list`, from its input_schema. */

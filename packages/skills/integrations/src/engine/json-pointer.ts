@@ -6,11 +6,6 @@ export function pointer(...parts: ReadonlyArray<string | number>): string {
   return parts.map((part) => `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
-/** Appends parts to a pointer. */
-export function childPointer(base: string, ...parts: ReadonlyArray<string | number>): string {
-  return base + pointer(...parts);
-}
-
 /** The parts of a pointer, unescaped; undefined when it is not a pointer. */
 export function pointerParts(text: string): string[] | undefined {
   if (text === '') return [];
