@@ -154,6 +154,61 @@ describe('integrations in a bot', () => {
     expect(health.every((request) => request.headers.authorization === undefined)).toBe(true);
   });
 
+  it('connects in plain words through a scripted model, which calls integration_add', async () => {
+    const dan = { userId: 'dan', chatId: 'chat-dan', name: 'Dan' };
+    let offered = false;
+    model.push((request) => {
+      offered = JSON.stringify(request).includes('integration_add');
+      return {
+        json: {
+          mode: 'plan',
+          steps: [
+            {
+              id: 's1',
+              tool: 'integration_add',
+              arguments: { url: peer.openApiUrl, name: 'shop', token },
+            },
+          ],
+          final: 'last_step',
+        },
+      };
+    });
+    const replies = await test.say(
+      `please hook up my pet shop API, docs at ${peer.openApiUrl}`,
+      dan,
+    );
+    expect(offered).toBe(true);
+    expect(texts(replies)).toMatch(/Connected shop/);
+    expect(texts(await test.say('/integrations', dan))).toMatch(/shop/);
+    // A failing health check through the model: shown, nothing saved.
+    peer.setHealthy(false);
+    model.push({
+      json: {
+        mode: 'plan',
+        steps: [
+          {
+            id: 's1',
+            tool: 'integration_add',
+            arguments: { url: peer.openApiUrl, name: 'shop2', token },
+          },
+        ],
+        final: 'last_step',
+      },
+    });
+    // The model is told what failed; this one repeats it, as a model would.
+    model.push(
+      (request) =>
+        /The health check of shop2 failed[^"\\]*/.exec(JSON.stringify(request))?.[0] ??
+        'no failure seen',
+    );
+    const failed = texts(
+      await test.say(`and connect it again as shop2 from ${peer.openApiUrl}`, dan),
+    );
+    peer.setHealthy(true);
+    expect(failed).toMatch(/health check of shop2 failed.*503/);
+    expect(texts(await test.say('/integrations', dan))).not.toMatch(/shop2/);
+  });
+
   it('lets the planner call GET /pets/{petId} with a typed argument, the token in the header', async () => {
     const requestsBefore = peer.requests.length;
     let offered: string[] = [];
