@@ -145,6 +145,11 @@ export function plannerSteps(options: PlannerOptions): PlannerSteps {
       if (!context.text) return next();
       const patternPlan = planForPattern(options.patterns(), context.text, context.locale);
       if (!patternPlan) return next();
+      if (patternPlan.conversation && context.services.enterConversation) {
+        // "подключи API": the skill's conversation asks for the rest step by step.
+        await context.services.enterConversation(context, patternPlan.conversation);
+        return;
+      }
       if (await queueInstead(context, patternPlan)) return;
       await runRulePlan(context, patternPlan);
     }),

@@ -14,6 +14,8 @@ export interface CompiledPattern {
   fixed: Record<string, unknown>;
   /** A message the pattern understands, for /help and hints. */
   example?: string;
+  /** A conversation of the skill the pattern starts instead of running its tool. */
+  conversation?: string;
 }
 
 /** Compiles every skill's plain-language patterns, in config order. */
@@ -26,6 +28,7 @@ export function compilePatterns(registry: SkillRegistry): CompiledPattern[] {
       ...(pattern.locale ? { locale: normalizeLocale(pattern.locale) } : {}),
       fixed: pattern.arguments ?? {},
       ...(pattern.example ? { example: pattern.example } : {}),
+      ...(pattern.conversation ? { conversation: pattern.conversation } : {}),
     })),
   );
 }
@@ -74,12 +77,15 @@ export function patternsForMessage(
   return [...own, ...others];
 }
 
-/** A one-step plan for the first pattern the whole text matches (see {@link patternsForMessage}), or undefined. */
+/**
+ * A one-step plan for the first pattern the whole text matches (see {@link patternsForMessage}),
+ * or undefined. For a pattern that starts a conversation, the plan names it (`conversation`).
+ */
 export function planForPattern(
   patterns: readonly CompiledPattern[],
   text: string,
   locale: Locale,
-): Plan | undefined {
+): (Plan & { conversation?: string }) | undefined {
   const trimmed = text.trim();
   if (!trimmed) return undefined;
   for (const pattern of patternsForMessage(patterns, trimmed, normalizeLocale(locale))) {
@@ -94,6 +100,7 @@ export function planForPattern(
       steps: [{ id: 's1', tool: pattern.tool, arguments: { ...pattern.fixed, ...groups } }],
       final: 'last_step',
       source: 'pattern',
+      ...(pattern.conversation ? { conversation: pattern.conversation } : {}),
     };
   }
   return undefined;

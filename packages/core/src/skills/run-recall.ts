@@ -1,11 +1,11 @@
-import { isBotwireError } from '../errors/botwire-error';
 import type { Logger } from '../logging/logger';
 import { estimateTokens } from '../planner/conversation';
 import type { RecallRequest } from './define-skill';
-import { buildToolContext, type CallToolOptions, type RunnableTool } from './run-tool';
+import { runSkillHook, skillHookTimeoutMs } from './run-skill-hook';
+import type { CallToolOptions, RunnableTool } from './run-tool';
 
 /** How long one skill's recall may take before the message goes on without it. */
-export const recallTimeoutMs = 2_000;
+export const recallTimeoutMs = skillHookTimeoutMs;
 
 /** A skill that recalls facts: its context is built as for one of its tools. */
 export interface RecallingSkill {
@@ -27,46 +27,16 @@ export async function runRecall(
 ): Promise<string[]> {
   const answers = await Promise.all(
     skills.map(async ({ runnable }) => {
-      const controller = new AbortController();
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const definition = await runnable.loadDefinition();
-        if (typeof definition.recall !== 'function') return [];
-        const context = buildToolContext(
-          runnable,
-          definition.strings ?? {},
-          controller.signal,
-          options,
-          log,
-        );
-        const late = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            const error = new Error(`recall took longer than ${recallTimeoutMs} ms`);
-            // Late first, then the abort: an answer the abort provokes must not win the race.
-            reject(error);
-            controller.abort(error);
-          }, recallTimeoutMs);
-        });
-        const facts = await Promise.race([
-          Promise.resolve(definition.recall(request, context)),
-          late,
-        ]);
-        return Array.isArray(facts)
-          ? facts.filter((fact): fact is string => typeof fact === 'string' && fact.trim() !== '')
-          : [];
-      } catch (error) {
-        log.warn('recall-failed', {
-          skill: runnable.skill,
-          error: isBotwireError(error)
-            ? error.toJSON()
-            : error instanceof Error
-              ? error.message
-              : String(error),
-        });
-        return [];
-      } finally {
-        clearTimeout(timer);
-      }
+      const facts = await runSkillHook(
+        runnable,
+        'recall',
+        (definition, context) => definition.recall?.(request, context),
+        options,
+        log,
+      );
+      return Array.isArray(facts)
+        ? facts.filter((fact): fact is string => typeof fact === 'string' && fact.trim() !== '')
+        : [];
     }),
   );
   const facts: string[] = [];

@@ -86,6 +86,8 @@ export interface PatternManifest {
    * the message without it, and it is hidden from logs, replies and the model.
    */
   secret_arguments?: string[];
+  /** A conversation of the skill (listed in `conversations`) that the pattern starts instead of running its tool. */
+  conversation?: string;
 }
 
 /** A tool that takes files the user sends (`files` in skill.json). */

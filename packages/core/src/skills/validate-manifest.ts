@@ -243,6 +243,16 @@ function semanticProblems(manifest: Record<string, unknown>): Problem[] {
 
   const patterns = Array.isArray(manifest.patterns) ? manifest.patterns : [];
   patterns.forEach((pattern, index) => {
+    if (!isRecord(pattern) || typeof pattern.conversation !== 'string') return;
+    const listed = Array.isArray(manifest.conversations) ? manifest.conversations : [];
+    if (!listed.includes(pattern.conversation))
+      problems.push({
+        path: `/patterns/${index}/conversation`,
+        code: 'BOTWIRE_MANIFEST_COMMAND_CONVERSATION_UNKNOWN',
+        message: `patterns[${index}] starts conversation "${pattern.conversation}", which is not listed in "conversations"${listed.length ? ` (listed: ${listed.join(', ')})` : ''}`,
+      });
+  });
+  patterns.forEach((pattern, index) => {
     if (!isRecord(pattern) || typeof pattern.match !== 'string' || typeof pattern.tool !== 'string')
       return;
     let expression: RegExp;

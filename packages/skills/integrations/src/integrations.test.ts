@@ -101,8 +101,8 @@ describe('integrations in a bot', () => {
     expect(texts(shown)).not.toContain(token);
     expect(texts(await test.press('no', cat))).toMatch(/Not saved/);
     expect(texts(await test.say('/integrations', cat))).toMatch(/No API is connected/);
-    // Again, and this time yes.
-    await test.say('/connect', cat);
+    // Again, started in plain words this time, and yes.
+    expect(texts(await test.say('подключи API', cat))).toMatch(/OpenAPI/);
     await test.say(peer.openApiUrl, cat);
     await test.say(token, cat);
     expect(texts(await test.press('yes', cat))).toMatch(/Connected petstore/);
