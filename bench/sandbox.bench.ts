@@ -8,11 +8,14 @@
  *
  *   node scripts/ensure-built.mjs && tsx bench/sandbox.bench.ts
  *   BENCH_RUNS=20 BENCH_POOL=4 tsx bench/sandbox.bench.ts
+ *   BENCH_SNAPSHOT=0 tsx bench/sandbox.bench.ts   (interpreters load from scratch)
  */
 import type { CodeSandbox } from '../packages/core/dist/index.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 20);
 const pool = Number(process.env.BENCH_POOL ?? 2);
+/** BENCH_SNAPSHOT=0: every interpreter loads Pyodide from scratch (no memory snapshot). */
+const snapshot = process.env.BENCH_SNAPSHOT !== '0';
 const goalWarmP50Ms = 5;
 const code = 'sum(range(10))';
 
@@ -58,13 +61,13 @@ async function measure(driver: Driver): Promise<void> {
 
 const drivers: Driver[] = [
   {
-    name: `pyodide (pool ${pool})`,
+    name: `pyodide (pool ${pool}${snapshot ? '' : ', no snapshot'})`,
     async open() {
       const modulePath = '../packages/sandboxes/pyodide/dist/index.js';
       const { pyodideSandbox } = (await import(modulePath)) as {
-        pyodideSandbox: (options: { pool: number }) => CodeSandbox;
+        pyodideSandbox: (options: { pool: number; snapshot: boolean }) => CodeSandbox;
       };
-      const sandbox = pyodideSandbox({ pool });
+      const sandbox = pyodideSandbox({ pool, snapshot });
       // A loaded interpreter takes a few seconds: wait until the pool is full again.
       return {
         sandbox,

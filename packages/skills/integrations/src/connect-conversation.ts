@@ -11,13 +11,20 @@ interface ApiFound {
 }
 
 interface ConnectData extends Record<string, unknown> {
-  url: string;
+  /** The document's address, or the document itself when it came as a file. */
+  url: string | { document: string };
   api: ApiFound;
   credential?: string;
   save?: boolean;
 }
 
 const ru = (context: BotContext) => context.locale === 'ru';
+
+/** The largest OpenAPI document accepted as a file. */
+const maxDocumentBytes = 2 * 1024 * 1024;
+
+/** `integration_add`'s arguments for where the API is described. */
+const source = (url: ConnectData['url']) => (typeof url === 'string' ? { url } : url);
 
 /** The tool's `data`, or the error's message for the user. */
 async function dryRun(
@@ -69,15 +76,32 @@ export const connectConversation = defineConversation<ConnectData>({
       id: 'url',
       ask: (context) =>
         ru(context)
-          ? 'Пришлите адрес OpenAPI-документа вашего API (например, https://…/openapi.json). /cancel — отменить.'
-          : "Send the address of your API's OpenAPI document (such as https://…/openapi.json). /cancel to stop.",
-      async answer({ text }, _data, context) {
+          ? 'Пришлите адрес OpenAPI-документа вашего API (например, https://…/openapi.json) или сам документ файлом. /cancel — отменить.'
+          : "Send the address of your API's OpenAPI document (such as https://…/openapi.json), or the document itself as a file. /cancel to stop.",
+      async answer({ text, attachments }, _data, context) {
+        // The document itself, sent as a file.
+        const file = attachments.find((item) => item.kind === 'document' && item.download);
+        if (file) {
+          if (file.size !== undefined && file.size > maxDocumentBytes)
+            return {
+              error: ru(context)
+                ? 'Файл больше 2 МБ: пришлите адрес документа.'
+                : 'The file is over 2 MB: send the address of the document instead.',
+            };
+          const bytes = await file.download!();
+          if (bytes.byteLength > maxDocumentBytes)
+            return { error: 'The file is over 2 MB: send the address of the document instead.' };
+          const document = new TextDecoder().decode(bytes);
+          const checked = await dryRun(context, { document });
+          if ('error' in checked) return { error: checked.error };
+          return { value: { document }, data: { api: checked.found } };
+        }
         const url = text.trim();
         if (!/^https?:\/\/\S+$/i.test(url))
           return {
             error: ru(context)
-              ? 'Нужен адрес, начинающийся с http:// или https://.'
-              : 'That needs to be an address starting with http:// or https://.',
+              ? 'Нужен адрес, начинающийся с http:// или https://, или сам документ файлом.'
+              : 'That needs to be an address starting with http:// or https://, or the document itself as a file.',
           };
         const checked = await dryRun(context, { url });
         if ('error' in checked) return { error: checked.error };
@@ -103,7 +127,7 @@ export const connectConversation = defineConversation<ConnectData>({
       },
       async answer({ text }, data, context) {
         const checked = await dryRun(context, {
-          url: data.url,
+          ...source(data.url),
           name: data.api.name,
           ...credentialsFrom(data.api.auth, text),
         });
@@ -141,7 +165,7 @@ export const connectConversation = defineConversation<ConnectData>({
     }
     try {
       const reply = (await context.callTool('integration_add', {
-        url: data.url,
+        ...source(data.url),
         name: data.api.name,
         ...(data.credential ? credentialsFrom(data.api.auth, data.credential) : {}),
       })) as { text?: string };

@@ -112,6 +112,22 @@ describe('integrations in a bot', () => {
     expect(JSON.stringify(await historyOf('chat-cat'))).toContain('[redacted]');
   });
 
+  it('takes the OpenAPI document as a file in the conversation', async () => {
+    const eve = { userId: 'eve', chatId: 'chat-eve', name: 'Eve' };
+    const document = new Uint8Array(await (await fetch(peer.openApiUrl)).arrayBuffer());
+    await test.say('/connect', eve);
+    const asked = texts(
+      await test.sendFile(
+        { name: 'petstore.json', data: document, mimeType: 'application/json' },
+        '',
+        eve,
+      ),
+    );
+    expect(asked).toMatch(/needs bearer auth/);
+    expect(texts(await test.say(token, eve))).toMatch(/Save petstore/);
+    expect(texts(await test.press('yes', eve))).toMatch(/Connected petstore/);
+  });
+
   it('asks for the token the API needs, and saves nothing without it', async () => {
     const replies = await test.say(`/connect ${peer.openApiUrl}`, ann);
     expect(texts(replies)).toMatch(/token/i);
