@@ -723,6 +723,7 @@ export class Bot {
       vectors: this.vectors,
       embeddings: this.embeddings,
       botName: this.name,
+      configDir: this.rootDir,
       ...(this.config.defaultTimezone ? { defaultTimezone: this.config.defaultTimezone } : {}),
       ...(this.jobs ? { jobs: this.jobs } : {}),
       ...(this.config.sandbox ? { sandbox: this.config.sandbox } : {}),

@@ -126,6 +126,8 @@ export interface ToolContext {
    * bot's `defaultTimezone` (default `Europe/Moscow`).
    */
   timezone: string;
+  /** The directory of the bot's config: file paths in the skill's options are relative to it. */
+  configDir: string;
   log: Logger;
   /** The skill's options from the bot's config, validated against `config_schema`. */
   config: Record<string, unknown>;

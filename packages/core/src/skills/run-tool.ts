@@ -50,6 +50,8 @@ export interface CallToolOptions {
   model?: ToolModel;
   /** The bot's name: part of the vector namespace, so bots sharing a vector server stay apart. */
   botName?: string;
+  /** The directory of the bot's config (`context.configDir`); default: the working directory. */
+  configDir?: string;
   /** The time zone of users who did not tell theirs. Default `Europe/Moscow`. */
   defaultTimezone?: string;
   /** The bot's code sandbox (config `sandbox`), behind `context.sandbox`. */
@@ -194,6 +196,7 @@ export function buildToolContext(
     ...(options.chat ? { chat: options.chat } : {}),
     locale,
     timezone: userTimezone(options.user) ?? options.defaultTimezone ?? defaultBotTimezone,
+    configDir: options.configDir ?? process.cwd(),
     log: log.child({ skill: tool.skill, tool: tool.manifest.name }),
     config: tool.config,
     t: (key: string, params?: Record<string, string | number>) =>

@@ -66,7 +66,7 @@ function configIntegrations(context: ToolContext): Promise<Integration[]> {
             trusted: entry.trusted === true,
           },
           context,
-          { scope: 'bot', rootDir: process.cwd() },
+          { scope: 'bot', rootDir: context.configDir },
         );
         return [{ ...integration, secretNames: entry.credentials ?? {} }];
       } catch (error) {
