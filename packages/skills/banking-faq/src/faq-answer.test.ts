@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Bot, createBot, type SkillManifest, silentLogger } from '@botwire/core';
-import { testAdapter } from '@botwire/core/testing';
+import { scriptedChatModel, testAdapter } from '@botwire/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import skill from './index';
 
@@ -69,5 +69,44 @@ describe('faq_answer', () => {
     );
     expect(stored?.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored?.json.length).toBeGreaterThan(1000);
+  });
+});
+
+describe('faq_answer with a model', () => {
+  it('writes the answer from the entries, and keeps the extractive one when the model invents a figure', async () => {
+    const model = scriptedChatModel();
+    const withModel = createBot({
+      config: {
+        storage: 'memory',
+        access: 'open',
+        skills: [{ use: { manifest, definition: skill }, permissions: ['storage'] }],
+      },
+      adapters: [testAdapter().adapter],
+      log: silentLogger,
+      env: {},
+      model,
+    });
+    await withModel.start();
+    try {
+      const { user } = await withModel.operator();
+      const question = 'за сколько дней курьер привезет карту?';
+      model.push('Курьер привезёт карту бесплатно за 1–3 рабочих дня.');
+      const grounded = (await withModel.callTool('faq_answer', { question }, { user })) as {
+        answer: string;
+        citations: Array<{ id: string }>;
+      };
+      expect(grounded.answer).toBe('Курьер привезёт карту бесплатно за 1–3 рабочих дня.');
+      expect(grounded.citations[0]?.id).toBe('card-delivery');
+      // The entries went to the model as data.
+      expect(JSON.stringify(model.requests.at(-1))).toContain('card-delivery');
+      model.push('Курьер привезёт карту за 2 часа.');
+      const invented = (await withModel.callTool('faq_answer', { question }, { user })) as {
+        answer: string;
+      };
+      expect(invented.answer).not.toContain('2 часа');
+      expect(invented.answer).toMatch(/120 городах/);
+    } finally {
+      await withModel.stop();
+    }
   });
 });

@@ -14,6 +14,7 @@ import {
   loadSynonyms,
   type SynonymGroup,
 } from './engine';
+import { groundedAnswer } from './grounded-answer';
 import type { SkillInputs } from './skill-types';
 
 export * from './engine';
@@ -89,7 +90,7 @@ export default defineSkill<SkillInputs>({
       const index = await faqIndex(context);
       const result = await answerQuestion(index, question);
       return {
-        answer: result.answer,
+        answer: await groundedAnswer(context, index, question, result),
         citations: result.citations.map(({ id, title }) => ({ id, title })),
         handoff: result.handoff,
       };
