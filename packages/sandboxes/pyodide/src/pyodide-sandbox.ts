@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -111,7 +111,9 @@ export function pyodideSandbox(options: PyodideSandboxOptions = {}): CodeSandbox
     if (snapshot.state !== 'none' || closed) return;
     snapshot.state = 'making';
     try {
-      snapshotFolder = mkdtempSync(join(options.tempFolder ?? tmpdir(), 'botwire-pyodide-'));
+      const parent = options.tempFolder ?? tmpdir();
+      sweepStaleSnapshots(parent);
+      snapshotFolder = mkdtempSync(join(parent, `botwire-pyodide-${process.pid}-`));
       process.once('exit', removeSnapshot);
     } catch (error) {
       snapshot.state = 'off';
@@ -229,6 +231,34 @@ export function pyodideSandbox(options: PyodideSandboxOptions = {}): CodeSandbox
       removeSnapshot();
     },
   };
+}
+
+/**
+ * Removes the snapshot folders of bot processes that no longer run (a process killed with
+ * SIGKILL, or by the system for memory, cannot remove its own): each folder names its process.
+ */
+function sweepStaleSnapshots(parent: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^botwire-pyodide-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || processRuns(pid)) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+/** Whether a process of this id runs (one of another user counts as running). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function toResult(outcome: ChildOutcome, limits: SandboxLimits): SandboxResult {

@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CodeSandbox } from '@botwire/core';
@@ -16,7 +24,9 @@ let sandbox: CodeSandbox;
 
 /** The snapshot file, once there is one. */
 const snapshotFile = (): string | undefined => {
-  const folder = readdirSync(parent).find((name) => name.startsWith('botwire-pyodide-'));
+  const folder = readdirSync(parent).find((name) =>
+    name.startsWith(`botwire-pyodide-${process.pid}-`),
+  );
   const file = folder ? join(parent, folder, 'interpreter.snapshot') : undefined;
   return file && existsSync(file) ? file : undefined;
 };
@@ -43,9 +53,14 @@ afterAll(async () => {
 
 describe('pyodide sandbox memory snapshot', { timeout: 180_000 }, () => {
   it('is made after the first run into a folder only this user can read', async () => {
+    // A folder a killed bot process left behind (no process has this id) is swept away.
+    const stale = join(parent, 'botwire-pyodide-999999999-AbCdEf');
+    mkdirSync(stale);
+    writeFileSync(join(stale, 'interpreter.snapshot'), 'left behind');
     expect(snapshotFile()).toBeUndefined();
     expect((await sandbox.run('sum(range(10))')).result).toBe('45');
     const file = await untilSnapshot();
+    expect(existsSync(stale)).toBe(false);
     expect(statSync(file).size).toBeGreaterThan(1024 * 1024);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(file, '..')).mode & 0o777).toBe(0o700);
