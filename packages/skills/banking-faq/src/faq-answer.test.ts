@@ -14,8 +14,9 @@ const manifest = JSON.parse(
 ) as SkillManifest;
 let bot: Bot;
 
-beforeAll(async () => {
-  bot = createBot({
+/** A started bot with the skill on memory storage, and a chat model when given one. */
+async function startBot(model?: ReturnType<typeof scriptedChatModel>): Promise<Bot> {
+  const started = createBot({
     config: {
       storage: 'memory',
       access: 'open',
@@ -24,8 +25,14 @@ beforeAll(async () => {
     adapters: [testAdapter().adapter],
     log: silentLogger,
     env: {},
+    ...(model ? { model } : {}),
   });
-  await bot.start();
+  await started.start();
+  return started;
+}
+
+beforeAll(async () => {
+  bot = await startBot();
 });
 
 afterAll(async () => {
@@ -75,18 +82,7 @@ describe('faq_answer', () => {
 describe('faq_answer with a model', () => {
   it('writes the answer from the entries, and keeps the extractive one when the model invents a figure', async () => {
     const model = scriptedChatModel();
-    const withModel = createBot({
-      config: {
-        storage: 'memory',
-        access: 'open',
-        skills: [{ use: { manifest, definition: skill }, permissions: ['storage'] }],
-      },
-      adapters: [testAdapter().adapter],
-      log: silentLogger,
-      env: {},
-      model,
-    });
-    await withModel.start();
+    const withModel = await startBot(model);
     try {
       const { user } = await withModel.operator();
       const question = 'за сколько дней курьер привезет карту?';
