@@ -203,6 +203,7 @@ export type {
 } from './ports/vector-index';
 export { Bot, type BotOptions, createBot } from './runtime/bot';
 export { BotContext } from './runtime/bot-context';
+export type { BotExtension } from './runtime/bot-extension';
 export type { BotServices, BotSettings } from './runtime/bot-services';
 export { builtinCommandNames } from './runtime/builtin-commands';
 export { type ChainStep, type DefaultStepName, insertStep } from './runtime/chain-steps';

@@ -1,6 +1,6 @@
 import { type Artifact, type Button, type OutgoingMessage, splitText } from '@botwire/core';
 import { type Api, GrammyError, InputFile } from 'grammy';
-import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'grammy/types';
 import { markdownToTelegramHtml, telegramHtmlToPlain } from './markdown-html';
 import { splitTelegramHtml } from './split-html';
 
@@ -58,6 +58,48 @@ async function keyboard(
   return { inline_keyboard: rows.filter((row) => row.length > 0) };
 }
 
+/** Telegram's share-contact button: a reply keyboard that sends the user's own number. */
+function contactKeyboard(label: string): ReplyKeyboardMarkup {
+  return {
+    keyboard: [[{ text: label, request_contact: true }]],
+    resize_keyboard: true,
+    one_time_keyboard: true,
+  };
+}
+
+/**
+ * Replaces the text and inline buttons of a message sent earlier (its first 4096 characters,
+ * as plain text when Telegram rejects the markup). Telegram's "message is not modified" counts as done.
+ */
+export async function editOutgoing(
+  chatId: number | string,
+  messageId: number,
+  message: OutgoingMessage,
+  options: SendOptions,
+): Promise<void> {
+  const [part] = textParts(message);
+  if (!part) return;
+  const markup = await keyboard(message.buttons, options.callbackData);
+  const extra = {
+    link_preview_options: { is_disabled: !options.linkPreviews },
+    ...(markup ? { reply_markup: markup } : {}),
+  };
+  try {
+    try {
+      await options.api.editMessageText(chatId, messageId, part.text, {
+        ...extra,
+        ...(part.html ? { parse_mode: 'HTML' as const } : {}),
+      });
+    } catch (error) {
+      if (!part.html || !cannotParse(error)) throw error;
+      await options.api.editMessageText(chatId, messageId, telegramHtmlToPlain(part.text), extra);
+    }
+  } catch (error) {
+    if (error instanceof GrammyError && /not modified/i.test(error.description)) return;
+    throw error;
+  }
+}
+
 const cannotParse = (error: unknown) =>
   error instanceof GrammyError &&
   error.error_code === 400 &&
@@ -78,7 +120,9 @@ export async function sendOutgoing(
   const ids: string[] = [];
   const artifacts = message.artifacts ?? [];
   let parts = textParts(message);
-  const markup = await keyboard(message.buttons, options.callbackData);
+  const markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | undefined = message.requestContact
+    ? contactKeyboard(message.requestContact.label)
+    : await keyboard(message.buttons, options.callbackData);
   if (parts.length === 0 && artifacts.length === 0 && markup) parts = [{ text: '…', html: false }];
   const replyParameters = message.replyTo
     ? { message_id: Number(message.replyTo), allow_sending_without_reply: true }
@@ -113,7 +157,7 @@ export async function sendOutgoing(
 async function sendArtifact(
   chatId: number | string,
   artifact: Artifact,
-  markup: InlineKeyboardMarkup | undefined,
+  markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | undefined,
   options: SendOptions,
 ): Promise<string[]> {
   const [caption, ...rest] = artifact.caption ? splitText(artifact.caption, maxCaptionLength) : [];

@@ -17,7 +17,7 @@ import type { Update } from 'grammy/types';
 import { publishCommandMenu } from './command-menu';
 import { backoffDelay, isTransientTelegramError } from './connect-backoff';
 import { fileDownloader } from './file-download';
-import { maxTextLength, sendOutgoing } from './send-outgoing';
+import { editOutgoing, maxTextLength, sendOutgoing } from './send-outgoing';
 import { sleep, throttleTransformer } from './send-throttle';
 import {
   type ResolvedTelegramOptions,
@@ -34,6 +34,7 @@ const capabilities: AdapterCapabilities = {
   files: true,
   maxTextLength,
   typing: true,
+  contactRequest: true,
 };
 
 const allowedUpdates = ['message', 'callback_query'] as const;
@@ -162,6 +163,7 @@ class GrammyTelegramAdapter implements TelegramAdapter {
       queueOf: updateQueueKey,
       log: host.log,
       leaseMs,
+      forStorage: withoutPhoneNumber,
     });
     this.warned.clear();
     // Mounted before the HTTP server starts; it answers 503 until Telegram is reached.
@@ -468,8 +470,33 @@ class GrammyTelegramAdapter implements TelegramAdapter {
       });
       return { platformMessageIds: ids };
     } catch (error) {
+      if (recipientGone(error))
+        throw new BotwireError('BOTWIRE_ADAPTER_RECIPIENT_BLOCKED', {
+          message: `Telegram refused the message: ${describeTelegramError(error)}.`,
+          cause: error,
+        });
       throw new BotwireError('BOTWIRE_ADAPTER_FAILED', {
         message: `Telegram did not take the message (${describeTelegramError(error)}).`,
+        cause: error,
+      });
+    }
+  }
+
+  /** Replaces the text and inline buttons of a message the bot sent (a progress message). */
+  async edit(chat: ChatRef, platformMessageId: string, message: OutgoingMessage): Promise<void> {
+    if (this.state !== 'running' && this.state !== 'stopping' && this.state !== 'connecting')
+      throw new BotwireError('BOTWIRE_ADAPTER_NOT_STARTED', {
+        message: 'The Telegram adapter is not running.',
+      });
+    try {
+      await editOutgoing(toChatId(chat.platformId), Number(platformMessageId), message, {
+        api: this.bot.api,
+        linkPreviews: this.settings.linkPreviews,
+        callbackData: (data) => this.callbackData(data),
+      });
+    } catch (error) {
+      throw new BotwireError('BOTWIRE_ADAPTER_FAILED', {
+        message: `Telegram did not edit the message (${describeTelegramError(error)}).`,
         cause: error,
       });
     }
@@ -495,6 +522,25 @@ class GrammyTelegramAdapter implements TelegramAdapter {
 /** `0.8 s`, `4 s`, `27 s`. */
 function formatSeconds(ms: number): string {
   return ms < 10_000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms / 1000)} s`;
+}
+
+/**
+ * The update as the inbox stores it: a shared contact's phone number is left out, so it is never
+ * on disk in plain text (a replay after a crash then comes without it, and the bot asks again).
+ */
+function withoutPhoneNumber(update: Update): Update {
+  const contact = update.message?.contact;
+  if (!contact) return update;
+  return { ...update, message: { ...update.message!, contact: { ...contact, phone_number: '' } } };
+}
+
+/** Telegram's answer when the user blocked the bot, deleted their account or never started it. */
+function recipientGone(error: unknown): boolean {
+  return (
+    error instanceof GrammyError &&
+    error.error_code === 403 &&
+    /blocked|deactivated|can't initiate|not found/i.test(error.description)
+  );
 }
 
 function toChatId(platformId: string): number | string {

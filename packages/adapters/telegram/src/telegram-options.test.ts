@@ -86,6 +86,7 @@ describe('telegram adapter options', () => {
       files: true,
       maxTextLength: 4096,
       typing: true,
+      contactRequest: true,
     });
   });
 });

@@ -24,8 +24,12 @@ export class OutgoingDegrader {
     message: OutgoingMessage,
   ): Promise<OutgoingMessage> {
     let outgoing = message;
-    if (!capabilities.buttons && message.buttons?.length) {
-      const numbered = buttonsToNumberedOptions(message);
+    if (!capabilities.contactRequest && message.requestContact) {
+      const { requestContact: _requestContact, ...rest } = message;
+      outgoing = rest;
+    }
+    if (!capabilities.buttons && outgoing.buttons?.length) {
+      const numbered = buttonsToNumberedOptions(outgoing);
       outgoing = numbered.message;
       await this.kv.set(namespace, optionsKey(chatKey), numbered.options, { ttlMs: optionsTtlMs });
     }

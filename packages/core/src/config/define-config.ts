@@ -8,6 +8,7 @@ import type { JobQueue } from '../ports/job-queue';
 import type { StorageDriver } from '../ports/storage';
 import type { VectorIndex } from '../ports/vector-index';
 import type { BotContext } from '../runtime/bot-context';
+import type { BotExtension } from '../runtime/bot-extension';
 import type { ChainStep } from '../runtime/chain-steps';
 import type { SkillSource } from '../skills/skill-registry';
 import type { UsageLimits } from '../usage/usage-limits';
@@ -78,6 +79,11 @@ export interface BotConfig {
    * chain: (steps) => insertStep(steps, { before: 'identify-sender' }, { name: 'rate-limit', middleware: limiter }),
    */
   chain?: (steps: ChainStep[]) => ChainStep[];
+  /**
+   * Parts of the bot that add chain steps and run work of their own beside the messages, such
+   * as `bankDesk()` from `@botwire/skill-banking-faq` (tickets, broadcast, registration).
+   */
+  extensions?: BotExtension[];
   /** Multi-step flows (wizards) the bot can enter; see `defineConversation`. */
   conversations?: ConversationDefinition<any>[];
   /** The bot's character, given to the model with every message. */

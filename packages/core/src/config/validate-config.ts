@@ -24,6 +24,9 @@ const knownFields = [
   'adapters',
   'skills',
   'middleware',
+  'chain',
+  'conversations',
+  'extensions',
   'persona',
   'log',
 ];
@@ -209,6 +212,21 @@ export function validateConfig(config: unknown): Problem[] {
       config.middleware.some((item) => typeof item !== 'function'))
   ) {
     problem('middleware', 'middleware must be a list of functions (context, next) => ...');
+  }
+  if (config.chain !== undefined && typeof config.chain !== 'function')
+    problem('chain', 'chain must be a function (steps) => steps');
+  if (config.extensions !== undefined) {
+    if (!Array.isArray(config.extensions))
+      problem('extensions', 'extensions must be a list such as [bankDesk({ ... })]');
+    else
+      config.extensions.forEach((extension, index) => {
+        if (!isObject(extension) || typeof extension.name !== 'string' || !extension.name)
+          problem(`extensions[${index}]`, 'an extension is an object with a name');
+        else
+          for (const hook of ['chain', 'start', 'stop'])
+            if (extension[hook] !== undefined && typeof extension[hook] !== 'function')
+              problem(`extensions[${index}].${hook}`, `${hook} must be a function`);
+      });
   }
   if (config.log !== undefined) {
     if (!isObject(config.log)) problem('log', 'log must be an object such as { level: "info" }');

@@ -61,6 +61,8 @@ export const errorCatalog = {
   BOTWIRE_ADAPTER_FAILED: 'A messenger adapter failed.',
   BOTWIRE_ADAPTER_NOT_STARTED:
     'The adapter was asked to send before it started or after it stopped.',
+  BOTWIRE_ADAPTER_RECIPIENT_BLOCKED:
+    'The user blocked the bot or deleted their account, so the messenger refused the message. Stop sending to them until they write again.',
   BOTWIRE_ACCESS_DENIED: 'The user may not do this.',
   BOTWIRE_MIDDLEWARE_NEXT_TWICE: 'A middleware called next() more than once.',
   BOTWIRE_INVALID_ARGUMENT: 'A function was called with an invalid argument.',

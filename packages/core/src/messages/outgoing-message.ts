@@ -30,6 +30,12 @@ export interface OutgoingMessage {
   /** The platform message id this message replies to. */
   replyTo?: string;
   /**
+   * Asks for the user's own phone number with the messenger's share-contact button (Telegram's
+   * `request_contact` keyboard). Adapters without the `contactRequest` capability leave it out,
+   * so the text should also say what to do. The contact comes back as a `contact` attachment.
+   */
+  requestContact?: { label: string };
+  /**
    * Set on what a queued job sends when it finishes (background work, a scheduled task): the
    * web chat sends it as a `job_result` event; other messengers show it as a message.
    */

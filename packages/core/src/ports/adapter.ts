@@ -24,6 +24,8 @@ export interface AdapterCapabilities {
    * tokens), so the core honours the `verifiedRole` it puts on a sender.
    */
   verifiesRoles?: boolean;
+  /** A button that shares the user's own phone number ({@link OutgoingMessage.requestContact}). */
+  contactRequest?: boolean;
 }
 
 /** A command of the bot, for messenger command menus. */
@@ -68,4 +70,9 @@ export interface Adapter {
   stop(): Promise<void>;
   /** Sends a message to a chat, split within the platform's limits; fails before start and after stop. */
   send(chat: ChatRef, message: OutgoingMessage): Promise<SentMessage>;
+  /**
+   * Replaces the text (and buttons) of a message the bot sent earlier, such as a progress
+   * message. Optional: without it, callers send a new message instead.
+   */
+  edit?(chat: ChatRef, platformMessageId: string, message: OutgoingMessage): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type { Adapter } from '../ports/adapter';
 import type { ChatModel } from '../ports/chat-model';
 import type { JobRecord } from '../ports/job-queue';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
+import type { SecretStore } from '../secrets/secret-store';
 import type { RecallRequest } from '../skills/define-skill';
 import type { CallToolOptions, SkillRegistry } from '../skills/skill-registry';
 
@@ -83,6 +84,12 @@ export interface BotServices {
    * integration's API operations). Optional: without it, the declared tools only.
    */
   toolsFor?(options: Omit<CallToolOptions, 'storage' | 'log' | 'egress'>): Promise<SkillRegistry>;
+  /**
+   * The bot's encrypted store (the key ring of `botwire secrets`), for values that must not be
+   * on disk in plain text, such as a customer's phone number. Optional: hand-made services may
+   * leave it out.
+   */
+  secrets?(): SecretStore;
   /** Hides a secret value from logs, replies and the model from now on (the bot's redactor). */
   hideSecret?(value: string): void;
   // `context` below is the message's BotContext (typed loosely: BotContext depends on this file).

@@ -412,6 +412,8 @@ export class Bot {
       conversations: this.conversations,
       jobs: () => this.jobQueue,
     });
+    for (const extension of this.config.extensions ?? [])
+      if (extension.chain) this.steps = extension.chain([...this.steps]);
     if (this.config.chain) this.steps = this.config.chain([...this.steps]);
     this.handler = new Composer<BotContext>()
       .errorBoundary(
@@ -444,6 +446,7 @@ export class Bot {
       toolsFor: (options) =>
         skills.withToolsFor({ ...options, ...this.toolServices(options.user) }),
       hideSecret: (value) => this.redactor.add(value),
+      secrets: () => this.secrets,
       expectsSecret: (context) => this.conversations.expectsSecret(context as BotContext),
       keepSecret: async (userId, name, value) => {
         const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -518,6 +521,10 @@ export class Bot {
       await this.http().start();
     // Due jobs (reminders) go out once the adapters that deliver them run.
     await this.jobQueue?.start();
+    for (const extension of this.config.extensions ?? []) {
+      await extension.start?.(this.services!);
+      this.log.debug('extension-started', { extension: extension.name });
+    }
     this.state = 'running';
     this.showBanner();
     if (this.adapters.length === 0) this.resolveFinished();
@@ -564,6 +571,14 @@ export class Bot {
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
+    for (const extension of [...(this.config.extensions ?? [])].reverse()) {
+      try {
+        this.stopStep = `extension ${extension.name}`;
+        await extension.stop?.();
+      } catch (error) {
+        this.log.error('extension-stop-failed', { extension: extension.name, error });
+      }
+    }
     for (const adapter of this.adapters) {
       try {
         this.stopStep = `adapter ${adapter.name}`;

@@ -41,6 +41,15 @@ export interface TestAdapter {
   /** Sends a file (with an optional caption) as a user and resolves with the replies. */
   sendFile(file: TestFile, caption?: string, from?: TestSender): Promise<DeliveredMessage[]>;
   /** Every message delivered so far, to every chat. */
+  /**
+   * Shares a contact card, as Telegram's share-contact button does: `userId` is the account the
+   * contact belongs to (the sender's own id for their own number; leave it out or use another
+   * for someone else's contact).
+   */
+  shareContact(
+    contact: { phone: string; userId?: string; firstName?: string },
+    from?: TestSender,
+  ): Promise<DeliveredMessage[]>;
   delivered: DeliveredMessage[];
 }
 
@@ -140,6 +149,18 @@ export function testAdapter(
     },
     press(data, from) {
       return deliver({ ...base(from), kind: 'button', text: '', buttonData: data });
+    },
+    shareContact(contact, from) {
+      const attachment: Attachment = {
+        kind: 'contact',
+        ...(contact.firstName ? { name: contact.firstName } : {}),
+        data: {
+          phone: contact.phone,
+          ...(contact.firstName ? { firstName: contact.firstName } : {}),
+          ...(contact.userId ? { userId: contact.userId } : {}),
+        },
+      };
+      return deliver({ ...base(from), kind: 'message', text: '', attachments: [attachment] });
     },
     sendFile(file, caption = '', from) {
       const attachment: Attachment = {

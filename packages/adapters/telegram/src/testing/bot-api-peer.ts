@@ -212,6 +212,25 @@ export async function startBotApiPeer(token: string): Promise<BotApiPeer> {
         } satisfies PeerError;
       return message(params, { text });
     },
+    editMessageText: (params) => {
+      const text = String(params.text ?? '');
+      if (!params.message_id)
+        return {
+          error_code: 400,
+          description: 'Bad Request: message identifier is not specified',
+        } satisfies PeerError;
+      if (text.length === 0)
+        return {
+          error_code: 400,
+          description: 'Bad Request: message text is empty',
+        } satisfies PeerError;
+      return {
+        message_id: Number(params.message_id),
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(params.chat_id), type: 'private' },
+        text,
+      };
+    },
     sendPhoto: (params, files) => {
       if (String(params.caption ?? '').length > 1024)
         return {
