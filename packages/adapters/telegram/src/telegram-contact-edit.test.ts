@@ -120,7 +120,7 @@ describe('telegram adapter: contacts, edits and blocked users', () => {
       { platformId: '701', type: 'private' },
       { text: 'Sending 0/10' },
     );
-    await adapter.edit({ platformId: '701', type: 'private' }, sent.platformMessageIds[0]!, {
+    await adapter.edit!({ platformId: '701', type: 'private' }, sent.platformMessageIds[0]!, {
       text: 'Sending 5/10',
     });
     const [edit] = peer.callsOf('editMessageText');

@@ -222,6 +222,11 @@ export function validateConfig(config: unknown): Problem[] {
       config.extensions.forEach((extension, index) => {
         if (!isObject(extension) || typeof extension.name !== 'string' || !extension.name)
           problem(`extensions[${index}]`, 'an extension is an object with a name');
+        else if (extension.commands !== undefined && !Array.isArray(extension.commands))
+          problem(
+            `extensions[${index}].commands`,
+            'commands must be a list of { name, description }',
+          );
         else
           for (const hook of ['chain', 'start', 'stop'])
             if (extension[hook] !== undefined && typeof extension[hook] !== 'function')

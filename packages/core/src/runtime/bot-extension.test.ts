@@ -16,6 +16,9 @@ describe('bot extensions', () => {
     const chat = testAdapter();
     const extension: BotExtension = {
       name: 'desk',
+      commands: [
+        { name: 'help', description: { en: 'call a moderator', ru: 'позвать модератора' } },
+      ],
       chain: (steps) =>
         insertStep(
           steps,
@@ -45,6 +48,10 @@ describe('bot extensions', () => {
     await bot.start();
     expect(bot.chain.indexOf('desk')).toBe(bot.chain.indexOf('builtin-commands') - 1);
     expect(events).toEqual(['start:adapter running']);
+    const help = bot.commands().filter((command) => command.name === 'help');
+    expect(help).toEqual([
+      { name: 'help', description: { en: 'call a moderator', ru: 'позвать модератора' } },
+    ]);
     expect(services?.secrets?.()).toBeDefined();
     const [reply] = await chat.say('desk?');
     expect(reply?.text).toBe('desk here');

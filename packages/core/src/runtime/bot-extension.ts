@@ -1,3 +1,4 @@
+import type { CommandInfo } from '../ports/adapter';
 import type { BotServices } from './bot-services';
 import type { ChainStep } from './chain-steps';
 
@@ -19,6 +20,11 @@ export interface BotExtension {
   name: string;
   /** Edits the default chain (applied in the order extensions are listed, before `config.chain`). */
   chain?(steps: ChainStep[]): ChainStep[];
+  /**
+   * The commands its chain steps answer, for messenger command menus; one named like a built-in
+   * command (`help`) takes its place there.
+   */
+  commands?: CommandInfo[];
   /** Runs once every adapter runs, with the bot's services. A failure stops the start. */
   start?(services: BotServices): Promise<void> | void;
   /** Runs first when the bot stops, before the adapters stop. */

@@ -632,12 +632,21 @@ export class Bot {
     };
   }
 
-  /** Every command of the bot (built-in and from skills), for command menus. */
+  /** Every command of the bot (built-in, from extensions and from skills), for command menus. */
   commands(): CommandInfo[] {
     const fromSkills = (this.registry?.listCommands() ?? []).map(({ command }) =>
       skillCommandInfo(command),
     );
-    return [...builtinCommandInfo(), ...fromSkills];
+    // An extension's command replaces a built-in one of the same name (a desk's own /help).
+    const fromExtensions = (this.config.extensions ?? []).flatMap(
+      (extension) => extension.commands ?? [],
+    );
+    const taken = new Set(fromExtensions.map((command) => command.name));
+    return [
+      ...builtinCommandInfo().filter((command) => !taken.has(command.name)),
+      ...fromExtensions,
+      ...fromSkills,
+    ];
   }
 
   /**
