@@ -1,30 +1,13 @@
-import { type BotContext, defineConfig } from '@botwire/core';
-
-interface FaqReply {
-  answer: string;
-  citations: Array<{ id: string; title: string }>;
-  handoff: boolean;
-}
-
-/**
- * Without a model, every question that is not a command goes to the knowledge base: the answer
- * is the best entry, with its source; a question the base cannot answer is handed off.
- */
-async function answerFromKnowledgeBase(context: BotContext, next: () => Promise<void>) {
-  const text = context.message.kind === 'message' ? context.text.trim() : '';
-  if (!text || context.command || context.services.chatModel()) return next();
-  const reply = (await context.callTool('faq_answer', { question: text })) as FaqReply;
-  const sources = reply.citations.map((citation) => citation.title).join('; ');
-  const label = context.locale === 'ru' ? 'Источник' : 'Source';
-  await context.reply(
-    reply.handoff || !sources ? reply.answer : `${reply.answer}\n\n${label}: ${sources}`,
-  );
-}
+import { defineConfig } from '@botwire/core';
+import { bankDesk } from '@botwire/skill-banking-faq/desk';
 
 /**
  * The bank's FAQ bot (Severny Bank, a made-up bank): open to everyone, in the terminal and the
  * web chat at http://127.0.0.1:3000, and on Telegram whenever TELEGRAM_BOT_TOKEN is set.
- * Replace knowledge/*.md with your bank's knowledge base (see the README).
+ * Customers ask in their own words and get the knowledge base's answer with its source;
+ * `/start` registers them with their phone number (Telegram's contact button), `/help` calls a
+ * moderator, `/end` ends the chat with one. Moderators and admins have `/broadcast` and
+ * `/admin`. Replace knowledge/*.md with your bank's knowledge base (see the README).
  */
 export default defineConfig({
   name: 'Severny Bank',
@@ -41,5 +24,12 @@ export default defineConfig({
       },
     },
   ],
-  middleware: [answerFromKnowledgeBase],
+  extensions: [
+    bankDesk({
+      // Minutes a ticket waits for a moderator before the customer is told so.
+      ticketTimeoutMinutes: 10,
+      // Customers must share their phone number with /start before they can open a ticket.
+      ticketsNeedRegistration: true,
+    }),
+  ],
 });
