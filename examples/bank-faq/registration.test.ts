@@ -47,7 +47,9 @@ describe('registration on Telegram', () => {
     await client.sendMessage(client.makeMessage('', { contact } as never));
   };
 
-  it('takes only the sender’s own contact and keeps no number in plain text', { timeout: 60_000 }, async () => {
+  it('takes only the sender’s own contact and keeps no number in plain text', {
+    timeout: 60_000,
+  }, async () => {
     emulator = await startEmulator();
     dataDir = mkdtempSync(join(tmpdir(), 'botwire-bank-registration-'));
     const { config } = await loadConfig(join(here, 'botwire.config.ts'), { env: {} });
@@ -56,7 +58,13 @@ describe('registration on Telegram', () => {
       rootDir: here,
       dataDir,
       adapters: [
-        telegramAdapter({ token: testToken, apiRoot: emulator.apiRoot, pollDelayMs: 20, commandMenu: false, env: {} }),
+        telegramAdapter({
+          token: testToken,
+          apiRoot: emulator.apiRoot,
+          pollDelayMs: 20,
+          commandMenu: false,
+          env: {},
+        }),
       ],
       log: silentLogger,
       env: {},
@@ -66,7 +74,9 @@ describe('registration on Telegram', () => {
     await emulator.userSends('/start', ann);
     await emulator.waitForTexts(2, ann, 15_000);
     const ask = emulator.botMessages(ann).find((message) => {
-      const markup = message.reply_markup as { keyboard?: Array<Array<{ request_contact?: boolean }>> } | undefined;
+      const markup = message.reply_markup as
+        | { keyboard?: Array<Array<{ request_contact?: boolean }>> }
+        | undefined;
       return markup?.keyboard?.[0]?.[0]?.request_contact === true;
     });
     expect(ask, JSON.stringify(emulator.seenTexts(ann))).toBeDefined();
