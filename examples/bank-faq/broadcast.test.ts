@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sqliteStorage } from '@botwire/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -12,6 +10,7 @@ import {
   startEmulator,
 } from '../../packages/adapters/telegram/src/testing/emulator';
 import { Directory } from '../../packages/skills/banking-faq/src/desk/directory';
+import { BotProcesses, waitFor } from './testing/bot-processes';
 
 /**
  * The broadcast's acceptance test on the public Telegram emulator: 1,000 customers and an admin
@@ -21,9 +20,6 @@ import { Directory } from '../../packages/skills/banking-faq/src/desk/directory'
  * exactly one message, and the emulator's own timestamps show the rate within Telegram's limits
  * (30 a second in all, 1 a second per chat).
  */
-const here = fileURLToPath(new URL('.', import.meta.url));
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const script = join(here, 'testing/emulator-bot.ts');
 
 const customerCount = 1000;
 const perSecond = 25;
@@ -31,28 +27,16 @@ const admin: EmulatedUser = { id: 1001, name: 'Ann' };
 const customerIds = Array.from({ length: customerCount }, (_, index) => 200_000 + index);
 const broadcastText = 'Severny Bank: on Friday our branches close at 15:00.';
 
-const children: ChildProcess[] = [];
+const bots = new BotProcesses();
 let emulator: Emulator | undefined;
 let dataDir: string | undefined;
 
 afterAll(async () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'close');
-    }
-  }
+  await bots.killAll();
   await emulator?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-const waitFor = async (check: () => boolean, what: string, timeoutMs = 30_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Writes the admin and the customers into the bot's storage, as if they had written to it. */
@@ -88,34 +72,8 @@ async function seed(directory: string): Promise<void> {
   await storage.close();
 }
 
-async function startBot(directory: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      script,
-      emulator!.apiRoot,
-      directory,
-      JSON.stringify({ broadcastPerSecond: perSecond }),
-      '150',
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  let output = '';
-  let errors = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    output += chunk;
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    errors += chunk;
-  });
-  await waitFor(() => {
-    if (child.exitCode !== null) throw new Error(`the bot exited: ${errors}`);
-    return output.includes('ready');
-  }, `the bot to start (stderr: ${errors})`);
-  return child;
+function startBot(directory: string): Promise<ChildProcess> {
+  return bots.start(emulator!.apiRoot, directory, { broadcastPerSecond: perSecond }, 150);
 }
 
 type Stored = { time: number; chatId: string; text: string; buttons: string[] };

@@ -1,9 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sqliteStorage } from '@botwire/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +10,7 @@ import {
   type Emulator,
   startEmulator,
 } from '../../packages/adapters/telegram/src/testing/emulator';
+import { BotProcesses, waitFor } from './testing/bot-processes';
 
 /**
  * The moderator hand-off end to end on the Telegram emulator, with the bot in a child process
@@ -21,68 +19,21 @@ import {
  * killed with SIGKILL and started again on the same data, the relay still runs, and /end closes
  * the ticket for both. The example's locale is Russian and the emulator sends no language.
  */
-const script = fileURLToPath(new URL('./testing/emulator-bot.ts', import.meta.url));
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-const waitFor = async (check: () => boolean, what: string, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-};
-
 describe('moderator hand-off on Telegram', () => {
-  const children: ChildProcess[] = [];
+  const bots = new BotProcesses();
   let emulator: Emulator | undefined;
   let directory: string | undefined;
 
   afterEach(async () => {
-    for (const child of children.splice(0)) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await once(child, 'close');
-      }
-    }
+    await bots.killAll();
     await emulator?.stop();
     emulator = undefined;
     if (directory) rmSync(directory, { recursive: true, force: true });
     directory = undefined;
   });
 
-  const startBot = async (dataDir: string) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        script,
-        emulator!.apiRoot,
-        dataDir,
-        JSON.stringify({ ticketsNeedRegistration: false }),
-        '90',
-      ],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    children.push(child);
-    let output = '';
-    let errors = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-    });
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-      errors += chunk;
-    });
-    await waitFor(
-      () => {
-        if (child.exitCode !== null) throw new Error(`the bot exited: ${errors}`);
-        return output.includes('ready');
-      },
-      `the bot to start (stderr: ${errors})`,
-      30_000,
-    );
-    return child;
-  };
+  const startBot = (dataDir: string) =>
+    bots.start(emulator!.apiRoot, dataDir, { ticketsNeedRegistration: false }, 90);
 
   /** Waits for a new message to the user (after `seen` of them) that matches; returns its text. */
   const nextText = async (user: EmulatedUser, seen: number, pattern: RegExp) => {
@@ -145,8 +96,7 @@ describe('moderator hand-off on Telegram', () => {
     );
     expect(await exchange(ann, 'спасибо, жду', bob, /жду/)).toBe('#1 · Ann: спасибо, жду');
 
-    first.kill('SIGKILL');
-    await once(first, 'close');
+    await bots.kill(first);
     await startBot(directory);
 
     expect(await exchange(bob, 'Перевод найден', ann, /найден/)).toBe(
