@@ -166,11 +166,14 @@ describe('moderator hand-off', () => {
   it('closes from the moderator side, audits take and end, and counts it in the stats', async () => {
     const { chat, to, desk } = await withTicket();
     await chat.press(takeButtonData('1'), bob);
+    await chat.say('Your card is unblocked now.', bob);
     expect(texts(await chat.say('/end', bob))).toEqual(['Request #1 (Ann Lee) is closed.']);
     expect(lastText(to(ann))).toMatch(/^Moderator Bob ended the conversation \(request #1\)/);
     const parts = desk.parts()!;
     const actions = (await parts.desk.audit.recent()).map((entry) => entry.action);
-    expect(actions.sort()).toEqual(['ticket.end', 'ticket.take']);
+    expect(actions.sort()).toEqual(['ticket.end', 'ticket.reply', 'ticket.take']);
+    // The log says that Bob answered, not what he wrote.
+    expect(JSON.stringify(await parts.desk.audit.recent())).not.toContain('unblocked');
     const stats = await parts.tickets.stats();
     expect(stats).toMatchObject({ total: 1, closed: 1, waiting: 0, timedOut: 0 });
     expect(stats.outcomes['closed-by-moderator']).toBe(1);

@@ -123,6 +123,8 @@ export class TicketDesk {
       await context.reply(ticketText(locale, 'notDelivered'));
       return true;
     }
+    // The audit log keeps that a moderator answered, never what they wrote.
+    if (asModerator) await this.desk.record(context, 'ticket.reply', ticket.id);
     if (hasFile) await context.reply(ticketText(locale, 'captionOnly'));
     return true;
   }
