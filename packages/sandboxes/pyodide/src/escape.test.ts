@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CodeSandbox, SandboxResult } from '@botwire/core';
+import type { CodeSandbox, SandboxResult, SandboxRunOptions } from '@botwire/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pyodideSandbox } from './pyodide-sandbox';
 
@@ -48,8 +48,8 @@ afterAll(async () => {
   expect(everything).not.toContain(fileCanary);
 });
 
-async function probe(code: string): Promise<SandboxResult> {
-  const run = await sandbox.run(code);
+async function probe(code: string, options: SandboxRunOptions = {}): Promise<SandboxResult> {
+  const run = await sandbox.run(code, options);
   outputs.push(JSON.stringify(run));
   return run;
 }
@@ -132,6 +132,8 @@ describe('pyodide sandbox escape probes', { timeout: 60_000 }, () => {
           '        walk(value, "gc", 0)',
           'sorted(set(found))',
         ].join('\n'),
+        // The walk visits every object: on a loaded machine it takes longer than a probe's 2 s.
+        { timeoutMs: 30_000 },
       );
       expect(run.error, JSON.stringify(run)).toBeNull();
       expect(run.result).toBe('[]');
