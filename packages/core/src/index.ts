@@ -34,6 +34,12 @@ export type {
   StepQuestion,
 } from './conversations/conversation-types';
 export { type Conversation, defineConversation } from './conversations/define-conversation';
+export {
+  type ChargeResult,
+  type CreditEntry,
+  CreditLedger,
+  creditsNamespace,
+} from './credits/credit-ledger';
 export type { EgressConfig } from './egress/egress-config';
 export {
   type EgressRequestInit,
@@ -76,6 +82,11 @@ export {
   normalizeLocale,
   type StringTable,
 } from './i18n/translate';
+export { encodePng, type RgbBitmap, readPngSize } from './images/png-encoder';
+export {
+  type PreviewImageGeneratorOptions,
+  previewImageGenerator,
+} from './images/preview-image-generator';
 export {
   createLogger,
   type Logger,
@@ -89,11 +100,18 @@ export type {
   ChatRef,
   CommandCall,
   IncomingMessage,
+  PaymentEvent,
   PlatformName,
   Sender,
 } from './messages/incoming-message';
 export { parseCommand } from './messages/incoming-message';
-export type { Artifact, Button, OutgoingMessage, SentMessage } from './messages/outgoing-message';
+export type {
+  Artifact,
+  Button,
+  Invoice,
+  OutgoingMessage,
+  SentMessage,
+} from './messages/outgoing-message';
 export {
   Composer,
   type ComposerContext,
@@ -167,6 +185,16 @@ export type {
   RouteHandler,
 } from './ports/http-routes';
 export type {
+  GeneratedImage,
+  ImageGenerator,
+  ImageRequest,
+  ImageSize,
+  TrainingKind,
+  TrainingRequest,
+  TrainingStatus,
+  TrainingUpdate,
+} from './ports/image-generator';
+export type {
   JobFilter,
   JobQueue,
   JobRecord,
@@ -192,6 +220,7 @@ export type {
   UserRecord,
   UserStore,
 } from './ports/storage';
+export type { Transcriber, Transcription, TranscriptionRequest } from './ports/transcriber';
 export type {
   ScopedVectorIndex,
   VectorFilter,

@@ -151,6 +151,14 @@ export async function sendOutgoing(
     const last = index === artifacts.length - 1;
     ids.push(...(await sendArtifact(chatId, artifact, last ? markup : undefined, options)));
   }
+  if (message.invoice) {
+    const { title, description, payload, currency, amount, label } = message.invoice;
+    // Telegram Stars (XTR) take no payment provider token.
+    const sent = await api.sendInvoice(chatId, title, description, payload, currency, [
+      { label: label ?? title, amount },
+    ]);
+    ids.push(String(sent.message_id));
+  }
   return ids;
 }
 

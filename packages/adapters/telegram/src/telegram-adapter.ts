@@ -35,9 +35,10 @@ const capabilities: AdapterCapabilities = {
   maxTextLength,
   typing: true,
   contactRequest: true,
+  payments: true,
 };
 
-const allowedUpdates = ['message', 'callback_query'] as const;
+const allowedUpdates = ['message', 'callback_query', 'pre_checkout_query'] as const;
 const connectMethods = new Set(['getMe', 'setWebhook']);
 const typingEveryMs = 4500;
 /** A reply faster than this shows no typing indicator: it would only cost an API call. */
@@ -401,10 +402,21 @@ class GrammyTelegramAdapter implements TelegramAdapter {
     const longData = query?.data?.startsWith('~')
       ? await host.kv.get<string>(`button:${query.data}`)
       : undefined;
+    // A pre-checkout query is answered once: by the bot, or declined when the bot did not.
+    let checkAnswered = false;
     const message = updateToIncoming(update, {
       download: this.download!,
       ...(bot.botInfo.username ? { botUsername: bot.botInfo.username } : {}),
       ...(longData ? { buttonData: longData } : {}),
+      answerPreCheckout: async (queryId, approve, reason) => {
+        if (checkAnswered) return;
+        checkAnswered = true;
+        await bot.api.answerPreCheckoutQuery(
+          queryId,
+          approve,
+          approve ? undefined : { error_message: reason ?? 'The payment cannot be taken now.' },
+        );
+      },
     });
     if (!message) return;
     const stopTyping = this.showTyping(message.chat.platformId);
@@ -412,6 +424,10 @@ class GrammyTelegramAdapter implements TelegramAdapter {
       await host.receive(message);
     } finally {
       stopTyping();
+      if (message.payment?.stage === 'check' && !checkAnswered)
+        await message.payment
+          .answer?.(false, 'The bot cannot take this payment now.')
+          .catch((error: unknown) => this.warnOnce('telegram-pre-checkout-failed', error));
     }
   }
 

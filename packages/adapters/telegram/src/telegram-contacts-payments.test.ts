@@ -12,9 +12,10 @@ import { type TelegramAdapter, telegramAdapter } from './telegram-adapter';
 import { type BotApiPeer, startBotApiPeer } from './testing/bot-api-peer';
 
 /**
- * What a bank's front desk needs of Telegram: the share-contact keyboard, a shared contact
- * whose number never reaches storage in plain text, editing a progress message, and a coded
- * error when the user blocked the bot.
+ * What a bank's front desk and a paid studio need of Telegram: the share-contact keyboard, a
+ * shared contact whose number never reaches storage in plain text, editing a progress message,
+ * a coded error when the user blocked the bot, and payments in Telegram Stars (invoice,
+ * pre-checkout, successful payment).
  */
 const token = '42:PEER-token';
 const user = { id: 701, is_bot: false, first_name: 'Ann', language_code: 'ru' };
@@ -28,7 +29,7 @@ const waitUntil = async (check: () => boolean, timeoutMs = 5000) => {
   }
 };
 
-describe('telegram adapter: contacts, edits and blocked users', () => {
+describe('telegram adapter: contacts, edits, blocked users and payments', () => {
   let peer: BotApiPeer;
   let adapter: TelegramAdapter;
   let kv: ScopedKeyValueStore;
@@ -146,5 +147,91 @@ describe('telegram adapter: contacts, edits and blocked users', () => {
       .send({ platformId: '701', type: 'private' }, { text: 'news' })
       .catch((error: unknown) => error);
     expect(isBotwireError(other) && other.code).toBe('BOTWIRE_ADAPTER_FAILED');
+  });
+
+  it('sends a Telegram Stars invoice', async () => {
+    await start();
+    expect(adapter.capabilities.payments).toBe(true);
+    await adapter.send(
+      { platformId: '701', type: 'private' },
+      {
+        text: 'Top up your balance',
+        invoice: {
+          title: '100 credits',
+          description: 'Credits for avatars',
+          payload: 'credits:100',
+          currency: 'XTR',
+          amount: 50,
+        },
+      },
+    );
+    const [invoice] = peer.callsOf('sendInvoice');
+    const prices = invoice!.params.prices;
+    expect(invoice!.params).toMatchObject({
+      chat_id: 701,
+      title: '100 credits',
+      payload: 'credits:100',
+      currency: 'XTR',
+    });
+    expect(typeof prices === 'string' ? JSON.parse(prices) : prices).toEqual([
+      { label: '100 credits', amount: 50 },
+    ]);
+    expect(peer.callsOf('sendMessage')).toHaveLength(1);
+  });
+
+  it('lets the bot approve a pre-checkout query, and declines one nobody answered', async () => {
+    await start(async (message) => {
+      if (message.payment?.payload === 'credits:100') await message.payment.answer!(true);
+    });
+    const query = (id: string, payload: string) =>
+      peer.pushUpdate({
+        pre_checkout_query: {
+          id,
+          from: user,
+          currency: 'XTR',
+          total_amount: 50,
+          invoice_payload: payload,
+        },
+      } as never);
+    query('q-1', 'credits:100');
+    await waitUntil(() => peer.callsOf('answerPreCheckoutQuery').length === 1);
+    expect(received[0]).toMatchObject({
+      kind: 'payment',
+      chat: { platformId: '701', type: 'private' },
+      payment: { stage: 'check', payload: 'credits:100', currency: 'XTR', amount: 50 },
+    });
+    expect(peer.callsOf('answerPreCheckoutQuery')[0]!.params).toMatchObject({
+      pre_checkout_query_id: 'q-1',
+      ok: true,
+    });
+    query('q-2', 'something-else');
+    await waitUntil(() => peer.callsOf('answerPreCheckoutQuery').length === 2);
+    const declined = peer.callsOf('answerPreCheckoutQuery')[1]!.params;
+    expect(declined).toMatchObject({ pre_checkout_query_id: 'q-2', ok: false });
+    expect(String(declined.error_message)).toMatch(/cannot take this payment/);
+  });
+
+  it('reports a successful payment with Telegram’s charge id', async () => {
+    await start();
+    peer.pushUpdate({
+      message: {
+        message_id: 9,
+        date: Math.floor(Date.now() / 1000),
+        chat,
+        from: user,
+        successful_payment: {
+          currency: 'XTR',
+          total_amount: 50,
+          invoice_payload: 'credits:100',
+          telegram_payment_charge_id: 'charge-77',
+          provider_payment_charge_id: '',
+        },
+      },
+    } as never);
+    await waitUntil(() => received.length === 1);
+    expect(received[0]).toMatchObject({
+      kind: 'payment',
+      payment: { stage: 'paid', payload: 'credits:100', amount: 50, chargeId: 'charge-77' },
+    });
   });
 });

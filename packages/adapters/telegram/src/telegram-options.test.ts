@@ -87,6 +87,7 @@ describe('telegram adapter options', () => {
       maxTextLength: 4096,
       typing: true,
       contactRequest: true,
+      payments: true,
     });
   });
 });

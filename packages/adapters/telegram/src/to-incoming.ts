@@ -14,6 +14,8 @@ export interface IncomingOptions {
   download: Downloader;
   /** The data of a pressed button, when the adapter stored a long one under a short key. */
   buttonData?: string;
+  /** Answers a pre-checkout query (a payment about to be made): approve, or decline with a reason. */
+  answerPreCheckout?: (queryId: string, approve: boolean, reason?: string) => Promise<void>;
 }
 
 /** The key of the queue an update runs in: its chat, so each chat stays in order. */
@@ -21,6 +23,7 @@ export function updateQueueKey(update: Update): string {
   const chat = update.message?.chat ?? update.callback_query?.message?.chat;
   if (chat) return String(chat.id);
   if (update.callback_query) return String(update.callback_query.from.id);
+  if (update.pre_checkout_query) return String(update.pre_checkout_query.from.id);
   return `update:${update.update_id}`;
 }
 
@@ -34,7 +37,9 @@ export function updateToIncoming(
   update: Update,
   options: IncomingOptions,
 ): IncomingMessage | undefined {
+  if (update.message?.successful_payment) return paidToIncoming(update, update.message);
   if (update.message) return messageToIncoming(update, update.message, options);
+  if (update.pre_checkout_query) return checkToIncoming(update, options);
   const query = update.callback_query;
   if (query?.data === undefined) return undefined;
   const chatSource = query.message?.chat;
@@ -110,6 +115,53 @@ function messageToIncoming(
           },
         }
       : {}),
+    sentAt: new Date(message.date * 1000),
+    raw: update,
+  };
+}
+
+/** A pre-checkout query: the user is about to pay an invoice; the bot approves or declines it. */
+function checkToIncoming(update: Update, options: IncomingOptions): IncomingMessage {
+  const query = update.pre_checkout_query!;
+  const answer = options.answerPreCheckout;
+  return {
+    platform: 'telegram',
+    platformMessageId: `pre-checkout:${query.id}`,
+    sender: sender(query.from),
+    chat: { platformId: String(query.from.id), type: 'private' },
+    kind: 'payment',
+    text: '',
+    attachments: [],
+    payment: {
+      stage: 'check',
+      payload: query.invoice_payload,
+      currency: query.currency,
+      amount: query.total_amount,
+      ...(answer ? { answer: (approve, reason) => answer(query.id, approve, reason) } : {}),
+    },
+    sentAt: new Date(),
+    raw: update,
+  };
+}
+
+/** A successful payment: the money arrived; `chargeId` is Telegram's id of the payment. */
+function paidToIncoming(update: Update, message: Message): IncomingMessage {
+  const paid = message.successful_payment!;
+  return {
+    platform: 'telegram',
+    platformMessageId: String(message.message_id),
+    sender: message.from ? sender(message.from) : { platformId: String(message.chat.id) },
+    chat: chatRef(message.chat),
+    kind: 'payment',
+    text: '',
+    attachments: [],
+    payment: {
+      stage: 'paid',
+      payload: paid.invoice_payload,
+      currency: paid.currency,
+      amount: paid.total_amount,
+      chargeId: paid.telegram_payment_charge_id,
+    },
     sentAt: new Date(message.date * 1000),
     raw: update,
   };

@@ -25,7 +25,11 @@ export class OutgoingDegrader {
   ): Promise<OutgoingMessage> {
     let outgoing = message;
     if (!capabilities.contactRequest && message.requestContact) {
-      const { requestContact: _requestContact, ...rest } = message;
+      const { requestContact: _requestContact, ...rest } = outgoing;
+      outgoing = rest;
+    }
+    if (!capabilities.payments && message.invoice) {
+      const { invoice: _invoice, ...rest } = outgoing;
       outgoing = rest;
     }
     if (!capabilities.buttons && outgoing.buttons?.length) {

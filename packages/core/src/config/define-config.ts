@@ -4,8 +4,10 @@ import type { LogLevel } from '../logging/logger';
 import type { Middleware } from '../middleware/composer';
 import type { Adapter } from '../ports/adapter';
 import type { CodeSandbox } from '../ports/code-sandbox';
+import type { ImageGenerator } from '../ports/image-generator';
 import type { JobQueue } from '../ports/job-queue';
 import type { StorageDriver } from '../ports/storage';
+import type { Transcriber } from '../ports/transcriber';
 import type { VectorIndex } from '../ports/vector-index';
 import type { BotContext } from '../runtime/bot-context';
 import type { BotExtension } from '../runtime/bot-extension';
@@ -118,6 +120,14 @@ export interface BotConfig {
    * The bot closes it when it stops.
    */
   sandbox?: CodeSandbox;
+  /**
+   * The image generator tools reach as `context.images`: `previewImageGenerator()` from core
+   * (local stand-ins labelled as previews, no account), `openaiImageGenerator()` from
+   * `@botwire/model-openai`, `falImageGenerator()` from `@botwire/images-fal`. Default: the preview.
+   */
+  images?: ImageGenerator;
+  /** Speech to text for tools (`context.transcriber`), such as `openaiTranscriber()`. Default: none. */
+  transcriber?: Transcriber;
   /** How the planner works. */
   planner?: {
     /** `auto` (default): the model picks plan-then-execute or step-by-step; or force one. */

@@ -17,6 +17,8 @@ const knownFields = [
   'vectors',
   'queue',
   'sandbox',
+  'images',
+  'transcriber',
   'planner',
   'http',
   'egress',
@@ -168,6 +170,16 @@ export function validateConfig(config: unknown): Problem[] {
       'sandbox must be a code sandbox object such as dockerSandbox() or pyodideSandbox()',
     );
   }
+  if (
+    config.images !== undefined &&
+    !(isObject(config.images) && typeof config.images.generate === 'function')
+  )
+    problem('images', 'images must be an image generator such as falImageGenerator({ ... })');
+  if (
+    config.transcriber !== undefined &&
+    !(isObject(config.transcriber) && typeof config.transcriber.transcribe === 'function')
+  )
+    problem('transcriber', 'transcriber must be a transcriber such as openaiTranscriber({ ... })');
   const storage = config.storage;
   if (
     storage !== undefined &&

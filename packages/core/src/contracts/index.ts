@@ -1,7 +1,7 @@
 /**
  * @botwire/core/contract-suites — the shared Vitest suites every driver and adapter passes:
  * messenger adapters, storage drivers, chat model drivers, embedding models, vector indexes, job queues,
- * code sandboxes. Import it from test files only
+ * code sandboxes, image generators, transcribers. Import it from test files only
  * (it imports `vitest`); fakes are in `@botwire/core/testing`, protocol peers with their drivers.
  */
 export {
@@ -24,6 +24,16 @@ export {
   type EmbeddingModelTarget,
   runEmbeddingModelContract,
 } from './embedding-model-contract';
+export {
+  type ImageGeneratorContractOptions,
+  type ImageGeneratorTarget,
+  runImageGeneratorContract,
+} from './image-generator-contract';
 export { type JobQueueTarget, runJobQueueContract } from './job-queue-contract';
 export { runStorageContract, type StorageContractOptions } from './storage-contract';
+export {
+  runTranscriberContract,
+  type TranscriberContractOptions,
+  type TranscriberTarget,
+} from './transcriber-contract';
 export { runVectorIndexContract, type VectorIndexTarget } from './vector-index-contract';

@@ -61,6 +61,13 @@ export const errorCatalog = {
   BOTWIRE_ADAPTER_FAILED: 'A messenger adapter failed.',
   BOTWIRE_ADAPTER_NOT_STARTED:
     'The adapter was asked to send before it started or after it stopped.',
+  BOTWIRE_IMAGE_PROMPT_TOO_LONG: 'The prompt is longer than the image provider takes. Shorten it.',
+  BOTWIRE_IMAGE_PROVIDER_FAILED:
+    'The image provider refused the request or failed. Check its key and status, or try again later.',
+  BOTWIRE_TRANSCRIPTION_TOO_LARGE:
+    'The audio is larger than the transcription provider takes. Split it into chunks first.',
+  BOTWIRE_TRANSCRIPTION_FAILED:
+    'The transcription provider refused the audio or failed. Check its key and the audio format, or try again later.',
   BOTWIRE_ADAPTER_RECIPIENT_BLOCKED:
     'The user blocked the bot or deleted their account, so the messenger refused the message. Stop sending to them until they write again.',
   BOTWIRE_ACCESS_DENIED: 'The user may not do this.',

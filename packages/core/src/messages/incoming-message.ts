@@ -58,6 +58,27 @@ export interface Attachment {
   data?: Record<string, unknown>;
 }
 
+/**
+ * A payment the user makes through the messenger (Telegram Stars), in two steps: `check` just
+ * before they pay (approve or decline it within seconds), then `paid` once the money arrived.
+ */
+export interface PaymentEvent {
+  stage: 'check' | 'paid';
+  /** What the invoice carried ({@link Invoice.payload}): which product, for whom. */
+  payload: string;
+  /** `XTR` (Telegram Stars) or an ISO 4217 code. */
+  currency: string;
+  /** In the currency's smallest units (Stars: whole stars). */
+  amount: number;
+  /** For `paid`: the messenger's id of the payment, unique per payment: a key to credit it once. */
+  chargeId?: string;
+  /**
+   * For `check`: approves (`true`) or declines the payment, with a reason shown to the user.
+   * Answer once; a check nobody answered is declined once the bot has handled it.
+   */
+  answer?: (approve: boolean, reason?: string) => Promise<void>;
+}
+
 /** A parsed slash command: `/remind 9:00 call mum` → `{ name: 'remind', argument: '9:00 call mum' }`. */
 export interface CommandCall {
   /** The command's name in lower case, without `/` and without a `@botname` suffix. */
@@ -77,14 +98,16 @@ export interface IncomingMessage {
   platformMessageId: string;
   sender: Sender;
   chat: ChatRef;
-  /** What kind of event this is: a message, or a press of a button sent earlier. */
-  kind: 'message' | 'button';
+  /** What kind of event this is: a message, a press of a button sent earlier, or a payment step. */
+  kind: 'message' | 'button' | 'payment';
   /** The text, or the caption of a file; empty string when there is none. */
   text: string;
   /** The slash command, when the text starts with one. */
   command?: CommandCall;
   /** For `kind: 'button'`: the `data` of the button that was pressed. */
   buttonData?: string;
+  /** For `kind: 'payment'`: the payment step. */
+  payment?: PaymentEvent;
   attachments: Attachment[];
   /** The platform id of the message this one replies to, and its text when known. */
   replyTo?: { platformMessageId: string; text?: string };

@@ -8,6 +8,23 @@ export interface Button {
   url?: string;
 }
 
+/**
+ * A bill the user can pay in the messenger (Telegram Stars: `currency: 'XTR'`). Paying it sends
+ * `payment` messages: a `check`, then `paid`.
+ */
+export interface Invoice {
+  title: string;
+  description: string;
+  /** Comes back with the payment: what is bought, for whom (at most 128 bytes). */
+  payload: string;
+  /** `XTR` for Telegram Stars. */
+  currency: string;
+  /** In the currency's smallest units (Stars: whole stars). */
+  amount: number;
+  /** The price's label (default: the title). */
+  label?: string;
+}
+
 /** A file the bot sends: the result of a tool (a PDF, a screenshot, ...). */
 export interface Artifact {
   name: string;
@@ -35,6 +52,8 @@ export interface OutgoingMessage {
    * so the text should also say what to do. The contact comes back as a `contact` attachment.
    */
   requestContact?: { label: string };
+  /** A bill to pay in the messenger; adapters without the `payments` capability leave it out. */
+  invoice?: Invoice;
   /**
    * Set on what a queued job sends when it finishes (background work, a scheduled task): the
    * web chat sends it as a `job_result` event; other messengers show it as a message.

@@ -94,17 +94,16 @@ export function plannerSteps(options: PlannerOptions): PlannerSteps {
   return {
     confirmation: guarded(async (context, next) => {
       // Only a yes/no word or a confirmation button can answer: other messages skip the lookup.
-      if (!mayAnswerConfirmation(context.message.kind, context.text, context.message.buttonData))
+      const { kind } = context.message;
+      if (
+        kind === 'payment' ||
+        !mayAnswerConfirmation(kind, context.text, context.message.buttonData)
+      )
         return next();
       const current = session(context);
       const pending = await current.confirmations.get(current.chatKey, context.user.id);
       const answer = pending
-        ? readConfirmation(
-            context.message.kind,
-            context.text,
-            context.message.buttonData,
-            pending.id,
-          )
+        ? readConfirmation(kind, context.text, context.message.buttonData, pending.id)
         : undefined;
       if (!pending || !answer) return next();
       // Taking it is atomic: of two processes (or two quick answers) only one resumes the plan.

@@ -26,6 +26,8 @@ export interface AdapterCapabilities {
   verifiesRoles?: boolean;
   /** A button that shares the user's own phone number ({@link OutgoingMessage.requestContact}). */
   contactRequest?: boolean;
+  /** Invoices paid in the messenger ({@link OutgoingMessage.invoice}) and `payment` messages. */
+  payments?: boolean;
 }
 
 /** A command of the bot, for messenger command menus. */

@@ -71,7 +71,7 @@ describe('bot extensions', () => {
   });
 });
 
-describe('the share-contact request', () => {
+describe('what only some messengers show', () => {
   it('reaches adapters that can show it and is left out elsewhere', async () => {
     const storage = memoryStorage();
     await storage.open();
@@ -82,5 +82,22 @@ describe('the share-contact request', () => {
       message,
     );
     expect(await degrader.degrade(base, 'c1', message)).toEqual({ text: 'Share your number' });
+  });
+
+  it('leaves an invoice out where the messenger takes no payments', async () => {
+    const storage = memoryStorage();
+    await storage.open();
+    const degrader = new OutgoingDegrader(storage.kv);
+    const invoice = {
+      title: '100 credits',
+      description: 'd',
+      payload: 'p',
+      currency: 'XTR',
+      amount: 50,
+    };
+    const base = { buttons: true, markdown: true, files: true, maxTextLength: 4096 };
+    const message = { text: 'Top up', invoice };
+    expect(await degrader.degrade({ ...base, payments: true }, 'c1', message)).toEqual(message);
+    expect(await degrader.degrade(base, 'c1', message)).toEqual({ text: 'Top up' });
   });
 });

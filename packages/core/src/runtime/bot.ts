@@ -12,6 +12,7 @@ import { closeEgressDispatcher } from '../egress/egress-fetch';
 import { EgressPolicy } from '../egress/egress-policy';
 import { BotwireError, isBotwireError } from '../errors/botwire-error';
 import { BotHttpServer, newOwnerToken } from '../http/http-server';
+import { previewImageGenerator } from '../images/preview-image-generator';
 import { createLogger, type Logger } from '../logging/logger';
 import { Redactor, redactingChatModel, redactOutgoing } from '../logging/redact';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
@@ -24,6 +25,7 @@ import { type CompiledPattern, compilePatterns } from '../planner/rules-planner'
 import type { Adapter, AdapterHost, CommandInfo } from '../ports/adapter';
 import type { ChatModel } from '../ports/chat-model';
 import type { EmbeddingModel } from '../ports/embedding-model';
+import type { ImageGenerator } from '../ports/image-generator';
 import type { JobQueue } from '../ports/job-queue';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
 import type { VectorIndex } from '../ports/vector-index';
@@ -117,6 +119,7 @@ export class Bot {
   private registry: SkillRegistry | undefined;
   private egressPolicy: EgressPolicy | undefined;
   private secretStore: SecretStore | undefined;
+  private images: ImageGenerator | undefined;
   private usageTracker: UsageTracker | undefined;
   private adapters: Adapter[] = [];
   private handler: Middleware<BotContext> | undefined;
@@ -187,6 +190,12 @@ export class Bot {
   get egress(): EgressPolicy {
     this.egressPolicy ??= new EgressPolicy(egressConfigFromEnv(this.config.egress, this.env));
     return this.egressPolicy;
+  }
+
+  /** The config's image generator, or local previews labelled as such (no account needed). */
+  get imageGenerator(): ImageGenerator {
+    this.images ??= this.config.images ?? previewImageGenerator();
+    return this.images;
   }
 
   /**
@@ -751,6 +760,8 @@ export class Bot {
       ...(this.config.defaultTimezone ? { defaultTimezone: this.config.defaultTimezone } : {}),
       ...(this.jobs ? { jobs: this.jobs } : {}),
       ...(this.config.sandbox ? { sandbox: this.config.sandbox } : {}),
+      images: this.imageGenerator,
+      ...(this.config.transcriber ? { transcriber: this.config.transcriber } : {}),
       secrets: this.secrets,
       ...(model ? { model } : {}),
     };

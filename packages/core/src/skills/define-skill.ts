@@ -1,3 +1,4 @@
+import type { CreditLedger } from '../credits/credit-ledger';
 import type { EgressRequestInit, EgressResponse } from '../egress/egress-fetch';
 import type { EgressPolicy } from '../egress/egress-policy';
 import type { Locale, StringTable } from '../i18n/translate';
@@ -7,8 +8,10 @@ import type { Artifact, Button } from '../messages/outgoing-message';
 import type { ChatRequest, ChatResponse } from '../ports/chat-model';
 import type { CodeSandbox } from '../ports/code-sandbox';
 import type { EmbeddingModel } from '../ports/embedding-model';
+import type { ImageGenerator } from '../ports/image-generator';
 import type { JobRecord } from '../ports/job-queue';
 import type { ChatRecord, ScopedKeyValueStore, UserRecord } from '../ports/storage';
+import type { Transcriber } from '../ports/transcriber';
 import type { ScopedVectorIndex } from '../ports/vector-index';
 import type { Recurrence } from '../scheduler/recurrence';
 import type { DynamicTool } from './dynamic-tools';
@@ -171,6 +174,15 @@ export interface ToolContext {
    * one in a result. Only with the `secrets` permission.
    */
   secrets: ToolSecrets;
+  /**
+   * The bot's image generator (config `images`; by default local previews labelled as such).
+   * Undefined only when callTool() was given none.
+   */
+  images?: ImageGenerator;
+  /** The bot's speech-to-text driver (config `transcriber`); undefined when none is configured. */
+  transcriber?: Transcriber;
+  /** Users' credit balances: charges, refunds, grants. Needs the `credits` permission. */
+  credits: CreditLedger;
   /** The message the tool runs for, when it runs for one (not from the CLI). */
   message?: ToolMessage;
   /** Where the arguments came from: `{ via: 'direct', inputs: [], trust: 'trusted' }` when nobody says. */

@@ -1,4 +1,5 @@
 import type { ValidateFunction } from 'ajv';
+import { CreditLedger } from '../credits/credit-ledger';
 import { egressFetch } from '../egress/egress-fetch';
 import { EgressPolicy } from '../egress/egress-policy';
 import { BotwireError, isBotwireError, type Problem } from '../errors/botwire-error';
@@ -8,7 +9,9 @@ import type { Logger } from '../logging/logger';
 import { lexicalEmbeddingModel } from '../models/lexical-embeddings';
 import type { CodeSandbox } from '../ports/code-sandbox';
 import type { EmbeddingModel } from '../ports/embedding-model';
+import type { ImageGenerator } from '../ports/image-generator';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
+import type { Transcriber } from '../ports/transcriber';
 import type { VectorIndex } from '../ports/vector-index';
 import type { SecretStore } from '../secrets/secret-store';
 import { toolSecrets } from '../secrets/tool-secrets';
@@ -58,6 +61,12 @@ export interface CallToolOptions {
   sandbox?: CodeSandbox;
   /** The bot's encrypted secrets, behind `context.secrets`. */
   secrets?: SecretStore;
+  /** The bot's image generator, behind `context.images`. */
+  images?: ImageGenerator;
+  /** The bot's speech-to-text driver, behind `context.transcriber`. */
+  transcriber?: Transcriber;
+  /** Users' credits, behind `context.credits`; default: a ledger on `storage`. */
+  credits?: CreditLedger;
   /** The bot's job queue, behind `context.schedule`. */
   jobs?: {
     scheduler(user: UserRecord, chat: ChatRecord | undefined, skill: string): ToolScheduler;
@@ -202,6 +211,8 @@ export function buildToolContext(
     t: (key: string, params?: Record<string, string | number>) =>
       translate(strings, locale, key, params),
     ...(options.model ? { model: options.model } : {}),
+    ...(options.images ? { images: options.images } : {}),
+    ...(options.transcriber ? { transcriber: options.transcriber } : {}),
     ...(options.message ? { message: options.message } : {}),
     provenance: options.provenance ?? { via: 'direct', inputs: [], trust: 'trusted' },
   } as Omit<
@@ -214,6 +225,7 @@ export function buildToolContext(
     | 'schedule'
     | 'sandbox'
     | 'secrets'
+    | 'credits'
     | 'fetch'
     | 'egress'
   > as ToolContext;
@@ -298,6 +310,21 @@ export function buildToolContext(
         });
       }
       return userPreferences(options.storage, user.id);
+    },
+  });
+  let credits: CreditLedger | undefined;
+  Object.defineProperty(context, 'credits', {
+    enumerable: true,
+    get() {
+      capability('credits', ['credits']);
+      if (options.credits) return options.credits;
+      if (!options.storage) {
+        throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+          message: `Tool "${tool.manifest.name}" needs credits, but callTool() was given no storage driver (options.storage).`,
+        });
+      }
+      credits ??= new CreditLedger(options.storage.kv);
+      return credits;
     },
   });
   Object.defineProperty(context, 'sandbox', {

@@ -8,7 +8,8 @@ export type Permission =
   | 'storage'
   | 'schedule'
   | 'messaging'
-  | 'secrets';
+  | 'secrets'
+  | 'credits';
 
 /** Every permission, in the order the docs list them. */
 export const permissions: readonly Permission[] = [
@@ -19,6 +20,7 @@ export const permissions: readonly Permission[] = [
   'schedule',
   'messaging',
   'secrets',
+  'credits',
 ];
 
 /** A JSON Schema document (draft 2020-12 or draft-07), as plain JSON. */

@@ -212,6 +212,58 @@ export async function startBotApiPeer(token: string): Promise<BotApiPeer> {
         } satisfies PeerError;
       return message(params, { text });
     },
+    sendInvoice: (params) => {
+      const prices = (
+        typeof params.prices === 'string' ? JSON.parse(params.prices) : params.prices
+      ) as Array<{ label?: string; amount?: number }> | undefined;
+      for (const field of ['title', 'description', 'payload', 'currency'])
+        if (!params[field])
+          return {
+            error_code: 400,
+            description: `Bad Request: ${field} is empty`,
+          } satisfies PeerError;
+      if (!Array.isArray(prices) || prices.length === 0)
+        return {
+          error_code: 400,
+          description: 'Bad Request: prices must be non-empty',
+        } satisfies PeerError;
+      if (params.currency === 'XTR') {
+        // Telegram Stars: exactly one price, whole stars, and no payment provider.
+        if (prices.length !== 1 || !Number.isInteger(prices[0]!.amount) || prices[0]!.amount! < 1)
+          return {
+            error_code: 400,
+            description: 'Bad Request: CURRENCY_TOTAL_AMOUNT_INVALID',
+          } satisfies PeerError;
+        if (params.provider_token)
+          return {
+            error_code: 400,
+            description: 'Bad Request: PAYMENT_PROVIDER_INVALID',
+          } satisfies PeerError;
+      }
+      return message(params, {
+        invoice: {
+          title: params.title,
+          description: params.description,
+          currency: params.currency,
+          total_amount: prices.reduce((sum, price) => sum + Number(price.amount ?? 0), 0),
+          start_parameter: '',
+        },
+      });
+    },
+    answerPreCheckoutQuery: (params) => {
+      if (!params.pre_checkout_query_id)
+        return {
+          error_code: 400,
+          description: 'Bad Request: QUERY_ID_INVALID',
+        } satisfies PeerError;
+      const ok = params.ok === true || params.ok === 'true';
+      if (!ok && !params.error_message)
+        return {
+          error_code: 400,
+          description: 'Bad Request: ERROR_MESSAGE_EMPTY',
+        } satisfies PeerError;
+      return true;
+    },
     editMessageText: (params) => {
       const text = String(params.text ?? '');
       if (!params.message_id)
