@@ -1,6 +1,7 @@
 /**
- * @botwire/model-openai — chat and embedding models for OpenAI and every OpenAI-compatible
- * endpoint. The default export is the factory `@botwire/core` loads for `openai:<model>`.
+ * @botwire/model-openai — chat and embedding models, image generation and transcription for
+ * OpenAI and every OpenAI-compatible endpoint. The default export is the factory `@botwire/core`
+ * loads for `openai:<model>`.
  */
 import { createModel } from './create-model';
 
@@ -12,5 +13,12 @@ export {
 } from './openai-chat-model';
 export type { OpenAiConnectionOptions } from './openai-client';
 export { type OpenAiEmbeddingModelOptions, openaiEmbeddingModel } from './openai-embedding-model';
+export {
+  nearestImageSize,
+  type OpenAiImageGeneratorOptions,
+  openaiImageGenerator,
+} from './openai-image-generator';
+export type { OpenAiMediaOptions } from './openai-media';
+export { type OpenAiTranscriberOptions, openaiTranscriber } from './openai-transcriber';
 
 export default createModel;

@@ -1,6 +1,13 @@
 /**
- * @botwire/model-openai/testing — a local server that speaks the OpenAI Chat Completions and
- * Embeddings protocol, for testing this driver (and bots that use it) with the real `openai`
- * client on loopback. Its script and recorded-request types come from `@botwire/core/testing`.
+ * @botwire/model-openai/testing — a local server that speaks the OpenAI Chat Completions,
+ * Embeddings, Images and Audio Transcriptions protocols, for testing these drivers (and bots
+ * that use them) with the real `openai` client on loopback. Its script and recorded-request
+ * types come from `@botwire/core/testing`.
  */
+export type { CheckedImageRequest } from './openai-images-route';
 export { type OpenAiPeer, startOpenAiPeer } from './openai-peer';
+export {
+  type CheckedTranscriptionRequest,
+  type PeerAudioFile,
+  transcriptKey,
+} from './openai-transcriptions-route';

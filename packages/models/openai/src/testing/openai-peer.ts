@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
   authorized,
@@ -16,17 +17,43 @@ import {
   sendError,
   sendJson,
 } from '@botwire/core/testing';
+import { type CheckedImageRequest, checkImageBody, imagesAnswer } from './openai-images-route';
 import {
   checkChatBody,
   checkEmbeddingsBody,
   invalidRequest,
   type OpenAiErrorObject,
 } from './openai-protocol';
+import {
+  type CheckedTranscriptionRequest,
+  checkTranscriptionBody,
+  type PeerAudioFile,
+  transcriptionAnswer,
+} from './openai-transcriptions-route';
 
-/** A running OpenAI Chat Completions peer. */
+/** A running OpenAI peer. */
 export interface OpenAiPeer extends ModelPeer {
   /** `<url>/v1`: the `baseURL` to give the `openai` client. */
   readonly baseURL: string;
+  /** The valid image generation requests, in order. */
+  readonly imageRequests: CheckedImageRequest[];
+  /** The valid transcription requests, in order (with the audio received). */
+  readonly transcriptionRequests: CheckedTranscriptionRequest[];
+  /**
+   * What the audio says, by the SHA-256 (hex) of the file's bytes (`transcriptKey(bytes)`): the
+   * text the peer answers for that exact file, such as each chunk of a long recording.
+   */
+  readonly transcripts: Map<string, string>;
+  /**
+   * Says what audio that has no entry in `transcripts` says (for example by reading a marker in
+   * the bytes); undefined falls back to `[audio of N bytes]`.
+   */
+  transcribe?: (file: PeerAudioFile, request: CheckedTranscriptionRequest) => string | undefined;
+  /**
+   * Appends scripted answers for image generation or transcription requests (errors with
+   * `status`, `delayMs`, `hang`, `close`), taken in order before the normal answer.
+   */
+  pushFor(route: 'images' | 'transcriptions', ...responses: ScriptedResponse[]): void;
 }
 
 const errorTypes: Record<number, string> = {
@@ -46,13 +73,21 @@ function inputText(chat: RecordedChatRequest): string {
 }
 
 /**
- * Starts a local server that speaks the OpenAI Chat Completions and Embeddings protocol on
+ * Starts a local server that speaks the OpenAI Chat Completions, Embeddings, Images and
+ * Audio Transcriptions protocols on
  * 127.0.0.1 (a free port), for tests and benchmarks with the real `openai` client. It checks
  * requests as the API does (400 with an OpenAI error body, 401 without the right bearer key
  * when `apiKey` is set, 404 for unknown routes and models), records every request, and answers
  * chat requests from its script: text, JSON, tool calls, errors with `Retry-After`, delays,
  * hangs and closed sockets, with `usage`. An empty script answers 500 `peer_script_exhausted`.
  * Embeddings are deterministic hashed vectors, as floats or base64 as asked.
+ *
+ * Image generation (`POST /v1/images/generations`) checks the model, prompt length, `n` and size
+ * per model as the API does and answers real PNGs of the asked size (base64, or a URL the peer
+ * serves for DALL·E's `url` format). Transcription (`POST /v1/audio/transcriptions`) reads the
+ * multipart form, checks the file (format, 25 MB, empty), model, language and response format,
+ * and answers the text registered in `peer.transcripts` for the file's SHA-256, else what
+ * `peer.transcribe` says, else `[audio of N bytes]`; `pushFor` scripts failures of either.
  *
  * @example
  * const peer = await startOpenAiPeer({ script: [{ text: 'Hello!' }] });
@@ -64,6 +99,15 @@ function inputText(chat: RecordedChatRequest): string {
 export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<OpenAiPeer> {
   const script = new PeerScript(options.script);
   const requests: RecordedRequest[] = [];
+  const mediaScripts = {
+    images: [] as ScriptedResponse[],
+    transcriptions: [] as ScriptedResponse[],
+  };
+  const imageRequests: CheckedImageRequest[] = [];
+  const transcriptionRequests: CheckedTranscriptionRequest[] = [];
+  const transcripts = new Map<string, string>();
+  const pictures = new Map<string, Uint8Array>();
+  let self: OpenAiPeer | undefined;
   let counter = 0;
 
   const fail = sendError<OpenAiErrorObject>;
@@ -182,6 +226,92 @@ export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<O
     });
   }
 
+  /** Applies a scripted media answer; resolves true when the caller should answer normally. */
+  async function scriptedMedia(
+    route: 'images' | 'transcriptions',
+    response: ServerResponse,
+    record: RecordedRequest,
+  ): Promise<boolean> {
+    const entry = mediaScripts[route].shift();
+    if (!(await beforeAnswer(entry, options.delayMs ?? 0, response, record))) return false;
+    if (entry?.status !== undefined && entry.status >= 400) {
+      fail(
+        response,
+        record,
+        entry.status,
+        scriptedError(entry, entry.status),
+        scriptedHeaders(entry),
+      );
+      return false;
+    }
+    return true;
+  }
+
+  async function images(body: unknown, response: ServerResponse, record: RecordedRequest) {
+    const checked = checkImageBody(body, options.models);
+    if ('message' in checked) return fail(response, record, 400, checked);
+    imageRequests.push(checked);
+    if (!(await scriptedMedia('images', response, record))) return;
+    record.answer = 200;
+    sendJson(
+      response,
+      200,
+      imagesAnswer(checked, (png) => {
+        const id = randomUUID();
+        pictures.set(id, png);
+        return `${self?.url}/peer-images/${id}.png`;
+      }),
+    );
+  }
+
+  async function transcriptions(request: IncomingMessage, response: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const record: RecordedRequest = {
+      method: 'POST',
+      path: '/v1/audio/transcriptions',
+      headers: { ...request.headers },
+      body: undefined,
+    };
+    requests.push(record);
+    if (!authorized(request, options.apiKey)) return unauthorized(request, response, record);
+    const checked = await checkTranscriptionBody(
+      Buffer.concat(chunks),
+      request.headers['content-type'],
+      options.models,
+    );
+    if ('error' in checked) return fail(response, record, checked.status, checked.error);
+    const { bytes: _bytes, ...file } = checked.file;
+    record.body = { ...checked, file: { ...file, size: checked.file.bytes.byteLength } };
+    transcriptionRequests.push(checked);
+    if (!(await scriptedMedia('transcriptions', response, record))) return;
+    const text =
+      transcripts.get(checked.file.sha256) ??
+      self?.transcribe?.(checked.file, checked) ??
+      `[audio of ${checked.file.bytes.byteLength} bytes]`;
+    const answer = transcriptionAnswer(checked, text);
+    record.answer = 200;
+    response.writeHead(200, {
+      'content-type': answer.contentType,
+      'content-length': Buffer.byteLength(answer.body),
+    });
+    response.end(answer.body);
+  }
+
+  function unauthorized(
+    request: IncomingMessage,
+    response: ServerResponse,
+    record: RecordedRequest,
+  ) {
+    const message = request.headers.authorization
+      ? 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.'
+      : "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
+    return fail(response, record, 401, {
+      ...invalidRequest(message),
+      code: request.headers.authorization ? 'invalid_api_key' : null,
+    });
+  }
+
   const unknownModel = (model: string) =>
     invalidRequest(
       `The model \`${model}\` does not exist or you do not have access to it.`,
@@ -190,23 +320,32 @@ export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<O
     );
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
+    const url = (request.url ?? '/').split('?')[0];
+    if (request.method === 'POST' && url === '/v1/audio/transcriptions') {
+      return transcriptions(request, response);
+    }
     const { record, parsed } = await recordRequest(request);
     const { path } = record;
     requests.push(record);
     const route = `${record.method} ${path}`;
-    const known = ['POST /v1/chat/completions', 'POST /v1/embeddings', 'GET /v1/models'];
+    const picture = route.match(/^GET \/peer-images\/([\w-]+)\.png$/)?.[1];
+    if (picture !== undefined && pictures.has(picture)) {
+      // Like the API's picture URLs: served without the API key, for a while.
+      const png = pictures.get(picture)!;
+      record.answer = 200;
+      response.writeHead(200, { 'content-type': 'image/png', 'content-length': png.byteLength });
+      return response.end(png);
+    }
+    const known = [
+      'POST /v1/chat/completions',
+      'POST /v1/embeddings',
+      'POST /v1/images/generations',
+      'GET /v1/models',
+    ];
     if (!known.includes(route) && !(record.method === 'GET' && path.startsWith('/v1/models/'))) {
       return fail(response, record, 404, invalidRequest(`Invalid URL (${route})`));
     }
-    if (!authorized(request, options.apiKey)) {
-      const message = request.headers.authorization
-        ? 'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.'
-        : "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
-      return fail(response, record, 401, {
-        ...invalidRequest(message),
-        code: request.headers.authorization ? 'invalid_api_key' : null,
-      });
-    }
+    if (!authorized(request, options.apiKey)) return unauthorized(request, response, record);
     if (record.method === 'GET') {
       const ids = options.models ?? ['gpt-peer'];
       const model = path.slice('/v1/models/'.length);
@@ -235,6 +374,7 @@ export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<O
       );
     }
     if (path === '/v1/embeddings') return embeddings(parsed.value, response, record);
+    if (path === '/v1/images/generations') return images(parsed.value, response, record);
     const checked = checkChatBody(parsed.value);
     if ('message' in checked) return fail(response, record, 400, checked);
     if (!knownModel(checked.model)) return fail(response, record, 404, unknownModel(checked.model));
@@ -257,5 +397,14 @@ export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<O
     });
   });
   const peer = await listenPeer(server, options.port, requests, script);
-  return Object.assign(peer, { baseURL: `${peer.url}/v1` });
+  self = Object.assign(peer, {
+    baseURL: `${peer.url}/v1`,
+    imageRequests,
+    transcriptionRequests,
+    transcripts,
+    pushFor(route: 'images' | 'transcriptions', ...responses: ScriptedResponse[]) {
+      mediaScripts[route].push(...responses);
+    },
+  }) as OpenAiPeer;
+  return self;
 }
