@@ -123,6 +123,14 @@ export default defineConfig({
         find: /^@botwire\/model-ollama$/,
         replacement: here('./packages/models/ollama/src/index.ts'),
       },
+      {
+        find: /^@botwire\/images-fal\/testing$/,
+        replacement: here('./packages/images/fal/src/testing/index.ts'),
+      },
+      {
+        find: /^@botwire\/images-fal$/,
+        replacement: here('./packages/images/fal/src/index.ts'),
+      },
     ],
   },
   test: {

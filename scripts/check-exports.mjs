@@ -13,6 +13,7 @@ for (const group of [
   'packages/vectors',
   'packages/queues',
   'packages/sandboxes',
+  'packages/images',
 ]) {
   const path = join(root, group);
   if (existsSync(path))
