@@ -282,6 +282,7 @@ export {
 export {
   defineSkill,
   type InlineSkill,
+  type PaymentAnswer,
   type RecallRequest,
   type SkillDefinition,
   type SkillStrings,

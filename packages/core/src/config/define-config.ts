@@ -74,7 +74,7 @@ export interface BotConfig {
   middleware?: Middleware<BotContext>[];
   /**
    * Reorders or extends the chain: gets the default steps (identify-sender, access-control,
-   * record-message, builtin-commands, budget, user-middleware, conversations,
+   * record-message, payments, builtin-commands, budget, user-middleware, conversations,
    * pending-confirmation, rules-planner, model-planner, fallback) and returns the steps to run.
    *
    * @example

@@ -71,6 +71,9 @@ export const coreStrings = {
       'What should I do in the background? Write the task itself, for example: “find reports on heat pumps and make a PDF, in the background”.',
     'background.failed': 'The background task “{task}” did not finish: {reason}',
     'access.claimed': 'You are now the owner of {bot}. Send /help to see what I can do.',
+    'payment.declined': 'This payment cannot be taken now. Please try again later.',
+    'payment.unhandled':
+      'Your payment arrived, but it could not be credited automatically. The bot’s operator has been told and will sort it out.',
     'access.claim_wrong': 'That claim code is not right.',
     'access.claim_taken': 'This bot already has an owner.',
     'access.forbidden': 'Only {role} may do that.',
@@ -177,6 +180,9 @@ export const coreStrings = {
       'Что сделать в фоне? Напишите саму задачу, например: «найди отчёты о тепловых насосах и сделай PDF, в фоне».',
     'background.failed': 'Фоновая задача «{task}» не выполнена: {reason}',
     'access.claimed': 'Теперь вы владелец бота {bot}. Отправьте /help, чтобы узнать, что я умею.',
+    'payment.declined': 'Сейчас этот платёж принять нельзя. Попробуйте позже.',
+    'payment.unhandled':
+      'Платёж получен, но зачислить его автоматически не удалось. Владелец бота уже знает об этом и всё исправит.',
     'access.claim_wrong': 'Код владельца неверный.',
     'access.claim_taken': 'У этого бота уже есть владелец.',
     'access.forbidden': 'Это может сделать только {role}.',

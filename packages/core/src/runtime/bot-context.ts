@@ -187,7 +187,7 @@ export class BotContext {
   }
 
   /** Who a tool runs for, in which chat and language, and the message it runs for. */
-  private callOptions() {
+  callOptions() {
     const { message } = this;
     return {
       ...(this.identifiedUser ? { user: this.identifiedUser } : {}),

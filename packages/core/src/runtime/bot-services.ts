@@ -1,6 +1,6 @@
 import type { Locale } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
-import type { ChatRef } from '../messages/incoming-message';
+import type { ChatRef, PaymentEvent } from '../messages/incoming-message';
 import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
 import type { Plan } from '../planner/plan';
 import type { Adapter } from '../ports/adapter';
@@ -8,7 +8,7 @@ import type { ChatModel } from '../ports/chat-model';
 import type { JobRecord } from '../ports/job-queue';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
 import type { SecretStore } from '../secrets/secret-store';
-import type { RecallRequest } from '../skills/define-skill';
+import type { PaymentAnswer, RecallRequest } from '../skills/define-skill';
 import type { CallToolOptions, SkillRegistry } from '../skills/skill-registry';
 
 /** The bot's settings that middleware reads, as plain data. */
@@ -90,6 +90,14 @@ export interface BotServices {
    * leave it out.
    */
   secrets?(): SecretStore;
+  /**
+   * Runs the `payment` hook of the skill a payment belongs to (payload `<skill>:...`).
+   * Optional: without it, payments find no skill (a check is declined).
+   */
+  payment?(
+    event: PaymentEvent,
+    options?: Omit<CallToolOptions, 'storage' | 'log' | 'egress'>,
+  ): Promise<PaymentAnswer | undefined>;
   /** Hides a secret value from logs, replies and the model from now on (the bot's redactor). */
   hideSecret?(value: string): void;
   // `context` below is the message's BotContext (typed loosely: BotContext depends on this file).

@@ -452,6 +452,8 @@ export class Bot {
       deliver: (adapter, chat, message, options) => this.deliver(adapter, chat, message, options),
       callTool: (name, args, options) => this.callTool(name, args, options),
       recall: (request, options) => this.recall(request, options),
+      payment: (event, options = {}) =>
+        skills.payment(event, { ...options, ...this.toolServices(options.user) }),
       toolsFor: (options) =>
         skills.withToolsFor({ ...options, ...this.toolServices(options.user) }),
       hideSecret: (value) => this.redactor.add(value),

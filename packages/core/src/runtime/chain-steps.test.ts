@@ -23,6 +23,7 @@ describe('the chain', () => {
       'identify-sender',
       'access-control',
       'record-message',
+      'payments',
       'builtin-commands',
       'budget',
       'user-middleware',

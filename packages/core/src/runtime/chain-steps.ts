@@ -7,6 +7,7 @@ export type DefaultStepName =
   | 'identify-sender'
   | 'access-control'
   | 'record-message'
+  | 'payments'
   | 'builtin-commands'
   | 'budget'
   | 'user-middleware'

@@ -14,6 +14,7 @@ import type { BotContext } from './bot-context';
 import { builtinCommands, fallbackReply } from './builtin-commands';
 import type { ChainStep } from './chain-steps';
 import { identifySender } from './identify-sender';
+import { paymentStep } from './payment-step';
 import { recordMessage } from './record-message';
 
 /** What the default chain is built from; the bot (its composition root) supplies each part. */
@@ -38,7 +39,7 @@ export interface DefaultChainParts {
 
 /**
  * The default chain, every step named: identify sender → access control → record message →
- * built-in commands → budget → user middleware → conversations → background request →
+ * payments → built-in commands → budget → user middleware → conversations → background request →
  * pending confirmation → rules planner → model planner → fallback. `config.chain` may reorder or extend it.
  */
 export function defaultChain(parts: DefaultChainParts): ChainStep[] {
@@ -56,6 +57,7 @@ export function defaultChain(parts: DefaultChainParts): ChainStep[] {
       middleware: accessControl({ claimCodes: parts.claimCodes, onClaimed: parts.onClaimed }),
     },
     { name: 'record-message', middleware: recordMessage() },
+    { name: 'payments', middleware: paymentStep() },
     {
       name: 'builtin-commands',
       middleware: async (context, next) => {

@@ -14,7 +14,8 @@ export function toolResultToReply(result: unknown): OutgoingMessage {
     isObject(result) &&
     (typeof result.text === 'string' ||
       Array.isArray(result.artifacts) ||
-      Array.isArray(result.buttons))
+      Array.isArray(result.buttons) ||
+      isObject(result.invoice))
   ) {
     const reply = result as ToolReply;
     const text =
@@ -24,6 +25,7 @@ export function toolResultToReply(result: unknown): OutgoingMessage {
       text,
       ...(reply.buttons ? { buttons: reply.buttons } : {}),
       ...(reply.artifacts ? { artifacts: reply.artifacts } : {}),
+      ...(reply.invoice ? { invoice: reply.invoice } : {}),
     };
   }
   if (result === undefined || result === null) return { text: 'Done.' };

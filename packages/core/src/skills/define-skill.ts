@@ -3,8 +3,8 @@ import type { EgressRequestInit, EgressResponse } from '../egress/egress-fetch';
 import type { EgressPolicy } from '../egress/egress-policy';
 import type { Locale, StringTable } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
-import type { Attachment } from '../messages/incoming-message';
-import type { Artifact, Button } from '../messages/outgoing-message';
+import type { Attachment, PaymentEvent } from '../messages/incoming-message';
+import type { Artifact, Button, Invoice } from '../messages/outgoing-message';
 import type { ChatRequest, ChatResponse } from '../ports/chat-model';
 import type { CodeSandbox } from '../ports/code-sandbox';
 import type { EmbeddingModel } from '../ports/embedding-model';
@@ -183,6 +183,11 @@ export interface ToolContext {
   transcriber?: Transcriber;
   /** Users' credit balances: charges, refunds, grants. Needs the `credits` permission. */
   credits: CreditLedger;
+  /**
+   * Finds the user a reference names, to credit them: a Botwire user id (`usr_...`) or a
+   * platform identity (`telegram:123456`). Needs the `credits` permission.
+   */
+  findUser(reference: string): Promise<UserRecord | undefined>;
   /** The message the tool runs for, when it runs for one (not from the CLI). */
   message?: ToolMessage;
   /** Where the arguments came from: `{ via: 'direct', inputs: [], trust: 'trusted' }` when nobody says. */
@@ -206,8 +211,20 @@ export interface ToolReply {
   text?: string;
   artifacts?: Artifact[];
   buttons?: Button[][];
+  /** A bill to pay in the messenger (Telegram Stars); its `payload` must start with `<skill name>:`, so the skill's `payment` hook gets the payment. */
+  invoice?: Invoice;
   /** Structured data for later steps and for `botwire tools call`. */
   data?: unknown;
+}
+
+/** What a skill's `payment` hook answers. */
+export interface PaymentAnswer {
+  /** For a `check`: take the payment (true) or decline it. */
+  approve?: boolean;
+  /** Why a check was declined, shown to the user by the messenger. */
+  reason?: string;
+  /** A message to the user (after a `paid`: what they got). */
+  reply?: string;
 }
 
 /** A tool's implementation: arguments already validated against its input_schema (defaults filled in). */
@@ -263,6 +280,12 @@ export interface SkillDefinition<Inputs extends object = ToolInputs> {
    * skill's tools for the user).
    */
   conversations?: SkillConversation[];
+  /**
+   * Handles the payments of the skill's invoices (those whose payload starts with
+   * `<skill name>:`): approves or declines the `check` just before the user pays, and credits the
+   * `paid` one (its `chargeId` is the key to credit it once). `reply` is sent to the user.
+   */
+  payment?: (event: PaymentEvent, context: ToolContext) => Promise<PaymentAnswer> | PaymentAnswer;
 }
 
 /**

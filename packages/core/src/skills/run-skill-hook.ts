@@ -3,7 +3,7 @@ import type { Logger } from '../logging/logger';
 import type { SkillDefinition, ToolContext } from './define-skill';
 import { buildToolContext, type CallToolOptions, type RunnableTool } from './run-tool';
 
-/** How long one skill's hook (`recall`, `dynamicTools`) may take before the message goes on without it. */
+/** How long one skill's hook (`recall`, `dynamicTools`, `payment`) may take before the message goes on without it. */
 export const skillHookTimeoutMs = 2_000;
 
 /**
@@ -14,7 +14,7 @@ export const skillHookTimeoutMs = 2_000;
  */
 export async function runSkillHook<T>(
   runnable: RunnableTool,
-  hook: 'recall' | 'dynamicTools',
+  hook: 'recall' | 'dynamicTools' | 'payment',
   call: (definition: SkillDefinition, context: ToolContext) => T | Promise<T> | undefined,
   options: CallToolOptions,
   log: Logger,
@@ -41,7 +41,7 @@ export async function runSkillHook<T>(
     });
     return await Promise.race([Promise.resolve(call(definition, context)), late]);
   } catch (error) {
-    log.warn(`${hook === 'recall' ? 'recall' : 'dynamic-tools'}-failed`, {
+    log.warn(`${hook === 'dynamicTools' ? 'dynamic-tools' : hook}-failed`, {
       skill: runnable.skill,
       error: isBotwireError(error)
         ? error.toJSON()

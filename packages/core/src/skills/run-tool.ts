@@ -226,6 +226,7 @@ export function buildToolContext(
     | 'sandbox'
     | 'secrets'
     | 'credits'
+    | 'findUser'
     | 'fetch'
     | 'egress'
   > as ToolContext;
@@ -325,6 +326,29 @@ export function buildToolContext(
       }
       credits ??= new CreditLedger(options.storage.kv);
       return credits;
+    },
+  });
+  const findUser: ToolContext['findUser'] = async (reference) => {
+    const { users } = options.storage!;
+    const byId = await users.get(reference);
+    if (byId) return byId;
+    const split = reference.indexOf(':');
+    if (split <= 0) return undefined;
+    return users.findByIdentity({
+      platform: reference.slice(0, split),
+      platformId: reference.slice(split + 1),
+    });
+  };
+  Object.defineProperty(context, 'findUser', {
+    enumerable: true,
+    get() {
+      capability('findUser', ['credits']);
+      if (!options.storage) {
+        throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+          message: `Tool "${tool.manifest.name}" looks users up, but callTool() was given no storage driver (options.storage).`,
+        });
+      }
+      return findUser;
     },
   });
   Object.defineProperty(context, 'sandbox', {

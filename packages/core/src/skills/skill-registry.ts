@@ -1,12 +1,20 @@
 import type { ValidateFunction } from 'ajv';
 import { BotwireError, type Problem } from '../errors/botwire-error';
 import { type Logger, silentLogger } from '../logging/logger';
-import type { InlineSkill, RecallRequest, SkillDefinition, ToolHandler } from './define-skill';
+import type { PaymentEvent } from '../messages/incoming-message';
+import type {
+  InlineSkill,
+  PaymentAnswer,
+  RecallRequest,
+  SkillDefinition,
+  ToolHandler,
+} from './define-skill';
 import { type DynamicTool, viaArguments } from './dynamic-tools';
 import { compileJsonSchema, describeErrors } from './json-schema';
 import { loadSkill } from './load-skill';
 import { listDynamicTools } from './run-dynamic-tools';
 import { recallTimeoutMs, runRecall } from './run-recall';
+import { runSkillHook } from './run-skill-hook';
 import { type CallToolOptions, checkArguments, type RunnableTool, runTool } from './run-tool';
 import { closestNames, pointerToLabel } from './schema-errors';
 import { SkillCache } from './skill-cache';
@@ -179,6 +187,27 @@ export class SkillRegistry {
       .map((skill) => ({ runnable: skillRunnable(skill, 'recall') }));
     if (recalling.length === 0) return Promise.resolve([]);
     return runRecall(recalling, request, options, options.log ?? this.log);
+  }
+
+  /**
+   * Runs the `payment` hook of the skill a payment belongs to (its payload starts with the
+   * skill's name and `:`). Undefined when no skill of that name has the hook, or it failed or
+   * took over 2 s (logged).
+   */
+  async payment(
+    event: PaymentEvent,
+    options: CallToolOptions = {},
+  ): Promise<PaymentAnswer | undefined> {
+    const name = event.payload.split(':')[0];
+    const skill = this.skills.find((each) => each.manifest.name === name);
+    if (!skill) return undefined;
+    return runSkillHook(
+      skillRunnable(skill, 'payment'),
+      'payment',
+      (definition, context) => definition.payment?.(event, context),
+      options,
+      options.log ?? this.log,
+    );
   }
 
   /** Whether any loaded skill makes tools at run time (`"dynamic_tools": true`). */

@@ -1,6 +1,11 @@
 import { splitText } from '../adapters/split-text';
 import { BotwireError } from '../errors/botwire-error';
-import { type Attachment, type IncomingMessage, parseCommand } from '../messages/incoming-message';
+import {
+  type Attachment,
+  type IncomingMessage,
+  type PaymentEvent,
+  parseCommand,
+} from '../messages/incoming-message';
 import type { OutgoingMessage } from '../messages/outgoing-message';
 import type { Adapter, AdapterCapabilities, AdapterHost } from '../ports/adapter';
 
@@ -50,6 +55,14 @@ export interface TestAdapter {
     contact: { phone: string; userId?: string; firstName?: string },
     from?: TestSender,
   ): Promise<DeliveredMessage[]>;
+  /**
+   * Sends a step of a payment (as Telegram does for an invoice); for a `check`, resolves with
+   * the bot's answer too (`undefined` when nothing answered it).
+   */
+  pay(
+    payment: Omit<PaymentEvent, 'answer'>,
+    from?: TestSender,
+  ): Promise<{ replies: DeliveredMessage[]; answer?: { approve: boolean; reason?: string } }>;
   delivered: DeliveredMessage[];
 }
 
@@ -149,6 +162,25 @@ export function testAdapter(
     },
     press(data, from) {
       return deliver({ ...base(from), kind: 'button', text: '', buttonData: data });
+    },
+    async pay(payment, from) {
+      let answer: { approve: boolean; reason?: string } | undefined;
+      const replies = await deliver({
+        ...base(from),
+        kind: 'payment',
+        text: '',
+        payment: {
+          ...payment,
+          ...(payment.stage === 'check'
+            ? {
+                answer: async (approve: boolean, reason?: string) => {
+                  answer ??= { approve, ...(reason ? { reason } : {}) };
+                },
+              }
+            : {}),
+        },
+      });
+      return { replies, ...(answer ? { answer } : {}) };
     },
     shareContact(contact, from) {
       const attachment: Attachment = {
