@@ -72,6 +72,10 @@ export default defineConfig({
         replacement: here('./packages/skills/integrations/src/index.ts'),
       },
       {
+        find: /^@botwire\/skill-avatars$/,
+        replacement: here('./packages/skills/avatars/src/index.ts'),
+      },
+      {
         find: /^@botwire\/skill-banking-faq\/desk$/,
         replacement: here('./packages/skills/banking-faq/src/desk/index.ts'),
       },

@@ -78,6 +78,7 @@ describe('botwire doctor (the command)', () => {
         'port',
         'chromium',
         'pdftotext',
+        'ffmpeg',
         'model',
       ]),
     );

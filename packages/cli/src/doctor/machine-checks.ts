@@ -109,6 +109,21 @@ export async function checkChromium(context: CheckContext): Promise<CheckResult>
   }
 }
 
+/** ffmpeg and ffprobe, which the avatar skill splits long audio with before transcribing (optional). */
+export function checkFfmpeg(context: CheckContext): CheckResult {
+  const ffmpeg = findOnPath('ffmpeg', context.env.PATH ?? '');
+  const ffprobe = findOnPath('ffprobe', context.env.PATH ?? '');
+  return ffmpeg && ffprobe
+    ? { name: 'ffmpeg', status: 'ok', message: `ffmpeg at ${ffmpeg}, ffprobe at ${ffprobe}` }
+    : {
+        name: 'ffmpeg',
+        status: 'warn',
+        message:
+          'no ffmpeg/ffprobe on PATH: the avatar skill cannot transcribe voice messages and audio files',
+        fix: 'apt-get install -y ffmpeg',
+      };
+}
+
 /** poppler's `pdftotext`, which the PDF skill's tests read PDFs back with (optional). */
 export function checkPdftotext(context: CheckContext): CheckResult {
   const path = findOnPath('pdftotext', context.env.PATH ?? '');

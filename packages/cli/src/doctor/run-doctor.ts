@@ -10,7 +10,7 @@ import {
 import { checkAdapters } from './adapter-checks';
 import { checkDataDir } from './data-dir-check';
 import type { CheckContext, CheckResult } from './doctor-check';
-import { checkChromium, checkNode, checkPdftotext, checkPnpm } from './machine-checks';
+import { checkChromium, checkFfmpeg, checkNode, checkPdftotext, checkPnpm } from './machine-checks';
 import { checkModel } from './model-check';
 import { checkPort, type HttpTarget } from './port-check';
 
@@ -143,6 +143,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     portCheck,
     checkChromium(context),
     checkPdftotext(context),
+    checkFfmpeg(context),
     checkModel(
       modelFromEnv
         ? { spec: modelFromEnv, source: 'BOTWIRE_MODEL' }
