@@ -83,6 +83,7 @@ export {
   type StringTable,
 } from './i18n/translate';
 export { encodePng, type RgbBitmap, readPngSize } from './images/png-encoder';
+export { storedZip, type ZipEntry } from './images/stored-zip';
 export {
   type PreviewImageGeneratorOptions,
   previewImageGenerator,
