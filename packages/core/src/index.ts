@@ -83,11 +83,11 @@ export {
   type StringTable,
 } from './i18n/translate';
 export { encodePng, type RgbBitmap, readPngSize } from './images/png-encoder';
-export { storedZip, type ZipEntry } from './images/stored-zip';
 export {
   type PreviewImageGeneratorOptions,
   previewImageGenerator,
 } from './images/preview-image-generator';
+export { storedZip, type ZipEntry } from './images/stored-zip';
 export {
   createLogger,
   type Logger,
