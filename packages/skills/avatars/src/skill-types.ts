@@ -6,6 +6,20 @@ export interface TranscribeAudioInput {
   language?: string;
 }
 
+/** The arguments of `avatar_generate`, from its input_schema. */
+export interface AvatarGenerateInput {
+  /**
+   * What to draw, in the user's words; may start with a style and a colon ("anime: a cat on a roof").
+   */
+  prompt: string;
+  /**
+   * A style preset: portrait, cinematic, anime, watercolor, business or cyberpunk (Russian names work too).
+   */
+  style?: string;
+  /** How many pictures (default 1). */
+  count?: number;
+}
+
 /** The arguments of `credits_balance`, from its input_schema. */
 export type CreditsBalanceInput = Record<string, never>;
 
@@ -28,6 +42,7 @@ export interface CreditsGrantInput {
 /** Every tool of avatars and its input: `defineSkill<SkillInputs>({ tools: { ... } })`. */
 export interface SkillInputs {
   transcribe_audio: TranscribeAudioInput;
+  avatar_generate: AvatarGenerateInput;
   credits_balance: CreditsBalanceInput;
   credits_topup: CreditsTopupInput;
   credits_grant: CreditsGrantInput;
