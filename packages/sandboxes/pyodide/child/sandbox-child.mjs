@@ -174,8 +174,10 @@ class _BotwireBlocked:
             raise ImportError("The sandbox does not offer " + name, name=name)
         return None
 
-for _name in _BotwireBlocked.names:
-    _sys.modules.pop(_name, None)
+# Submodules too: Pyodide leaves \`pyodide_js._api\` (its internal API object) in sys.modules.
+for _name in list(_sys.modules):
+    if _name.split(".")[0] in _BotwireBlocked.names:
+        _sys.modules.pop(_name, None)
 _sys.meta_path.insert(0, _BotwireBlocked)
 del _name, _module, _botwire_no_processes, _os, _posix, _sys, _hook, _random, _tempfile
 `);
