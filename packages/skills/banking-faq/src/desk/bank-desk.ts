@@ -147,7 +147,7 @@ async function handle(parts: DeskParts, context: BotContext, next: () => Promise
     case 'subscribe':
       return parts.broadcasts.optOut(context, false);
   }
-  if (command && auditedCoreCommands.has(command) && parts.desk.options && context.role) {
+  if (command && auditedCoreCommands.has(command) && context.role) {
     const [target = ''] = context.command?.argument.split(/\s+/) ?? [];
     await parts.desk.record(context, `core.${command}`, target || undefined, {
       argument: context.command?.argument.slice(0, 80) ?? '',
