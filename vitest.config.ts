@@ -72,6 +72,10 @@ export default defineConfig({
         replacement: here('./packages/skills/integrations/src/index.ts'),
       },
       {
+        find: /^@botwire\/skill-avatars\/studio$/,
+        replacement: here('./packages/skills/avatars/src/studio/index.ts'),
+      },
+      {
         find: /^@botwire\/skill-avatars$/,
         replacement: here('./packages/skills/avatars/src/index.ts'),
       },

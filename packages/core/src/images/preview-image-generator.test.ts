@@ -5,7 +5,42 @@ import { rejectsWithCode } from '../contracts/rejects-with-code';
 import { toFontText } from './bitmap-font';
 import { previewImageGenerator } from './preview-image-generator';
 
-runImageGeneratorContract('preview', async () => ({ generator: previewImageGenerator() }));
+runImageGeneratorContract(
+  'preview',
+  async () => ({ generator: previewImageGenerator({ trainingMs: 300 }) }),
+  { trains: true },
+);
+
+describe('previewImageGenerator training', () => {
+  const zip = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+
+  it('goes queued → running → completed on its clock, and a new instance (a restart) reads the same job', async () => {
+    let now = 1_800_000_000_000;
+    const first = previewImageGenerator({ trainingMs: 10_000, now: () => now });
+    const { jobId } = await first.train!({ archive: zip, kind: 'portrait', triggerWord: 'TOK' });
+    expect(await first.trainingStatus!(jobId)).toEqual({ state: 'queued' });
+    now += 5_000;
+    const restarted = previewImageGenerator({ trainingMs: 1, now: () => now });
+    expect((await restarted.trainingStatus!(jobId)).state).toBe('running');
+    now += 5_000;
+    const done = await restarted.trainingStatus!(jobId);
+    expect(done.state).toBe('completed');
+    const again = await first.train!({ archive: zip, kind: 'portrait', triggerWord: 'TOK' });
+    const other = await first.train!({ archive: zip, kind: 'style', triggerWord: 'TOK' });
+    now += 10_000;
+    expect(await first.trainingStatus!(again.jobId)).toEqual(done);
+    expect(await first.trainingStatus!(other.jobId)).not.toEqual(done);
+  });
+
+  it('refuses an archive that is not a zip, and a job id that is not its own', async () => {
+    const generator = previewImageGenerator();
+    await rejectsWithCode(
+      generator.train!({ archive: new Uint8Array(40), kind: 'portrait', triggerWord: 'TOK' }),
+      'BOTWIRE_INVALID_ARGUMENT',
+    );
+    await rejectsWithCode(generator.trainingStatus!('fal-123'), 'BOTWIRE_INVALID_ARGUMENT');
+  });
+});
 
 /** The RGB pixels of a PNG made by encodePng (one IDAT, filter 0 rows). */
 function pixelsOf(png: Uint8Array, width: number): Uint8Array {
@@ -74,11 +109,6 @@ describe('previewImageGenerator', () => {
       generator.generate({ prompt: 'p', count: 0 }),
       'BOTWIRE_INVALID_ARGUMENT',
     );
-  });
-
-  it('cannot train', () => {
-    expect(generator.train).toBeUndefined();
-    expect(generator.trainingStatus).toBeUndefined();
   });
 });
 

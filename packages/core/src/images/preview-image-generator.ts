@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { BotwireError } from '../errors/botwire-error';
-import type { GeneratedImage, ImageGenerator, ImageSize } from '../ports/image-generator';
+import type {
+  GeneratedImage,
+  ImageGenerator,
+  ImageSize,
+  TrainingStatus,
+} from '../ports/image-generator';
 import { drawText, fillRect, measureText, toFontText } from './bitmap-font';
 import { encodePng, type RgbBitmap } from './png-encoder';
 
@@ -10,7 +15,13 @@ export interface PreviewImageGeneratorOptions {
   maxPromptLength?: number;
   /** The size when a request gives none. Default 1024 × 1024, as the port says. */
   defaultSize?: ImageSize;
+  /** How long a preview training job takes, in ms. Default 15 s. */
+  trainingMs?: number;
+  /** The clock training jobs are timed by (tests move it). Default `Date.now`. */
+  now?: () => number;
 }
+
+const previewJob = /^preview-train-(\d{13})-(\d{1,9})-([0-9a-f]{16})$/;
 
 type Color = readonly [number, number, number];
 
@@ -129,7 +140,13 @@ function label(bitmap: RgbBitmap, prompt: string): void {
  * PREVIEW and the prompt's first words), so a bot runs before it has an image provider's key.
  * Every picture has `preview: true`. The same request gives the same bytes; another prompt,
  * seed, model or position in `count` gives another picture. Sizes are kept as asked, rounded
- * and held to 64–2048 px a side; without one, 1024 × 1024. It cannot train (`train` is absent).
+ * and held to 64–2048 px a side; without one, 1024 × 1024.
+ *
+ * It "trains" too, so a studio's whole flow runs with no account: `train` checks the archive is a
+ * zip and starts a job that is queued for its first fifth, running, then completed after
+ * `trainingMs` with a model id made from the archive's hash (no learning happens; pictures drawn
+ * with that model are previews like any other). The job's timing is in its id, so its status
+ * survives a restart of the bot. It has no webhooks: callers poll `trainingStatus`.
  *
  * @example
  * const images = previewImageGenerator();
@@ -138,9 +155,48 @@ function label(bitmap: RgbBitmap, prompt: string): void {
 export function previewImageGenerator(options: PreviewImageGeneratorOptions = {}): ImageGenerator {
   const maxPromptLength = options.maxPromptLength ?? 4000;
   const defaultSize = options.defaultSize ?? { width: 1024, height: 1024 };
+  const trainingMs = Math.max(0, Math.round(options.trainingMs ?? 15_000));
+  const now = options.now ?? Date.now;
   return {
     name: 'preview',
     maxPromptLength,
+    async train(request) {
+      request.signal?.throwIfAborted();
+      const archive = request.archive;
+      // A zip starts with a local file header (PK\x03\x04), or is empty (PK\x05\x06).
+      if (
+        !(archive instanceof Uint8Array) ||
+        archive.byteLength < 22 ||
+        archive[0] !== 0x50 ||
+        archive[1] !== 0x4b
+      ) {
+        throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+          message: 'Training needs a zip archive of the photos.',
+        });
+      }
+      const hash = createHash('sha256')
+        .update(archive)
+        .update(`\u0000${request.kind}\u0000${request.triggerWord}`)
+        .digest('hex')
+        .slice(0, 16);
+      return { jobId: `preview-train-${now()}-${trainingMs}-${hash}` };
+    },
+    async trainingStatus(jobId): Promise<TrainingStatus> {
+      const match = previewJob.exec(jobId);
+      if (!match) {
+        throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
+          message: `"${jobId}" is not a job id of the preview image generator.`,
+        });
+      }
+      const elapsed = now() - Number(match[1]);
+      const duration = Number(match[2]);
+      if (elapsed >= duration) return { state: 'completed', model: `preview-lora-${match[3]}` };
+      if (elapsed < duration / 5) return { state: 'queued' };
+      return {
+        state: 'running',
+        logs: [`preview training ${Math.floor((elapsed / duration) * 100)}%`],
+      };
+    },
     async generate(request) {
       request.signal?.throwIfAborted();
       if (typeof request.prompt !== 'string' || request.prompt.trim() === '') {

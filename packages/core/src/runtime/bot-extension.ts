@@ -1,3 +1,4 @@
+import type { ConversationDefinition } from '../conversations/conversation-types';
 import type { CommandInfo } from '../ports/adapter';
 import type { BotServices } from './bot-services';
 import type { ChainStep } from './chain-steps';
@@ -25,6 +26,12 @@ export interface BotExtension {
    * command (`help`) takes its place there.
    */
   commands?: CommandInfo[];
+  /**
+   * Multi-step flows its chain steps enter with `services.enterConversation(context, name)`
+   * (registered with the bot like the config's `conversations`).
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: each conversation types its own data.
+  conversations?: ConversationDefinition<any>[];
   /** Runs once every adapter runs, with the bot's services. A failure stops the start. */
   start?(services: BotServices): Promise<void> | void;
   /** Runs first when the bot stops, before the adapters stop. */

@@ -5,7 +5,9 @@ import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message'
 import type { Plan } from '../planner/plan';
 import type { Adapter } from '../ports/adapter';
 import type { ChatModel } from '../ports/chat-model';
-import type { JobRecord } from '../ports/job-queue';
+import type { HttpRoutes } from '../ports/http-routes';
+import type { ImageGenerator } from '../ports/image-generator';
+import type { JobQueue, JobRecord } from '../ports/job-queue';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
 import type { SecretStore } from '../secrets/secret-store';
 import type { PaymentAnswer, RecallRequest } from '../skills/define-skill';
@@ -109,4 +111,16 @@ export interface BotServices {
   takeSecret?(userId: string, kept: unknown): Promise<unknown>;
   /** Starts a conversation (the bot's or a skill's) by name for the message's sender. */
   enterConversation?(context: object, name: string, data?: Record<string, unknown>): Promise<void>;
+  /**
+   * The bot's job queue, for an extension's own background jobs (`queue.process(name, ...)` in
+   * its `start`, `queue.add(...)` later). Optional: hand-made services may leave it out.
+   */
+  jobs?(): JobQueue | undefined;
+  /**
+   * The bot's HTTP server, for an extension's routes (a provider's webhook). Mounting makes the
+   * bot listen (`PORT`, default 3000 on 127.0.0.1). Throws when the config has `http: false`.
+   */
+  http?(): HttpRoutes;
+  /** The bot's image generator (config `images`, else local previews). */
+  images?(): ImageGenerator;
 }

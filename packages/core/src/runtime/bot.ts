@@ -160,6 +160,8 @@ export class Bot {
       (typeof options.config.vectors === 'object' ? options.config.vectors : undefined);
     this.terminal = options.terminal ?? process.stderr;
     for (const conversation of options.config.conversations ?? []) this.register(conversation);
+    for (const extension of options.config.extensions ?? [])
+      for (const conversation of extension.conversations ?? []) this.register(conversation);
     this.finished = new Promise((resolve) => {
       this.resolveFinished = resolve;
     });
@@ -476,6 +478,9 @@ export class Bot {
       enterConversation: (context, name, data) =>
         this.conversations.enter(context as BotContext, name, data),
       ...(this.jobs ? { queueTask: this.jobs.queueTask.bind(this.jobs) } : {}),
+      jobs: () => this.jobQueue,
+      http: () => this.http(),
+      images: () => this.imageGenerator,
     };
   }
 
@@ -528,14 +533,15 @@ export class Bot {
       await adapter.start(this.hostFor(adapter));
       this.log.debug('adapter-started', { adapter: adapter.name });
     }
-    if (this.httpServer || (this.config.http && typeof this.config.http === 'object'))
-      await this.http().start();
     // Due jobs (reminders) go out once the adapters that deliver them run.
     await this.jobQueue?.start();
     for (const extension of this.config.extensions ?? []) {
       await extension.start?.(this.services!);
       this.log.debug('extension-started', { extension: extension.name });
     }
+    // Listening starts once every route is mounted (adapters' and extensions' webhooks).
+    if (this.httpServer || (this.config.http && typeof this.config.http === 'object'))
+      await this.http().start();
     this.state = 'running';
     this.showBanner();
     if (this.adapters.length === 0) this.resolveFinished();

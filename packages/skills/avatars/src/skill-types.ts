@@ -18,6 +18,19 @@ export interface AvatarGenerateInput {
   style?: string;
   /** How many pictures (default 1). */
   count?: number;
+  /**
+   * Which personal avatar draws the user: its number in /avatars, or "none" for a picture without them. Default: the newest ready avatar.
+   */
+  avatar?: number | string;
+}
+
+/** The arguments of `avatar_list`, from its input_schema. */
+export type AvatarListInput = Record<string, never>;
+
+/** The arguments of `avatar_history`, from its input_schema. */
+export interface AvatarHistoryInput {
+  /** How many pictures to list (default 10). */
+  limit?: number;
 }
 
 /** The arguments of `credits_balance`, from its input_schema. */
@@ -43,6 +56,8 @@ export interface CreditsGrantInput {
 export interface SkillInputs {
   transcribe_audio: TranscribeAudioInput;
   avatar_generate: AvatarGenerateInput;
+  avatar_list: AvatarListInput;
+  avatar_history: AvatarHistoryInput;
   credits_balance: CreditsBalanceInput;
   credits_topup: CreditsTopupInput;
   credits_grant: CreditsGrantInput;

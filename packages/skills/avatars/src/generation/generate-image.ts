@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isBotwireError, type ToolContext, type ToolReply } from '@botwire/core';
+import { type AvatarRecord, avatarsIn } from '../avatars/avatar-records';
 import { studioConfig } from '../credits/studio-config';
 import { findStyle, splitStyle, stylePresets } from './styles';
 
@@ -8,6 +9,8 @@ export interface GenerateInput {
   prompt: string;
   style?: string;
   count?: number;
+  /** Which avatar draws the person: its number in /avatars, or `none`. Default: the newest ready one. */
+  avatar?: string | number;
 }
 
 /** One entry of a user's generation history (in the skill's per-user storage). */
@@ -20,6 +23,8 @@ export interface GenerationRecord {
   count: number;
   credits: number;
   preview: boolean;
+  /** The number (in /avatars) of the avatar it was drawn with. */
+  avatar?: number;
 }
 
 const defaultStyle = 'portrait';
@@ -49,6 +54,8 @@ export async function generateImage(
     );
   }
   if (!typed.prompt) return refused(context.t('generate.no_prompt'), 'no-prompt');
+  const chosen = await chooseAvatar(input.avatar, context);
+  if ('refusal' in chosen) return refused(chosen.refusal, chosen.reason);
   const enhanced = await enhance(typed.prompt, context);
   const sent = `${enhanced}, ${style.suffix}`;
   if (sent.length > images.maxPromptLength)
@@ -80,7 +87,14 @@ export async function generateImage(
   const count = Math.min(Math.max(Number(input.count ?? 1), 1), 4);
   let made: Awaited<ReturnType<typeof images.generate>>;
   try {
-    made = await images.generate({ prompt: sent, count, signal: context.signal });
+    made = await images.generate({
+      prompt: sent,
+      count,
+      signal: context.signal,
+      ...(chosen.avatar?.model
+        ? { model: chosen.avatar.model, triggerWord: chosen.avatar.triggerWord }
+        : {}),
+    });
   } catch (error) {
     if (price > 0) await context.credits.refund(key);
     const reason = isBotwireError(error) ? error.message : 'the image service failed';
@@ -96,11 +110,13 @@ export async function generateImage(
     count: made.length,
     credits: price,
     preview,
+    ...(chosen.avatar ? { avatar: chosen.number } : {}),
   };
   if (user) await context.userStorage.set(`history:${String(record.at).padStart(15, '0')}`, record);
-  const caption = context.t('generate.caption', {
+  const caption = context.t(chosen.avatar ? 'generate.caption_avatar' : 'generate.caption', {
     style: style.names[locale],
     prompt: typed.prompt,
+    number: chosen.number ?? 0,
   });
   const notes = [
     ...(preview ? [context.t('generate.preview')] : []),
@@ -122,8 +138,44 @@ export async function generateImage(
       count: made.length,
       credits: price,
       preview,
+      ...(chosen.avatar ? { avatar: chosen.number } : {}),
     },
   };
+}
+
+const noAvatar = /^(none|no|без|нет|-|0)$/i;
+
+/**
+ * The avatar a generation draws with: the one asked for by number (refused when it is not
+ * ready), none when asked so, else the newest ready one of the user (none when they have none).
+ */
+async function chooseAvatar(
+  asked: string | number | undefined,
+  context: ToolContext,
+): Promise<{ avatar?: AvatarRecord; number?: number } | { refusal: string; reason: string }> {
+  if (!context.user) return {};
+  const wanted = asked === undefined ? '' : String(asked).trim().replace(/^[#№]/, '');
+  if (noAvatar.test(wanted)) return {};
+  const avatars = await avatarsIn(context.userStorage);
+  if (wanted === '') {
+    for (let index = avatars.length - 1; index >= 0; index--)
+      if (avatars[index]!.status === 'ready' && avatars[index]!.model)
+        return { avatar: avatars[index]!, number: index + 1 };
+    return {};
+  }
+  const number = Number(wanted);
+  const avatar = Number.isInteger(number) ? avatars[number - 1] : undefined;
+  if (!avatar)
+    return {
+      refusal: context.t('generate.no_such_avatar', { avatar: wanted, count: avatars.length }),
+      reason: 'unknown-avatar',
+    };
+  if (avatar.status !== 'ready' || !avatar.model)
+    return {
+      refusal: context.t(`generate.avatar_${avatar.status}`, { number }),
+      reason: 'avatar-not-ready',
+    };
+  return { avatar, number };
 }
 
 function refused(text: string, reason: string): ToolReply {

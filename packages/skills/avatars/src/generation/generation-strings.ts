@@ -10,6 +10,12 @@ export const generationStrings = {
     'generate.failed':
       'The picture could not be made ({error}). Your {price} credits were returned.',
     'generate.caption': '{style}: {prompt}',
+    'generate.caption_avatar': '{style}, avatar #{number}: {prompt}',
+    'generate.no_such_avatar':
+      'There is no avatar "{avatar}": you have {count}. /avatars lists them; /create_avatar makes one.',
+    'generate.avatar_training':
+      'Avatar #{number} is still training: I will write when it is ready.',
+    'generate.avatar_failed': 'Avatar #{number} failed to train: /create_avatar makes a new one.',
     'generate.preview':
       'This is a preview made on this machine: the bot has no image service configured yet.',
     'generate.charged': '{price} credits; balance {balance}.',
@@ -24,6 +30,11 @@ export const generationStrings = {
     'generate.failed':
       'Картинку сделать не удалось ({error}). {price} кредитов вернулись на баланс.',
     'generate.caption': '{style}: {prompt}',
+    'generate.caption_avatar': '{style}, аватар №{number}: {prompt}',
+    'generate.no_such_avatar':
+      'Аватара «{avatar}» нет: у вас их {count}. Список — /avatars; создать — /create_avatar.',
+    'generate.avatar_training': 'Аватар №{number} ещё обучается: я напишу, когда он будет готов.',
+    'generate.avatar_failed': 'Аватар №{number} не обучился: создайте новый — /create_avatar.',
     'generate.preview':
       'Это предпросмотр, нарисованный на этой машине: сервис картинок у бота ещё не настроен.',
     'generate.charged': '{price} кредитов; баланс {balance}.',

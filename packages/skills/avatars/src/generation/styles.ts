@@ -49,11 +49,13 @@ export function findStyle(name: string): StylePreset | undefined {
 }
 
 /**
- * Splits `/generate anime: a cat on a roof` into the style and the prompt. A leading word
- * before `:` that names no preset stays part of the prompt (`Note: ...`).
+ * Splits `/generate anime: a cat on a roof` into the style and the prompt. A single leading
+ * word before `:` is taken as the style, known or not (`sketch: a cat` asks for a style
+ * "sketch", which the caller refuses with the list), so a mistyped style is never drawn as
+ * part of the picture.
  */
 export function splitStyle(text: string): { style?: string; prompt: string } {
   const match = /^\s*([\p{L}-]{2,20})\s*:\s*([\s\S]*)$/u.exec(text);
-  if (match && findStyle(match[1]!)) return { style: match[1]!, prompt: match[2]!.trim() };
+  if (match) return { style: match[1]!, prompt: match[2]!.trim() };
   return { prompt: text.trim() };
 }
