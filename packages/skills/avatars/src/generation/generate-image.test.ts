@@ -136,6 +136,53 @@ describe('avatar_generate', () => {
     expect(await ledger.balance(user.id)).toBe(3);
   });
 
+  it('charges 50 simultaneous generations on a balance for 10 exactly 10 times, and a retried message once', async () => {
+    const { images, prompts } = recordingImages();
+    const { user, ledger, bot: started } = await studio({ images, credits: 50 });
+    const message = (id: string) => ({
+      platform: 'test',
+      platformMessageId: id,
+      text: '/generate a cat',
+      attachments: [],
+      sentAt: new Date(),
+    });
+    const results = (await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        started.callTool(
+          'avatar_generate',
+          { prompt: `cat ${index}` },
+          { user, message: message(`m-${index}`) },
+        ),
+      ),
+    )) as Array<{ data: { generated: boolean; reason?: string } }>;
+    expect(results.filter((result) => result.data.generated)).toHaveLength(10);
+    expect(results.filter((result) => result.data.reason === 'insufficient-credits')).toHaveLength(
+      40,
+    );
+    expect(prompts).toHaveLength(10);
+    expect(await ledger.balance(user.id)).toBe(0);
+    const charges = (await ledger.history(user.id, 1000)).filter(
+      (entry) => entry.kind === 'charge',
+    );
+    expect(charges).toHaveLength(10);
+
+    await ledger.grant({ userId: user.id, amount: 5, operation: 'test', key: 'more' });
+    const retried = (await Promise.all(
+      [1, 2, 3].map(() =>
+        started.callTool(
+          'avatar_generate',
+          { prompt: 'one more' },
+          { user, message: message('retry-1') },
+        ),
+      ),
+    )) as Array<{ data: { generated: boolean } }>;
+    expect(retried.every((result) => result.data.generated)).toBe(true);
+    expect(await ledger.balance(user.id)).toBe(0);
+    expect(
+      (await ledger.history(user.id, 1000)).filter((entry) => entry.kind === 'charge'),
+    ).toHaveLength(11);
+  });
+
   it('gives the credits back when the image service fails', async () => {
     const { images, prompts } = recordingImages({ fail: true });
     const { chat, user, ledger } = await studio({ images, credits: 5 });

@@ -259,6 +259,20 @@ describe('avatar studio', () => {
     expect(await ledger.balance(user.id)).toBe(45);
   });
 
+  it('gives welcome credits once per user, across restarts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'botwire-studio-'));
+    dirs.push(dataDir);
+    const first = await start({ dataDir, studio: { welcomeCredits: 30 } });
+    await first.chat.say('/balance', ann);
+    await first.chat.say('/balance', ann);
+    expect(await first.ledger.balance(first.user.id)).toBe(30);
+    await first.bot.stop();
+    bots.splice(0);
+    const second = await start({ dataDir, studio: { welcomeCredits: 30 } });
+    const [balance] = await second.chat.say('/balance', ann);
+    expect(balance?.text).toMatch(/Your balance: 30 credits/);
+  });
+
   it('says so when the image generator cannot train', async () => {
     const { generate, name, maxPromptLength } = previewImageGenerator();
     const { chat } = await start({ images: { generate, name, maxPromptLength }, credits: 50 });

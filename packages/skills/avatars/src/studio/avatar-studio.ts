@@ -5,6 +5,7 @@ import {
   insertStep,
   type Middleware,
 } from '@botwire/core';
+import { avatarsNamespace } from '../avatars/avatar-records';
 import { AvatarTraining } from './avatar-training';
 import { createAvatar, createAvatarConversation } from './create-avatar';
 import { type AvatarStudioOptions, studioSettings } from './studio-options';
@@ -42,9 +43,28 @@ export function avatarStudio(options: AvatarStudioOptions = {}): AvatarStudioExt
     training ??= new AvatarTraining(services, settings);
     return training;
   };
+  // Users given their welcome credits by this process (the ledger's key makes it once anyway).
+  const welcomed = new Set<string>();
   const middleware: Middleware<BotContext> = async (context, next) => {
-    if (context.message.job || context.command?.name !== 'create_avatar') return next();
+    if (context.message.job) return next();
     const studio = trainingFor(context.services);
+    if (settings.welcomeCredits > 0 && !welcomed.has(context.user.id)) {
+      // A mark without expiry: the ledger's own keys expire, a welcome must not come twice.
+      const first = await context.storage.kv.add(
+        avatarsNamespace,
+        `welcomed:${context.user.id}`,
+        Date.now(),
+      );
+      if (first)
+        await studio.ledger.grant({
+          userId: context.user.id,
+          amount: settings.welcomeCredits,
+          operation: 'welcome',
+          key: `welcome:${context.user.id}`,
+        });
+      welcomed.add(context.user.id);
+    }
+    if (context.command?.name !== 'create_avatar') return next();
     if (!studio.canTrain) {
       await context.reply(studioText(context.locale, 'studio.no_training'));
       return;

@@ -21,6 +21,11 @@ export interface AvatarStudioOptions {
    * else 50.
    */
   trainingPrice?: number;
+  /**
+   * Credits every user gets once, on their first message (so people can try the studio before
+   * paying). Default 0.
+   */
+  welcomeCredits?: number;
   /** A training that has not ended after this long counts as failed (credits back). Default 180. */
   trainingTimeoutMinutes?: number;
   /** The environment to read BOTWIRE_PUBLIC_URL from. Default `process.env`. */
@@ -36,6 +41,7 @@ export interface StudioSettings {
   photoRules: PhotoRules;
   trainingPrice: number | undefined;
   trainingTimeoutMs: number;
+  welcomeCredits: number;
 }
 
 /** Checks the options and fills in the defaults; throws on a value that cannot work. */
@@ -59,7 +65,11 @@ export function studioSettings(options: AvatarStudioOptions): StudioSettings {
   const price = options.trainingPrice;
   if (price !== undefined && (!Number.isSafeInteger(price) || price < 0))
     throw new Error('avatarStudio: trainingPrice is a whole number of credits, 0 or more.');
+  const welcomeCredits = options.welcomeCredits ?? 0;
+  if (!Number.isSafeInteger(welcomeCredits) || welcomeCredits < 0)
+    throw new Error('avatarStudio: welcomeCredits is a whole number of credits, 0 or more.');
   return {
+    welcomeCredits,
     publicUrl: publicUrl || undefined,
     pollMs: Math.round(pollSeconds * 1000),
     minPhotos,
