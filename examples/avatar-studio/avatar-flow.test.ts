@@ -43,6 +43,7 @@ describe('the avatar studio example on Telegram and FAL', () => {
     await telegram?.stop();
     await fal?.close().catch(() => {});
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    bot = telegram = fal = dataDir = undefined;
   });
 
   const at = () => Math.floor(Date.now() / 1000);
@@ -120,14 +121,8 @@ describe('the avatar studio example on Telegram and FAL', () => {
     return parsed?.inline_keyboard.flat() ?? [];
   };
 
-  it('trains an avatar from photos, completes it by webhook, and charges and refunds pictures', {
-    timeout: 60_000,
-  }, async () => {
-    fal = await startFalPeer({ trainingMs: 'manual' });
-    telegram = await startBotApiPeer(token);
-    dataDir = mkdtempSync(join(tmpdir(), 'botwire-avatar-studio-'));
-    const port = await freePort();
-    const publicUrl = `http://127.0.0.1:${port}`;
+  /** The example's bot on Telegram and FAL (the peers), on `port` (its public address too). */
+  const startBot = async (port: number, pollSeconds: number) => {
     const { config } = await loadConfig(`${exampleDir}botwire.config.ts`, { env: {} });
     bot = createBot({
       config: {
@@ -135,21 +130,27 @@ describe('the avatar studio example on Telegram and FAL', () => {
         http: { port, host: '127.0.0.1' },
         adapters: [],
         images: falImageGenerator({
-          apiKey: fal.apiKey,
-          queueUrl: fal.url,
+          apiKey: fal!.apiKey,
+          queueUrl: fal!.url,
           pollIntervalMs: 10,
           env: {},
         }),
-        // The example's studio, with the public address the FAL peer calls back, and no polling
-        // worth the name: only the webhook can finish the training here.
-        extensions: [avatarStudio({ welcomeCredits: 100, publicUrl, pollSeconds: 3600, env: {} })],
+        // The example's studio, with the public address the FAL peer calls back.
+        extensions: [
+          avatarStudio({
+            welcomeCredits: 100,
+            publicUrl: `http://127.0.0.1:${port}`,
+            pollSeconds,
+            env: {},
+          }),
+        ],
       },
       rootDir: exampleDir,
-      dataDir,
+      dataDir: dataDir!,
       adapters: [
         telegramAdapter({
           token,
-          apiRoot: telegram.apiRoot,
+          apiRoot: telegram!.apiRoot,
           pollDelayMs: 10,
           pollTimeoutSeconds: 1,
           commandMenu: false,
@@ -161,6 +162,31 @@ describe('the avatar studio example on Telegram and FAL', () => {
       terminal: { write: () => undefined },
     });
     await bot.start();
+  };
+
+  /** `/create_avatar`, a portrait, `count` photos and Done; resolves when training started. */
+  const trainAvatar = async (count: number) => {
+    const before = texts().length;
+    say('/create_avatar');
+    await waitUntil(() => texts().length === before + 1, 'the intro');
+    press(buttonsOf(before).find((button) => /Portrait/.test(button.text))!.callback_data);
+    await waitUntil(() => texts().length === before + 2, 'the photo instructions');
+    for (let seed = 1; seed <= count; seed++) sendPhoto(testPhoto(seed));
+    await waitUntil(() => texts().length === before + 2 + count, 'an answer to each photo');
+    press(buttonsOf(before + 1 + count)[0]!.callback_data);
+    await waitUntil(() => texts().some((text) => /Training started/.test(text)), 'the training');
+  };
+
+  it('trains an avatar from photos, completes it by webhook, and charges and refunds pictures', {
+    timeout: 60_000,
+  }, async () => {
+    fal = await startFalPeer({ trainingMs: 'manual' });
+    telegram = await startBotApiPeer(token);
+    dataDir = mkdtempSync(join(tmpdir(), 'botwire-avatar-studio-'));
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    // Polling worth nothing: only the webhook can finish the training here.
+    await startBot(port, 3600);
 
     say('/create_avatar');
     await waitUntil(() => texts().length === 1, 'the intro');
@@ -206,11 +232,11 @@ describe('the avatar studio example on Telegram and FAL', () => {
     expect(String(training.outcome && JSON.stringify(training.outcome))).toContain(loras[0]!.path);
     expect(String(generation.input.prompt)).toMatch(/TOK/);
     expect(texts().some((text) => /cinematic, avatar #1: me on a mountain/.test(text))).toBe(true);
-    const userId = (await bot.storage.users.findByIdentity({
+    const userId = (await bot!.storage.users.findByIdentity({
       platform: 'telegram',
       platformId: String(ann.id),
     }))!.id;
-    const ledger = new CreditLedger(bot.storage.kv);
+    const ledger = new CreditLedger(bot!.storage.kv);
     expect(await ledger.balance(userId)).toBe(45);
 
     // The provider goes away: the picture fails and its credits come back.
@@ -220,5 +246,29 @@ describe('the avatar studio example on Telegram and FAL', () => {
     expect(texts().at(-1)).toMatch(/Your 5 credits were returned/);
     expect(await ledger.balance(userId)).toBe(45);
     expect(telegram.callsOf('sendPhoto')).toHaveLength(1);
+  });
+
+  it('still tells the user when the bot was down as FAL finished (the webhook missed, a poll after the restart)', {
+    timeout: 60_000,
+  }, async () => {
+    fal = await startFalPeer({ trainingMs: 'manual' });
+    telegram = await startBotApiPeer(token);
+    dataDir = mkdtempSync(join(tmpdir(), 'botwire-avatar-studio-'));
+    const port = await freePort();
+    await startBot(port, 3600);
+    await trainAvatar(10);
+    const training = [...fal.requests.values()].find((request) => request.kind === 'training')!;
+    await bot!.stop();
+    bot = undefined;
+    await fal.complete(training.id);
+    // Nobody listened: FAL's one webhook call failed.
+    expect(fal.webhooks.at(-1)?.answer).not.toBe(200);
+    expect(texts().some((text) => /is ready!/.test(text))).toBe(false);
+    await startBot(port, 0.2);
+    await waitUntil(
+      () => texts().some((text) => /avatar #1 \(portrait\) is ready!/.test(text)),
+      'the news',
+    );
+    expect(texts().filter((text) => /is ready!/.test(text))).toHaveLength(1);
   });
 });

@@ -113,9 +113,13 @@ export class AvatarTraining {
       prefix: 'training:',
       limit: 10_000,
     });
+    // Each open training is checked at once: a webhook sent while no bot ran was missed. The
+    // check queued before takes its place (and one another process queued is left as a stray).
     for (const { value } of open) {
       const job = value.checkJob ? await queue.get(value.checkJob) : undefined;
-      if (!job || !activeStates.has(job.state)) await this.scheduleCheck(value, 0);
+      if (job && activeStates.has(job.state) && job.state !== 'running')
+        await queue.cancel(job.id).catch(() => false);
+      await this.scheduleCheck(value, 0);
     }
     if (open.length) this.services.log.info('avatars-trainings-resumed', { count: open.length });
   }
@@ -219,6 +223,12 @@ export class AvatarTraining {
   /** One check of a training: its status from the provider, then the next check or the end. */
   private async check(run: JobRun): Promise<void> {
     const { userId, avatarId } = run.job.data as { userId: string; avatarId: string };
+    const open = await this.services.storage.kv.get<OpenTraining>(
+      avatarsNamespace,
+      `training:${avatarId}`,
+    );
+    // A check another one has replaced (a restart queued a new one): that one goes on.
+    if (open?.checkJob && open.checkJob !== run.job.id) return;
     const record = await this.store.get(userId, avatarId);
     if (!record) {
       await this.closeTraining(avatarId);
