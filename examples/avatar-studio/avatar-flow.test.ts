@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { telegramAdapter } from '@botwire/adapter-telegram';
 import { type BotApiPeer, startBotApiPeer } from '@botwire/adapter-telegram/testing';
 import { type Bot, CreditLedger, createBot, loadConfig, silentLogger } from '@botwire/core';
-import { freePort } from '@botwire/core/testing';
+import { freePort, waitUntil } from '@botwire/core/testing';
 import { falImageGenerator } from '@botwire/images-fal';
 import { type FalPeer, startFalPeer } from '@botwire/images-fal/testing';
 import { avatarStudio } from '@botwire/skill-avatars/studio';
@@ -18,18 +18,12 @@ import { testPdf, testPhoto } from '../../packages/skills/avatars/src/studio/tes
  * FAL with the bot's webhook, the peer's webhook completes it, the user is told, a picture with
  * the avatar is charged and delivered, and the provider failing gives the credits back.
  */
+// Telegram lets a bot send one message a second to a chat: a reply to each of ten photos takes ten.
+const waitLong = (check: () => boolean, what: string) => waitUntil(check, what, 30_000);
 const exampleDir = fileURLToPath(new URL('.', import.meta.url));
 const token = '77:STUDIO-token';
 const ann = { id: 901, is_bot: false, first_name: 'Ann', language_code: 'en' };
 const chat = { id: ann.id, type: 'private' as const, first_name: 'Ann' };
-
-const waitUntil = async (check: () => boolean, what: string, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 describe('the avatar studio example on Telegram and FAL', () => {
   let telegram: BotApiPeer | undefined;
@@ -168,13 +162,13 @@ describe('the avatar studio example on Telegram and FAL', () => {
   const trainAvatar = async (count: number) => {
     const before = texts().length;
     say('/create_avatar');
-    await waitUntil(() => texts().length === before + 1, 'the intro');
+    await waitLong(() => texts().length === before + 1, 'the intro');
     press(buttonsOf(before).find((button) => /Portrait/.test(button.text))!.callback_data);
-    await waitUntil(() => texts().length === before + 2, 'the photo instructions');
+    await waitLong(() => texts().length === before + 2, 'the photo instructions');
     for (let seed = 1; seed <= count; seed++) sendPhoto(testPhoto(seed));
-    await waitUntil(() => texts().length === before + 2 + count, 'an answer to each photo');
+    await waitLong(() => texts().length === before + 2 + count, 'an answer to each photo');
     press(buttonsOf(before + 1 + count)[0]!.callback_data);
-    await waitUntil(() => texts().some((text) => /Training started/.test(text)), 'the training');
+    await waitLong(() => texts().some((text) => /Training started/.test(text)), 'the training');
   };
 
   it('trains an avatar from photos, completes it by webhook, and charges and refunds pictures', {
@@ -189,43 +183,40 @@ describe('the avatar studio example on Telegram and FAL', () => {
     await startBot(port, 3600);
 
     say('/create_avatar');
-    await waitUntil(() => texts().length === 1, 'the intro');
+    await waitLong(() => texts().length === 1, 'the intro');
     expect(texts()[0]).toMatch(/Training costs 50 credits \(your balance: 100\)/);
     press(buttonsOf(0).find((button) => /Portrait/.test(button.text))!.callback_data);
-    await waitUntil(() => texts().length === 2, 'the photo instructions');
+    await waitLong(() => texts().length === 2, 'the photo instructions');
     expect(texts()[1]).toMatch(/Send 10–20 photos/);
 
     for (let seed = 1; seed <= 10; seed++) {
       sendPhoto(testPhoto(seed));
       if (seed === 4) sendDocument(testPdf, 'selfie.jpg', 'image/jpeg');
     }
-    await waitUntil(() => texts().length === 13, 'an answer to each file');
+    await waitLong(() => texts().length === 13, 'an answer to each file');
     const answers = texts().slice(2);
     expect(answers[3]).toBe('✅ Photo 4/10 accepted.');
     expect(answers[4]).toMatch(/Not a photo: this is PDF/);
     expect(answers[5]).toBe('✅ Photo 5/10 accepted.');
     expect(answers[10]).toMatch(/Photo 10 accepted: up to 20; press Done/);
     press(buttonsOf(12)[0]!.callback_data);
-    await waitUntil(() => texts().some((text) => /Training started/.test(text)), 'the training');
+    await waitLong(() => texts().some((text) => /Training started/.test(text)), 'the training');
     expect(texts().at(-1)).toMatch(/Training started on 10 photos: 50 credits charged, balance 50/);
 
     const training = [...fal.requests.values()].find((request) => request.kind === 'training')!;
     expect(training.webhook).toMatch(new RegExp(`^${publicUrl}/webhooks/avatars/[0-9a-f]{48}$`));
     say('/avatars');
-    await waitUntil(
-      () => texts().some((text) => /#1 portrait: training/.test(text)),
-      'the gallery',
-    );
+    await waitLong(() => texts().some((text) => /#1 portrait: training/.test(text)), 'the gallery');
 
     await fal.complete(training.id);
     expect(fal.webhooks.at(-1)).toMatchObject({ answer: 200 });
-    await waitUntil(
+    await waitLong(
       () => texts().some((text) => /avatar #1 \(portrait\) is ready!/.test(text)),
       'the news',
     );
 
     say('/generate cinematic: me on a mountain');
-    await waitUntil(() => telegram!.callsOf('sendPhoto').length === 1, 'the picture');
+    await waitLong(() => telegram!.callsOf('sendPhoto').length === 1, 'the picture');
     const generation = [...fal.requests.values()].find((request) => request.kind === 'generation')!;
     const loras = generation.input.loras as Array<{ path: string }>;
     expect(loras).toHaveLength(1);
@@ -242,7 +233,7 @@ describe('the avatar studio example on Telegram and FAL', () => {
     // The provider goes away: the picture fails and its credits come back.
     await fal.close();
     say('/generate a lighthouse at night');
-    await waitUntil(() => texts().some((text) => /could not be made/.test(text)), 'the failure');
+    await waitLong(() => texts().some((text) => /could not be made/.test(text)), 'the failure');
     expect(texts().at(-1)).toMatch(/Your 5 credits were returned/);
     expect(await ledger.balance(userId)).toBe(45);
     expect(telegram.callsOf('sendPhoto')).toHaveLength(1);
@@ -265,7 +256,7 @@ describe('the avatar studio example on Telegram and FAL', () => {
     expect(fal.webhooks.at(-1)?.answer).not.toBe(200);
     expect(texts().some((text) => /is ready!/.test(text))).toBe(false);
     await startBot(port, 0.2);
-    await waitUntil(
+    await waitLong(
       () => texts().some((text) => /avatar #1 \(portrait\) is ready!/.test(text)),
       'the news',
     );

@@ -7,6 +7,7 @@ import {
   createLogger,
   isBotwireError,
 } from '@botwire/core';
+import { waitUntil } from '@botwire/core/testing';
 import { GrammyError, HttpError } from 'grammy';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffDelay, isTransientTelegramError } from './connect-backoff';
@@ -89,14 +90,6 @@ function otherMessenger() {
     });
   return { adapter, says, sent };
 }
-
-const waitUntil = async (check: () => boolean, what: string, timeoutMs = 8000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
 
 /** A loopback server that accepts connections and never answers (a black hole). */
 async function silentServer(): Promise<{ port: number; close: () => Promise<void> }> {

@@ -52,3 +52,4 @@ export {
   type TestSender,
   testAdapter,
 } from './test-adapter';
+export { waitUntil } from './wait-until';

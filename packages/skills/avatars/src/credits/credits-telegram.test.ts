@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { telegramAdapter } from '@botwire/adapter-telegram';
 import { type BotApiPeer, startBotApiPeer } from '@botwire/adapter-telegram/testing';
 import { type Bot, CreditLedger, createBot, type SkillManifest, silentLogger } from '@botwire/core';
+import { waitUntil } from '@botwire/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import skill from '../index';
 
@@ -21,14 +22,6 @@ const chatOf = (user: { id: number; first_name: string }) => ({
   type: 'private' as const,
   first_name: user.first_name,
 });
-
-const waitUntil = async (check: () => boolean, what: string, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 describe('credits on Telegram', () => {
   let peer: BotApiPeer;
