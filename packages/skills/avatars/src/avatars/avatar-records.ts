@@ -27,6 +27,8 @@ export interface AvatarRecord {
   provider: string;
   /** The provider's training job, once submitted. */
   jobId?: string;
+  /** Where the provider last said the training is, while it trains. */
+  progress?: 'queued' | 'running';
   /** The provider's model (its weights), once ready. */
   model?: string;
   /** How many photos it was trained on. */

@@ -9,6 +9,8 @@ export const avatarStrings = {
     'avatars.kind_portrait': 'portrait',
     'avatars.kind_style': 'artistic',
     'avatars.status_training': 'training',
+    'avatars.status_queued': 'training (waiting in the queue)',
+    'avatars.status_running': 'training (under way)',
     'avatars.status_ready': 'ready',
     'avatars.status_failed': 'failed: {error}',
     'avatars.hint':
@@ -27,6 +29,8 @@ export const avatarStrings = {
     'avatars.kind_portrait': 'портретный',
     'avatars.kind_style': 'художественный',
     'avatars.status_training': 'обучается',
+    'avatars.status_queued': 'обучается (ждёт в очереди)',
+    'avatars.status_running': 'обучается (идёт обучение)',
     'avatars.status_ready': 'готов',
     'avatars.status_failed': 'не удался: {error}',
     'avatars.hint':

@@ -31,7 +31,12 @@ export async function avatarList(
     if (avatar.status === 'ready' && avatar.model) current = index;
   });
   const lines = avatars.map((avatar, index) => {
-    const status = context.t(`avatars.status_${avatar.status}`, { error: avatar.error ?? '' });
+    const status = context.t(
+      avatar.status === 'training' && avatar.progress
+        ? `avatars.status_${avatar.progress}`
+        : `avatars.status_${avatar.status}`,
+      { error: avatar.error ?? '' },
+    );
     const line = context.t('avatars.line', {
       icon: statusIcon[avatar.status],
       number: index + 1,

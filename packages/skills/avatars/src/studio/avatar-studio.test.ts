@@ -273,6 +273,35 @@ describe('avatar studio', () => {
     expect(balance?.text).toMatch(/Your balance: 30 credits/);
   });
 
+  it('tells once when the training leaves the queue, and /avatars shows where it is', async () => {
+    const statuses: TrainingStatus[] = [
+      { state: 'queued', position: 2 },
+      { state: 'running' },
+      { state: 'running' },
+    ];
+    let release = false;
+    const images: ImageGenerator = {
+      ...previewImageGenerator(),
+      name: 'stepping',
+      train: async () => ({ jobId: 'job-3' }),
+      trainingStatus: async () =>
+        release
+          ? { state: 'completed', model: 'lora-3' }
+          : (statuses.shift() ?? { state: 'running' }),
+    };
+    const { chat } = await start({ images, credits: 50 });
+    await upload(chat, 3);
+    await chat.say('done', ann);
+    await news(chat, /Avatar #1 is training now/);
+    const [gallery] = await chat.say('/avatars', ann);
+    expect(gallery?.text).toMatch(/⏳ #1 portrait: training \(under way\)/);
+    release = true;
+    await news(chat, /avatar #1 \(portrait\) is ready!/);
+    expect(
+      chat.delivered.filter((message) => /is training now/.test(message.text ?? '')),
+    ).toHaveLength(1);
+  });
+
   it('says so when the image generator cannot train', async () => {
     const { generate, name, maxPromptLength } = previewImageGenerator();
     const { chat } = await start({ images: { generate, name, maxPromptLength }, credits: 50 });

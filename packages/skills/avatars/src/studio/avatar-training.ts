@@ -266,6 +266,7 @@ export class AvatarTraining {
     }
     if (status.state === 'completed' || status.state === 'failed')
       return this.settle(record, status);
+    await this.progress(record, status.state);
     return this.scheduleCheck({ userId, avatarId }, this.settings.pollMs);
   }
 
@@ -294,6 +295,7 @@ export class AvatarTraining {
     }
     if (update.status.state === 'completed' || update.status.state === 'failed')
       await this.settle(record, update.status);
+    else if (record.status === 'training') await this.progress(record, update.status.state);
     return Response.json({ ok: true });
   }
 
@@ -330,25 +332,18 @@ export class AvatarTraining {
       await this.closeTraining(record.id);
       return;
     }
-    const adapter = this.services.adapter(record.chat.adapter);
     try {
-      if (!adapter) throw new Error(`the ${record.chat.adapter} adapter is not running`);
-      const number =
-        (await this.store.list(record.userId)).findIndex((each) => each.id === record.id) + 1;
+      const number = await this.numberOf(record);
       const kind = studioText(record.locale, `studio.kind.${record.kind}` as StudioStringKey);
-      const text =
+      await this.send(
+        record,
         record.status === 'ready'
           ? studioText(record.locale, 'studio.ready', { number, kind })
           : studioText(record.locale, 'studio.failed', {
               number,
               error: record.error ?? '?',
               credits: record.credits,
-            });
-      await this.services.deliver(
-        adapter,
-        { platformId: record.chat.platformId, type: record.chat.type },
-        { text },
-        { chatId: record.chat.chatId },
+            }),
       );
     } catch (error) {
       await kv.delete(avatarsNamespace, `told:${record.id}`);
@@ -360,6 +355,43 @@ export class AvatarTraining {
       return;
     }
     await this.closeTraining(record.id);
+  }
+
+  /** Sends a text to the chat the avatar was started in (recorded in its history). */
+  private async send(record: AvatarRecord, text: string): Promise<void> {
+    const adapter = this.services.adapter(record.chat.adapter);
+    if (!adapter) throw new Error(`the ${record.chat.adapter} adapter is not running`);
+    await this.services.deliver(
+      adapter,
+      { platformId: record.chat.platformId, type: record.chat.type },
+      { text },
+      { chatId: record.chat.chatId },
+    );
+  }
+
+  /** The avatar's number in the user's gallery (1 for the oldest). */
+  private async numberOf(record: AvatarRecord): Promise<number> {
+    return (await this.store.list(record.userId)).findIndex((each) => each.id === record.id) + 1;
+  }
+
+  /**
+   * Keeps where the provider says a training is (for /avatars), and tells the user once when it
+   * leaves the queue and runs. A message that cannot be sent is not tried again.
+   */
+  private async progress(record: AvatarRecord, state: 'queued' | 'running'): Promise<void> {
+    if (record.progress === state) return;
+    const fresh = await this.store.get(record.userId, record.id);
+    if (!fresh || fresh.status !== 'training' || fresh.progress === state) return;
+    await this.store.save({ ...fresh, progress: state });
+    if (state !== 'running') return;
+    if (!(await this.services.storage.kv.add(avatarsNamespace, `running:${record.id}`, Date.now())))
+      return;
+    try {
+      const number = await this.numberOf(fresh);
+      await this.send(fresh, studioText(fresh.locale, 'studio.running', { number }));
+    } catch (error) {
+      this.services.log.warn('avatar-progress-news-failed', { avatar: record.id, error });
+    }
   }
 
   private queue(): JobQueue {

@@ -36,6 +36,7 @@ export const studioStrings = {
       '🚀 Training started on {count} photos: {price} credits charged, balance {balance}. It takes a while; I will write when your avatar is ready. /avatars shows its status.',
     'studio.submit_failed':
       '⚠️ The image service refused to start training: {error}. Your {price} credits are back, and your photos are kept: send /create_avatar to try again.',
+    'studio.running': '⏳ Avatar #{number} is training now; I will write when it is ready.',
     'studio.ready':
       '✅ Your avatar #{number} ({kind}) is ready! Try it: /generate me in a leather jacket on a night street. /avatars lists your avatars.',
     'studio.failed':
@@ -84,6 +85,7 @@ export const studioStrings = {
       '🚀 Обучение началось на {count} фото: списано {price} кредитов, баланс {balance}. Это займёт время; я напишу, когда аватар будет готов. Статус — в /avatars.',
     'studio.submit_failed':
       '⚠️ Сервис изображений не принял обучение: {error}. {price} кредитов возвращены, фото сохранены: отправьте /create_avatar, чтобы попробовать снова.',
+    'studio.running': '⏳ Аватар №{number} обучается; я напишу, когда он будет готов.',
     'studio.ready':
       '✅ Ваш аватар №{number} ({kind}) готов! Попробуйте: /generate я в кожаной куртке на ночной улице. Список аватаров — /avatars.',
     'studio.failed':
