@@ -381,7 +381,7 @@ export class AvatarTraining {
   private async progress(record: AvatarRecord, state: 'queued' | 'running'): Promise<void> {
     if (record.progress === state) return;
     const fresh = await this.store.get(record.userId, record.id);
-    if (!fresh || fresh.status !== 'training' || fresh.progress === state) return;
+    if (fresh?.status !== 'training' || fresh.progress === state) return;
     await this.store.save({ ...fresh, progress: state });
     if (state !== 'running') return;
     if (!(await this.services.storage.kv.add(avatarsNamespace, `running:${record.id}`, Date.now())))
