@@ -5,4 +5,12 @@
 
 export { type InitOptions, initProject } from './commands/init-project';
 export { type NewSkillOptions, newSkill } from './commands/new-skill';
+export {
+  type GoldenConversation,
+  type GoldenFailure,
+  type GoldenResult,
+  type GoldenRun,
+  runGolden,
+  runGoldenFiles,
+} from './golden/index';
 export { createProgram, run } from './program';

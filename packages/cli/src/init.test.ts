@@ -79,6 +79,16 @@ describe('botwire init', () => {
     );
     expect(types.stdout).toMatch(/skill-types\.ts is up to date/);
     expect(types.status).toBe(0);
+
+    // The scaffolded golden conversation passes: `botwire test` finds golden/*.golden.yaml.
+    const golden = spawnSync(join(projectDir, 'node_modules/.bin/botwire'), ['test'], {
+      cwd: projectDir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(golden.stdout).toMatch(/✓ golden\/hello\.golden\.yaml/);
+    expect(golden.stdout).toMatch(/golden conversations: 1 passed, 0 failed \(1 file, 3 turns\)/);
+    expect(golden.status).toBe(0);
   }, 300_000);
 
   it('tells pnpm to ignore an enclosing workspace (a project made inside this repository)', () => {

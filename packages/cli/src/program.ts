@@ -6,6 +6,7 @@ import { secretsCommand } from './commands/secrets';
 import { skillNewCommand } from './commands/skill-new';
 import { skillsCommand } from './commands/skills';
 import { startCommand } from './commands/start';
+import { testCommand } from './commands/test';
 import { toolsCommand } from './commands/tools';
 import { reportError } from './output';
 import { cliVersion } from './version';
@@ -24,6 +25,7 @@ export function createProgram(): Command {
   program.addCommand(initCommand());
   program.addCommand(skillNewCommand());
   program.addCommand(doctorCommand());
+  program.addCommand(testCommand());
   return program;
 }
 

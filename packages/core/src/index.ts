@@ -231,7 +231,7 @@ export type {
   VectorQueryOptions,
   VectorRecord,
 } from './ports/vector-index';
-export { Bot, type BotOptions, createBot } from './runtime/bot';
+export { Bot, type BotOptions, createBot, type FinishedToolCall } from './runtime/bot';
 export { BotContext } from './runtime/bot-context';
 export type { BotExtension } from './runtime/bot-extension';
 export type { BotServices, BotSettings } from './runtime/bot-services';

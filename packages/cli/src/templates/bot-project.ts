@@ -70,7 +70,7 @@ export function botProjectFiles(name: string, sources: PackageSources): Record<s
           chat: 'botwire chat',
           'skills:validate': 'botwire skills validate skills/hello',
           'skills:types': 'botwire skills types skills/hello',
-          test: 'vitest run',
+          test: 'vitest run && botwire test',
         },
         dependencies: {
           '@botwire/adapter-console': sources.consoleAdapter,
@@ -135,6 +135,22 @@ describe('hello', () => {
   });
 });
 `,
+    'golden/hello.golden.yaml': `# A golden conversation: \`npx botwire test\` talks to the bot of botwire.config.ts
+# in this process and checks each reply (docs: testing conversations in the Botwire guides).
+name: hello greets a person and counts the greetings
+turns:
+  - say: /hello Ann
+    expect:
+      reply: "Hello, Ann! (greeting #1)"
+      tools: [hello]
+  - say: say hello to Ann
+    expect:
+      reply: "greeting #2"
+      tools: [hello]
+  - say: /hello
+    expect:
+      tools: []
+`,
     '.env.example': `# Secrets go in .env (never commit it). Botwire reads it at start-up.
 # BOTWIRE_DATA_DIR=./data
 # BOTWIRE_LOG_LEVEL=info
@@ -150,10 +166,12 @@ npx botwire chat          # talk to the bot in this terminal
 npx botwire start         # run it with the adapters in botwire.config.ts
 npx botwire skills validate skills/hello
 npx botwire tools call hello --args '{"name":"Ann"}'
+npx botwire test          # the golden conversations in golden/
 \`\`\`
 
 - \`botwire.config.ts\`: adapters, skills and the permissions each skill gets.
 - \`skills/hello\`: a sample skill: \`skill.json\` declares its tool, \`index.ts\` implements it.
+- \`golden/\`: golden conversations: turns and the replies they must get (\`botwire test\`).
 - \`data/\`: the bot's SQLite database (created on first start).
 `,
   };

@@ -82,6 +82,24 @@ export interface BotOptions {
    * log. Default: standard error.
    */
   terminal?: { write(text: string): unknown };
+  /**
+   * Called after each tool call the bot makes (planned, by command, from a conversation or a
+   * job): for tests that check which tools ran (`botwire test`) and for metrics. It must not
+   * throw; what it throws is logged and ignored.
+   */
+  onToolCall?(call: FinishedToolCall): void;
+}
+
+/** One finished tool call, as {@link BotOptions.onToolCall} gets it. */
+export interface FinishedToolCall {
+  tool: string;
+  /** The skill the tool belongs to; undefined for a name no skill has. */
+  skill?: string;
+  userId?: string;
+  ok: boolean;
+  /** The error's code (`BOTWIRE_...`) when it failed. */
+  errorCode?: string;
+  ms: number;
 }
 
 /**
@@ -132,6 +150,7 @@ export class Bot {
   private degrader: OutgoingDegrader | undefined;
   private readonly conversations = new Conversations();
   private readonly terminal: { write(text: string): unknown };
+  private readonly onToolCall: BotOptions['onToolCall'];
   private readonly chatQueue = new ChatQueue();
   private readonly endedAdapters = new Set<Adapter>();
   private resolveFinished!: () => void;
@@ -159,6 +178,7 @@ export class Bot {
       options.vectors ??
       (typeof options.config.vectors === 'object' ? options.config.vectors : undefined);
     this.terminal = options.terminal ?? process.stderr;
+    this.onToolCall = options.onToolCall;
     for (const conversation of options.config.conversations ?? []) this.register(conversation);
     for (const extension of options.config.extensions ?? [])
       for (const conversation of extension.conversations ?? []) this.register(conversation);
@@ -738,12 +758,41 @@ export class Bot {
     args: unknown,
     options: Omit<CallToolOptions, 'storage' | 'log' | 'egress'> = {},
   ): Promise<unknown> {
-    const run = () =>
+    const invoke = () =>
       this.skills.callTool(name, args, {
         ...options,
         ...this.toolServices(options.user),
       });
     const skill = this.skills.getTool(name)?.skill.manifest.name;
+    const observer = this.onToolCall;
+    const run = observer
+      ? async () => {
+          const started = Date.now();
+          const record = {
+            tool: name,
+            ...(skill ? { skill } : {}),
+            ...(options.user ? { userId: options.user.id } : {}),
+          };
+          const notify = (extra: { ok: boolean; errorCode?: string }) => {
+            try {
+              observer({ ...record, ...extra, ms: Date.now() - started });
+            } catch (error) {
+              this.log.warn('tool-call-observer-failed', { tool: name, error });
+            }
+          };
+          try {
+            const result = await invoke();
+            notify({ ok: true });
+            return result;
+          } catch (error) {
+            notify({
+              ok: false,
+              errorCode: isBotwireError(error) ? error.code : 'BOTWIRE_INTERNAL',
+            });
+            throw error;
+          }
+        }
+      : invoke;
     if (!skill) return run();
     const call = { skill, tool: name, ...(options.user ? { userId: options.user.id } : {}) };
     return this.usage.trackToolCall(call, run, (error) =>
