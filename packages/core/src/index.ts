@@ -112,6 +112,7 @@ export type {
   Invoice,
   OutgoingMessage,
   SentMessage,
+  VoiceMessage,
 } from './messages/outgoing-message';
 export {
   Composer,
@@ -204,6 +205,11 @@ export type {
   JobState,
   JobStats,
 } from './ports/job-queue';
+export type {
+  SpeechRequest,
+  SpeechSynthesizer,
+  SynthesizedSpeech,
+} from './ports/speech-synthesizer';
 export type {
   ChatRecord,
   ChatStore,
@@ -323,6 +329,10 @@ export {
 } from './skills/skill-registry';
 export { parseManifestText, validateManifest } from './skills/validate-manifest';
 export { type SkillPathValidation, validateSkillPath } from './skills/validate-skill-path';
+export {
+  type EspeakSpeechSynthesizerOptions,
+  espeakSpeechSynthesizer,
+} from './speech/espeak-speech-synthesizer';
 export { type MemoryStorageOptions, memoryStorage } from './storage/drivers/memory';
 export { type SqliteStorageOptions, sqliteStorage } from './storage/drivers/sqlite';
 export { budgetMiddleware, type UsageState, usageState } from './usage/budget-middleware';

@@ -108,8 +108,8 @@ const cannotParse = (error: unknown) =>
 /**
  * Sends one {@link OutgoingMessage} to a Telegram chat: its text in parts of at most 4096
  * characters (Markdown as Telegram HTML, falling back to plain text if Telegram rejects the
- * markup), buttons as an inline keyboard under the last part, then each artifact as a photo or
- * document with a caption of at most 1024 characters. Returns the ids of the sent messages.
+ * markup), buttons as an inline keyboard under the last part, then the voice message (sendVoice),
+ * then each artifact as a photo or document with a caption of at most 1024 characters. Returns the ids of the sent messages.
  */
 export async function sendOutgoing(
   chatId: number | string,
@@ -123,7 +123,8 @@ export async function sendOutgoing(
   const markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | undefined = message.requestContact
     ? contactKeyboard(message.requestContact.label)
     : await keyboard(message.buttons, options.callbackData);
-  if (parts.length === 0 && artifacts.length === 0 && markup) parts = [{ text: '…', html: false }];
+  if (parts.length === 0 && artifacts.length === 0 && !message.voice && markup)
+    parts = [{ text: '…', html: false }];
   const replyParameters = message.replyTo
     ? { message_id: Number(message.replyTo), allow_sending_without_reply: true }
     : undefined;
@@ -145,6 +146,17 @@ export async function sendOutgoing(
       if (!part.html || !cannotParse(error)) throw error;
       sent = await api.sendMessage(chatId, telegramHtmlToPlain(part.text), extra);
     }
+    ids.push(String(sent.message_id));
+  }
+  if (message.voice) {
+    // A voice message (OGG/Opus), played in the chat; it takes the buttons when nothing else has them.
+    const { voice } = message;
+    const sent = await api.sendVoice(chatId, new InputFile(voice.data, 'voice.ogg'), {
+      ...(voice.durationSeconds
+        ? { duration: Math.max(1, Math.round(voice.durationSeconds)) }
+        : {}),
+      ...(parts.length === 0 && artifacts.length === 0 && markup ? { reply_markup: markup } : {}),
+    });
     ids.push(String(sent.message_id));
   }
   for (const [index, artifact] of artifacts.entries()) {

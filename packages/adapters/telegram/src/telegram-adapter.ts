@@ -36,6 +36,7 @@ const capabilities: AdapterCapabilities = {
   typing: true,
   contactRequest: true,
   payments: true,
+  voice: true,
 };
 
 const allowedUpdates = ['message', 'callback_query', 'pre_checkout_query'] as const;

@@ -71,6 +71,35 @@ describe('telegram adapter: contacts, edits, blocked users and payments', () => 
     await adapter.start(host);
   };
 
+  it('sends a voice message with its duration after the text, and the buttons on it when it is alone', async () => {
+    await start();
+    expect(adapter.capabilities.voice).toBe(true);
+    const ogg = new Uint8Array([0x4f, 0x67, 0x67, 0x53, 1, 2, 3]);
+    await adapter.send(
+      { platformId: '701', type: 'private' },
+      { text: 'Listen:', voice: { data: ogg, mimeType: 'audio/ogg', durationSeconds: 2.4 } },
+    );
+    const [text] = peer.callsOf('sendMessage');
+    const [voice] = peer.callsOf('sendVoice');
+    expect(text!.params.text).toBe('Listen:');
+    expect(Number(voice!.params.duration)).toBe(2);
+    expect(Buffer.from(voice!.files.voice!.bytes).equals(Buffer.from(ogg))).toBe(true);
+    expect(voice!.at).toBeGreaterThanOrEqual(text!.at);
+    await adapter.send(
+      { platformId: '701', type: 'private' },
+      {
+        text: '',
+        voice: { data: ogg, mimeType: 'audio/ogg' },
+        buttons: [[{ label: 'Again', data: 'again' }]],
+      },
+    );
+    expect(peer.callsOf('sendMessage')).toHaveLength(1);
+    const alone = peer.callsOf('sendVoice')[1]!.params;
+    const markup =
+      typeof alone.reply_markup === 'string' ? JSON.parse(alone.reply_markup) : alone.reply_markup;
+    expect(markup.inline_keyboard[0][0].text).toBe('Again');
+  });
+
   it('asks for the contact with a one-time request_contact keyboard', async () => {
     await start();
     expect(adapter.capabilities.contactRequest).toBe(true);

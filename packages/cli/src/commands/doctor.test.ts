@@ -79,6 +79,7 @@ describe('botwire doctor (the command)', () => {
         'chromium',
         'pdftotext',
         'ffmpeg',
+        'espeak-ng',
         'model',
       ]),
     );

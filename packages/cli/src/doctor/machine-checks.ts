@@ -124,6 +124,20 @@ export function checkFfmpeg(context: CheckContext): CheckResult {
       };
 }
 
+/** espeak-ng, the embedded text-to-speech voice (with ffmpeg for OGG/Opus), for voice replies (optional). */
+export function checkEspeak(context: CheckContext): CheckResult {
+  const path = findOnPath('espeak-ng', context.env.PATH ?? '');
+  return path
+    ? { name: 'espeak-ng', status: 'ok', message: `espeak-ng at ${path}` }
+    : {
+        name: 'espeak-ng',
+        status: 'warn',
+        message:
+          'no espeak-ng on PATH: the embedded speech driver cannot make voice replies (configure `speech`, or install it)',
+        fix: 'apt-get install -y espeak-ng ffmpeg',
+      };
+}
+
 /** poppler's `pdftotext`, which the PDF skill's tests read PDFs back with (optional). */
 export function checkPdftotext(context: CheckContext): CheckResult {
   const path = findOnPath('pdftotext', context.env.PATH ?? '');

@@ -10,7 +10,14 @@ import {
 import { checkAdapters } from './adapter-checks';
 import { checkDataDir } from './data-dir-check';
 import type { CheckContext, CheckResult } from './doctor-check';
-import { checkChromium, checkFfmpeg, checkNode, checkPdftotext, checkPnpm } from './machine-checks';
+import {
+  checkChromium,
+  checkEspeak,
+  checkFfmpeg,
+  checkNode,
+  checkPdftotext,
+  checkPnpm,
+} from './machine-checks';
 import { checkModel } from './model-check';
 import { checkPort, type HttpTarget } from './port-check';
 
@@ -144,6 +151,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     checkChromium(context),
     checkPdftotext(context),
     checkFfmpeg(context),
+    checkEspeak(context),
     checkModel(
       modelFromEnv
         ? { spec: modelFromEnv, source: 'BOTWIRE_MODEL' }

@@ -32,6 +32,16 @@ export class OutgoingDegrader {
       const { invoice: _invoice, ...rest } = outgoing;
       outgoing = rest;
     }
+    if (!capabilities.voice && outgoing.voice) {
+      const { voice, ...rest } = outgoing;
+      outgoing = {
+        ...rest,
+        artifacts: [
+          ...(rest.artifacts ?? []),
+          { name: 'voice.ogg', mimeType: voice.mimeType, data: voice.data },
+        ],
+      };
+    }
     if (!capabilities.buttons && outgoing.buttons?.length) {
       const numbered = buttonsToNumberedOptions(outgoing);
       outgoing = numbered.message;

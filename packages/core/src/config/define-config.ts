@@ -6,6 +6,7 @@ import type { Adapter } from '../ports/adapter';
 import type { CodeSandbox } from '../ports/code-sandbox';
 import type { ImageGenerator } from '../ports/image-generator';
 import type { JobQueue } from '../ports/job-queue';
+import type { SpeechSynthesizer } from '../ports/speech-synthesizer';
 import type { StorageDriver } from '../ports/storage';
 import type { Transcriber } from '../ports/transcriber';
 import type { VectorIndex } from '../ports/vector-index';
@@ -128,6 +129,12 @@ export interface BotConfig {
   images?: ImageGenerator;
   /** Speech to text for tools (`context.transcriber`), such as `openaiTranscriber()`. Default: none. */
   transcriber?: Transcriber;
+  /**
+   * Text to speech for tools (`context.speech`): voice replies. Default: the embedded
+   * `espeakSpeechSynthesizer()` (espeak-ng and ffmpeg from the system); `openaiSpeechSynthesizer()`
+   * from `@botwire/model-openai` for natural voices.
+   */
+  speech?: SpeechSynthesizer;
   /** How the planner works. */
   planner?: {
     /** `auto` (default): the model picks plan-then-execute or step-by-step; or force one. */

@@ -19,6 +19,7 @@ const knownFields = [
   'sandbox',
   'images',
   'transcriber',
+  'speech',
   'planner',
   'http',
   'egress',
@@ -180,6 +181,14 @@ export function validateConfig(config: unknown): Problem[] {
     !(isObject(config.transcriber) && typeof config.transcriber.transcribe === 'function')
   )
     problem('transcriber', 'transcriber must be a transcriber such as openaiTranscriber({ ... })');
+  if (
+    config.speech !== undefined &&
+    !(isObject(config.speech) && typeof config.speech.synthesize === 'function')
+  )
+    problem(
+      'speech',
+      'speech must be a speech synthesizer such as openaiSpeechSynthesizer({ ... })',
+    );
   const storage = config.storage;
   if (
     storage !== undefined &&

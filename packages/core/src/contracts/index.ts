@@ -1,7 +1,7 @@
 /**
  * @botwire/core/contract-suites — the shared Vitest suites every driver and adapter passes:
  * messenger adapters, storage drivers, chat model drivers, embedding models, vector indexes, job queues,
- * code sandboxes, image generators, transcribers. Import it from test files only
+ * code sandboxes, image generators, transcribers, speech synthesizers. Import it from test files only
  * (it imports `vitest`); fakes are in `@botwire/core/testing`, protocol peers with their drivers.
  */
 export {
@@ -30,6 +30,10 @@ export {
   runImageGeneratorContract,
 } from './image-generator-contract';
 export { type JobQueueTarget, runJobQueueContract } from './job-queue-contract';
+export {
+  runSpeechSynthesizerContract,
+  type SpeechSynthesizerTarget,
+} from './speech-synthesizer-contract';
 export { runStorageContract, type StorageContractOptions } from './storage-contract';
 export {
   runTranscriberContract,

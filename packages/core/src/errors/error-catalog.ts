@@ -68,6 +68,12 @@ export const errorCatalog = {
     'The audio is larger than the transcription provider takes. Split it into chunks first.',
   BOTWIRE_TRANSCRIPTION_FAILED:
     'The transcription provider refused the audio or failed. Check its key and the audio format, or try again later.',
+  BOTWIRE_SPEECH_TEXT_TOO_LONG:
+    'The text is longer than the speech driver reads. Shorten it, or split it into parts.',
+  BOTWIRE_SPEECH_UNAVAILABLE:
+    'A program or service the speech driver needs is missing. Install espeak-ng and ffmpeg (apt-get install -y espeak-ng ffmpeg), or configure another speech driver.',
+  BOTWIRE_SPEECH_FAILED:
+    'The speech driver failed to read the text aloud. Check its key or programs, or try again later.',
   BOTWIRE_ADAPTER_RECIPIENT_BLOCKED:
     'The user blocked the bot or deleted their account, so the messenger refused the message. Stop sending to them until they write again.',
   BOTWIRE_ACCESS_DENIED: 'The user may not do this.',

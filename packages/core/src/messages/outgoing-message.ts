@@ -35,6 +35,15 @@ export interface Artifact {
   caption?: string;
 }
 
+/** A voice message: OGG/Opus audio, as a text-to-speech driver makes it. */
+export interface VoiceMessage {
+  data: Uint8Array;
+  /** `audio/ogg` (Opus). */
+  mimeType: string;
+  /** How long it plays, in seconds, when known. */
+  durationSeconds?: number;
+}
+
 /** One reply, the same shape on every messenger. Adapters render it within their limits. */
 export interface OutgoingMessage {
   /** The text. Markdown when `format` is `markdown`. */
@@ -44,6 +53,8 @@ export interface OutgoingMessage {
   /** Rows of buttons. Adapters without buttons show them as numbered options. */
   buttons?: Button[][];
   artifacts?: Artifact[];
+  /** A voice message, sent after the text; adapters without the `voice` capability get it as a file. */
+  voice?: VoiceMessage;
   /** The platform message id this message replies to. */
   replyTo?: string;
   /**

@@ -26,6 +26,8 @@ export interface AdapterCapabilities {
   verifiesRoles?: boolean;
   /** A button that shares the user's own phone number ({@link OutgoingMessage.requestContact}). */
   contactRequest?: boolean;
+  /** Voice messages ({@link OutgoingMessage.voice}); without them the voice comes as an audio file. */
+  voice?: boolean;
   /** Invoices paid in the messenger ({@link OutgoingMessage.invoice}) and `payment` messages. */
   payments?: boolean;
 }

@@ -27,6 +27,7 @@ import type { ChatModel } from '../ports/chat-model';
 import type { EmbeddingModel } from '../ports/embedding-model';
 import type { ImageGenerator } from '../ports/image-generator';
 import type { JobQueue } from '../ports/job-queue';
+import type { SpeechSynthesizer } from '../ports/speech-synthesizer';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
 import type { VectorIndex } from '../ports/vector-index';
 import { embeddedJobQueue } from '../scheduler/embedded-job-queue';
@@ -36,6 +37,7 @@ import { SecretStore } from '../secrets/secret-store';
 import type { RecallRequest, ToolModel } from '../skills/define-skill';
 import { defaultSkillCacheDir } from '../skills/skill-cache';
 import { type CallToolOptions, loadSkills, type SkillRegistry } from '../skills/skill-registry';
+import { espeakSpeechSynthesizer } from '../speech/espeak-speech-synthesizer';
 import { memoryStorage } from '../storage/drivers/memory';
 import { sqliteStorage } from '../storage/drivers/sqlite';
 import { scopeKeyValueStore } from '../storage/scope-key-value-store';
@@ -138,6 +140,7 @@ export class Bot {
   private egressPolicy: EgressPolicy | undefined;
   private secretStore: SecretStore | undefined;
   private images: ImageGenerator | undefined;
+  private speech: SpeechSynthesizer | undefined;
   private usageTracker: UsageTracker | undefined;
   private adapters: Adapter[] = [];
   private handler: Middleware<BotContext> | undefined;
@@ -218,6 +221,12 @@ export class Bot {
   get imageGenerator(): ImageGenerator {
     this.images ??= this.config.images ?? previewImageGenerator();
     return this.images;
+  }
+
+  /** The config's text-to-speech driver, or the embedded espeak one (needs espeak-ng and ffmpeg). */
+  get speechSynthesizer(): SpeechSynthesizer {
+    this.speech ??= this.config.speech ?? espeakSpeechSynthesizer();
+    return this.speech;
   }
 
   /**
@@ -819,6 +828,7 @@ export class Bot {
       ...(this.config.sandbox ? { sandbox: this.config.sandbox } : {}),
       images: this.imageGenerator,
       ...(this.config.transcriber ? { transcriber: this.config.transcriber } : {}),
+      speech: this.speechSynthesizer,
       secrets: this.secrets,
       ...(model ? { model } : {}),
     };

@@ -15,7 +15,8 @@ export function toolResultToReply(result: unknown): OutgoingMessage {
     (typeof result.text === 'string' ||
       Array.isArray(result.artifacts) ||
       Array.isArray(result.buttons) ||
-      isObject(result.invoice))
+      isObject(result.invoice) ||
+      isObject(result.voice))
   ) {
     const reply = result as ToolReply;
     const text =
@@ -26,6 +27,7 @@ export function toolResultToReply(result: unknown): OutgoingMessage {
       ...(reply.buttons ? { buttons: reply.buttons } : {}),
       ...(reply.artifacts ? { artifacts: reply.artifacts } : {}),
       ...(reply.invoice ? { invoice: reply.invoice } : {}),
+      ...(reply.voice ? { voice: reply.voice } : {}),
     };
   }
   if (result === undefined || result === null) return { text: 'Done.' };

@@ -4,12 +4,13 @@ import type { EgressPolicy } from '../egress/egress-policy';
 import type { Locale, StringTable } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
 import type { Attachment, PaymentEvent } from '../messages/incoming-message';
-import type { Artifact, Button, Invoice } from '../messages/outgoing-message';
+import type { Artifact, Button, Invoice, VoiceMessage } from '../messages/outgoing-message';
 import type { ChatRequest, ChatResponse } from '../ports/chat-model';
 import type { CodeSandbox } from '../ports/code-sandbox';
 import type { EmbeddingModel } from '../ports/embedding-model';
 import type { ImageGenerator } from '../ports/image-generator';
 import type { JobRecord } from '../ports/job-queue';
+import type { SpeechSynthesizer } from '../ports/speech-synthesizer';
 import type { ChatRecord, ScopedKeyValueStore, UserRecord } from '../ports/storage';
 import type { Transcriber } from '../ports/transcriber';
 import type { ScopedVectorIndex } from '../ports/vector-index';
@@ -181,6 +182,11 @@ export interface ToolContext {
   images?: ImageGenerator;
   /** The bot's speech-to-text driver (config `transcriber`); undefined when none is configured. */
   transcriber?: Transcriber;
+  /**
+   * The bot's text-to-speech driver (config `speech`; by default espeak-ng and ffmpeg from the
+   * system): return its audio as the reply's `voice`. Undefined only when callTool() was given none.
+   */
+  speech?: SpeechSynthesizer;
   /** Users' credit balances: charges, refunds, grants. Needs the `credits` permission. */
   credits: CreditLedger;
   /**
@@ -211,6 +217,8 @@ export interface ToolReply {
   text?: string;
   artifacts?: Artifact[];
   buttons?: Button[][];
+  /** A voice message (OGG/Opus, as `context.speech` makes it); a file where the messenger has no voice messages. */
+  voice?: VoiceMessage;
   /** A bill to pay in the messenger (Telegram Stars); its `payload` must start with `<skill name>:`, so the skill's `payment` hook gets the payment. */
   invoice?: Invoice;
   /** Structured data for later steps and for `botwire tools call`. */

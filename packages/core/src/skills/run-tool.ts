@@ -10,6 +10,7 @@ import { lexicalEmbeddingModel } from '../models/lexical-embeddings';
 import type { CodeSandbox } from '../ports/code-sandbox';
 import type { EmbeddingModel } from '../ports/embedding-model';
 import type { ImageGenerator } from '../ports/image-generator';
+import type { SpeechSynthesizer } from '../ports/speech-synthesizer';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
 import type { Transcriber } from '../ports/transcriber';
 import type { VectorIndex } from '../ports/vector-index';
@@ -65,6 +66,8 @@ export interface CallToolOptions {
   images?: ImageGenerator;
   /** The bot's speech-to-text driver, behind `context.transcriber`. */
   transcriber?: Transcriber;
+  /** The bot's text-to-speech driver, behind `context.speech`. */
+  speech?: SpeechSynthesizer;
   /** Users' credits, behind `context.credits`; default: a ledger on `storage`. */
   credits?: CreditLedger;
   /** The bot's job queue, behind `context.schedule`. */
@@ -213,6 +216,7 @@ export function buildToolContext(
     ...(options.model ? { model: options.model } : {}),
     ...(options.images ? { images: options.images } : {}),
     ...(options.transcriber ? { transcriber: options.transcriber } : {}),
+    ...(options.speech ? { speech: options.speech } : {}),
     ...(options.message ? { message: options.message } : {}),
     provenance: options.provenance ?? { via: 'direct', inputs: [], trust: 'trusted' },
   } as Omit<

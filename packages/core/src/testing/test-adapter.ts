@@ -85,6 +85,7 @@ export function testAdapter(
     markdown: true,
     files: true,
     maxTextLength: 4096,
+    voice: true,
     ...capabilities,
   };
   let host: AdapterHost | undefined;

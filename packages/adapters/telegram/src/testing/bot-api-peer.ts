@@ -299,6 +299,23 @@ export async function startBotApiPeer(token: string): Promise<BotApiPeer> {
         ...(params.caption ? { caption: params.caption } : {}),
       });
     },
+    sendVoice: (params, files) => {
+      const file = files.voice;
+      if (!file)
+        return {
+          error_code: 400,
+          description: 'Bad Request: there is no voice in the request',
+        } satisfies PeerError;
+      return message(params, {
+        voice: {
+          file_id: `voice-${nextMessageId}`,
+          file_unique_id: `uvoice-${nextMessageId}`,
+          duration: Number(params.duration ?? 0),
+          mime_type: 'audio/ogg',
+          file_size: file.bytes.byteLength,
+        },
+      });
+    },
     sendDocument: (params, files) => {
       if (String(params.caption ?? '').length > 1024)
         return {
