@@ -333,6 +333,7 @@ export {
   type EspeakSpeechSynthesizerOptions,
   espeakSpeechSynthesizer,
 } from './speech/espeak-speech-synthesizer';
+export { oggOpusDurationSeconds } from './speech/ogg-duration';
 export { type MemoryStorageOptions, memoryStorage } from './storage/drivers/memory';
 export { type SqliteStorageOptions, sqliteStorage } from './storage/drivers/sqlite';
 export { budgetMiddleware, type UsageState, usageState } from './usage/budget-middleware';

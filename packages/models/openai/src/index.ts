@@ -1,5 +1,5 @@
 /**
- * @botwire/model-openai — chat and embedding models, image generation and transcription for
+ * @botwire/model-openai — chat and embedding models, image generation, transcription and speech for
  * OpenAI and every OpenAI-compatible endpoint. The default export is the factory `@botwire/core`
  * loads for `openai:<model>`.
  */
@@ -19,6 +19,10 @@ export {
   openaiImageGenerator,
 } from './openai-image-generator';
 export type { OpenAiMediaOptions } from './openai-media';
+export {
+  type OpenAiSpeechSynthesizerOptions,
+  openaiSpeechSynthesizer,
+} from './openai-speech-synthesizer';
 export { type OpenAiTranscriberOptions, openaiTranscriber } from './openai-transcriber';
 
 export default createModel;

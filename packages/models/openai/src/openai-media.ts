@@ -28,7 +28,10 @@ export function mediaConnection(options: OpenAiMediaOptions): OpenAiConnectionOp
 
 /** What failed, for the error's message: `OpenAI Images ("gpt-image-1")`. */
 export interface MediaErrorContext {
-  code: Extract<BotwireErrorCode, 'BOTWIRE_IMAGE_PROVIDER_FAILED' | 'BOTWIRE_TRANSCRIPTION_FAILED'>;
+  code: Extract<
+    BotwireErrorCode,
+    'BOTWIRE_IMAGE_PROVIDER_FAILED' | 'BOTWIRE_TRANSCRIPTION_FAILED' | 'BOTWIRE_SPEECH_FAILED'
+  >;
   service: string;
   model: string;
   endpoint: string;

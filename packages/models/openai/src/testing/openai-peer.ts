@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { espeakSpeechSynthesizer, type SpeechSynthesizer } from '@botwire/core';
 import {
   authorized,
   beforeAnswer,
@@ -24,6 +25,7 @@ import {
   invalidRequest,
   type OpenAiErrorObject,
 } from './openai-protocol';
+import { type CheckedSpeechRequest, checkSpeechBody } from './openai-speech-route';
 import {
   type CheckedTranscriptionRequest,
   checkTranscriptionBody,
@@ -37,6 +39,8 @@ export interface OpenAiPeer extends ModelPeer {
   readonly baseURL: string;
   /** The valid image generation requests, in order. */
   readonly imageRequests: CheckedImageRequest[];
+  /** The valid speech requests, in order. */
+  readonly speechRequests: CheckedSpeechRequest[];
   /** The valid transcription requests, in order (with the audio received). */
   readonly transcriptionRequests: CheckedTranscriptionRequest[];
   /**
@@ -53,7 +57,7 @@ export interface OpenAiPeer extends ModelPeer {
    * Appends scripted answers for image generation or transcription requests (errors with
    * `status`, `delayMs`, `hang`, `close`), taken in order before the normal answer.
    */
-  pushFor(route: 'images' | 'transcriptions', ...responses: ScriptedResponse[]): void;
+  pushFor(route: 'images' | 'transcriptions' | 'speech', ...responses: ScriptedResponse[]): void;
 }
 
 const errorTypes: Record<number, string> = {
@@ -87,7 +91,9 @@ function inputText(chat: RecordedChatRequest): string {
  * serves for DALL·E's `url` format). Transcription (`POST /v1/audio/transcriptions`) reads the
  * multipart form, checks the file (format, 25 MB, empty), model, language and response format,
  * and answers the text registered in `peer.transcripts` for the file's SHA-256, else what
- * `peer.transcribe` says, else `[audio of N bytes]`; `pushFor` scripts failures of either.
+ * `peer.transcribe` says, else `[audio of N bytes]`. Speech (`POST /v1/audio/speech`) checks
+ * the model, input (4096 characters), voice, format and speed, and reads the input aloud as
+ * real Ogg Opus with the embedded espeak-ng driver. `pushFor` scripts failures of any of them.
  *
  * @example
  * const peer = await startOpenAiPeer({ script: [{ text: 'Hello!' }] });
@@ -102,7 +108,10 @@ export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<O
   const mediaScripts = {
     images: [] as ScriptedResponse[],
     transcriptions: [] as ScriptedResponse[],
+    speech: [] as ScriptedResponse[],
   };
+  const speechRequests: CheckedSpeechRequest[] = [];
+  let voice: SpeechSynthesizer | undefined;
   const imageRequests: CheckedImageRequest[] = [];
   const transcriptionRequests: CheckedTranscriptionRequest[] = [];
   const transcripts = new Map<string, string>();
@@ -228,7 +237,7 @@ export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<O
 
   /** Applies a scripted media answer; resolves true when the caller should answer normally. */
   async function scriptedMedia(
-    route: 'images' | 'transcriptions',
+    route: 'images' | 'transcriptions' | 'speech',
     response: ServerResponse,
     record: RecordedRequest,
   ): Promise<boolean> {
@@ -245,6 +254,38 @@ export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<O
       return false;
     }
     return true;
+  }
+
+  /**
+   * Reads the input aloud with the embedded espeak-ng driver: real Ogg Opus of the text, at the
+   * asked speed. The peer makes only `opus` (what Botwire asks for) and says so for the rest.
+   */
+  async function speech(body: unknown, response: ServerResponse, record: RecordedRequest) {
+    const checked = checkSpeechBody(body, options.models);
+    if ('error' in checked) return fail(response, record, checked.status, checked.error);
+    speechRequests.push(checked);
+    if (!(await scriptedMedia('speech', response, record))) return;
+    if (checked.responseFormat !== 'opus')
+      return fail(
+        response,
+        record,
+        400,
+        invalidRequest(
+          `The peer makes only response_format "opus", not "${checked.responseFormat}".`,
+          'response_format',
+        ),
+      );
+    voice ??= espeakSpeechSynthesizer({ maxTextLength: 4096 });
+    const spoken = await voice.synthesize({
+      text: checked.input,
+      speed: Math.min(2, Math.max(0.5, checked.speed)),
+    });
+    record.answer = 200;
+    response.writeHead(200, {
+      'content-type': 'audio/ogg',
+      'content-length': spoken.data.byteLength,
+    });
+    response.end(spoken.data);
   }
 
   async function images(body: unknown, response: ServerResponse, record: RecordedRequest) {
@@ -340,6 +381,7 @@ export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<O
       'POST /v1/chat/completions',
       'POST /v1/embeddings',
       'POST /v1/images/generations',
+      'POST /v1/audio/speech',
       'GET /v1/models',
     ];
     if (!known.includes(route) && !(record.method === 'GET' && path.startsWith('/v1/models/'))) {
@@ -375,6 +417,7 @@ export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<O
     }
     if (path === '/v1/embeddings') return embeddings(parsed.value, response, record);
     if (path === '/v1/images/generations') return images(parsed.value, response, record);
+    if (path === '/v1/audio/speech') return speech(parsed.value, response, record);
     const checked = checkChatBody(parsed.value);
     if ('message' in checked) return fail(response, record, 400, checked);
     if (!knownModel(checked.model)) return fail(response, record, 404, unknownModel(checked.model));
@@ -401,8 +444,9 @@ export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<O
     baseURL: `${peer.url}/v1`,
     imageRequests,
     transcriptionRequests,
+    speechRequests,
     transcripts,
-    pushFor(route: 'images' | 'transcriptions', ...responses: ScriptedResponse[]) {
+    pushFor(route: 'images' | 'transcriptions' | 'speech', ...responses: ScriptedResponse[]) {
       mediaScripts[route].push(...responses);
     },
   }) as OpenAiPeer;
