@@ -72,6 +72,10 @@ export default defineConfig({
         replacement: here('./packages/skills/integrations/src/index.ts'),
       },
       {
+        find: /^@botwire\/skill-goals$/,
+        replacement: here('./packages/skills/goals/src/index.ts'),
+      },
+      {
         find: /^@botwire\/skill-avatars\/studio$/,
         replacement: here('./packages/skills/avatars/src/studio/index.ts'),
       },

@@ -394,6 +394,9 @@ export class Bot {
     this.usageTracker = new UsageTracker(storage.kv);
     this.jobQueue ??= embeddedJobQueue({
       storage,
+      // Storage no other process reaches gets no jobs behind this queue's back: its poll is only
+      // a safety net (and a fake clock moved by days runs through far fewer of them).
+      ...(storage.processLocal ? { pollMs: 60_000 } : {}),
       log: this.log.child({ component: 'jobs' }),
       clock: this.clock ?? backgroundClock,
     });
