@@ -49,6 +49,7 @@ export type GoldenTurn = (
   | { kind: 'file'; file: GoldenFile }
   | { kind: 'wait'; ms: number; label: string }
   | { kind: 'model'; answers: GoldenModelAnswer[] }
+  | { kind: 'restart' }
 ) & { as?: GoldenUser; expect?: GoldenExpectation; line: number };
 
 /** A parsed golden conversation file. */
@@ -100,7 +101,7 @@ export function parseDuration(text: string): number | undefined {
   return parts.length ? Math.round(total) : undefined;
 }
 
-const turnKeys = ['say', 'press', 'file', 'wait', 'model'] as const;
+const turnKeys = ['say', 'press', 'file', 'wait', 'model', 'restart'] as const;
 const expectKeys = new Set([
   'reply',
   'noReply',
@@ -212,6 +213,13 @@ function readTurn(value: unknown, where: string, fail: Fail, line: number): Gold
         fail(`${where}.wait`, 'a duration such as 30s, 90m, 2h or 1d');
       return { kind, ms: ms as number, label: String(body), ...extra };
     }
+    case 'restart':
+      if (body !== true && body !== null)
+        fail(
+          `${where}.restart`,
+          'write `- restart: true` (the bot stops and starts again on its storage)',
+        );
+      return { kind, ...extra };
     case 'model': {
       const answers = Array.isArray(body) ? body : [body];
       for (const [index, answer] of answers.entries())

@@ -111,6 +111,7 @@ describe('golden files', () => {
     );
     expect(wrong('turn:\n  - say: hi')).toThrow(/turn: unknown key/);
     expect(wrong('turns:\n  - say: [a')).toThrow(/not valid YAML/);
+    expect(wrong('turns:\n  - restart: 5')).toThrow(/turns\[0\]\.restart: write `- restart: true`/);
   });
 });
 

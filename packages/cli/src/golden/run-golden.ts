@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   type Bot,
+  type BotConfig,
   createBot,
   type FinishedToolCall,
   loadConfig,
+  memoryStorage,
   type OutgoingMessage,
   silentLogger,
 } from '@botwire/core';
@@ -103,18 +105,23 @@ export async function runGolden(
       const model = scripted || config.model !== undefined ? scriptedChatModel() : undefined;
       const chat = testAdapter({ localOperator: true }, 'test');
       const calls: FinishedToolCall[] = [];
-      bot = createBot({
-        config: { ...config, storage: 'memory', http: false, adapters: [] },
-        rootDir: dirname(configFile),
-        dataDir,
-        adapters: [chat.adapter],
-        ...(model ? { model } : {}),
-        clock,
-        log: silentLogger,
-        env: {},
-        terminal: { write: () => undefined },
-        onToolCall: (call) => calls.push(call),
-      });
+      // One storage for the whole conversation: a `restart` starts a new bot on it, as a new
+      // process would start on the same database.
+      const storage = memoryStorage();
+      const makeBot = () =>
+        createBot({
+          config: { ...(config as BotConfig), storage, http: false, adapters: [] },
+          rootDir: dirname(configFile),
+          dataDir,
+          adapters: [chat.adapter],
+          ...(model ? { model } : {}),
+          clock,
+          log: silentLogger,
+          env: {},
+          terminal: { write: () => undefined },
+          onToolCall: (call) => calls.push(call),
+        });
+      bot = makeBot();
       await bot.start();
       let last: OutgoingMessage[] = [];
       for (const [index, turn] of conversation.turns.entries()) {
@@ -162,6 +169,14 @@ export async function runGolden(
             turn.file.caption ?? '',
             sender,
           );
+        } else if (turn.kind === 'restart') {
+          const before = chat.delivered.length;
+          await bot.stop();
+          bot = makeBot();
+          await bot.start();
+          // What the new bot sends at start (jobs that came due while it was down).
+          replies = [...(await waitFor(clock, chat.delivered, 0))];
+          replies = chat.delivered.slice(before);
         } else replies = await waitFor(clock, chat.delivered, turn.ms);
         if (replies.length) last = replies;
         if (turn.expect)
@@ -222,6 +237,8 @@ function describeTurn(turn: GoldenTurn): string {
       return `file ${turn.file.path}`;
     case 'wait':
       return `wait ${turn.label}`;
+    case 'restart':
+      return 'restart';
     default:
       return 'model';
   }

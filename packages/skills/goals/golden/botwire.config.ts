@@ -5,5 +5,5 @@ export default defineConfig({
   name: 'Goals',
   access: 'open',
   defaultTimezone: 'Asia/Tashkent',
-  skills: [{ use: '..', permissions: ['storage'] }],
+  skills: [{ use: '..', permissions: ['storage', 'schedule'] }],
 });

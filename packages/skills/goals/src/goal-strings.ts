@@ -25,6 +25,22 @@ export const goalStrings = {
     'goals.progress':
       '{level}: {points} points{next}. Streak: {streak} {days} (best {best}). Check-ins: {checkIns}.',
     'goals.next': ', {left} more to {next}',
+    'coach.bad_timezone':
+      'I do not know the time zone "{zone}": write a city (Tashkent, Moscow) or a zone such as Asia/Tashkent.',
+    'coach.timezone': '🕒 Your time zone: {zone}.',
+    'coach.checkin_reminder':
+      '⏰ Time for your daily check-in: what did you do for your goals today? /done',
+    'coach.checkin_label': 'daily check-in',
+    'coach.checkin_set': '⏰ A check-in reminder every day at {time}.',
+    'coach.summary_label': 'weekly summary',
+    'coach.summary_set': '📊 A summary of your week every Sunday at 19:00.',
+    'coach.week_title': '📊 Your week',
+    'coach.week_facts':
+      'Days with a check-in: {active}/7 · points: +{points} · streak: {streak} {days} · level: {level}',
+    'coach.week_goal': '• {title}: {count} check-ins ({amount} {unit})',
+    'coach.words_great': '🔥 A great week: keep the rhythm going!',
+    'coach.words_good': '👍 A good week: one more day next week makes it better.',
+    'coach.words_start': '🌱 A new week is a fresh start: one small step a day is enough.',
   },
   ru: {
     'goals.no_user': 'Цели принадлежат пользователю: выполните это в чате.',
@@ -50,6 +66,21 @@ export const goalStrings = {
     'goals.progress':
       '{level}: {points} очков{next}. Серия: {streak} {days} (рекорд {best}). Отметок: {checkIns}.',
     'goals.next': ', до уровня «{next}» ещё {left}',
+    'coach.bad_timezone':
+      'Не знаю часовой пояс «{zone}»: напишите город (Ташкент, Москва) или пояс, например Asia/Tashkent.',
+    'coach.timezone': '🕒 Ваш часовой пояс: {zone}.',
+    'coach.checkin_reminder': '⏰ Время отметиться: что вы сегодня сделали для своих целей? /done',
+    'coach.checkin_label': 'ежедневная отметка',
+    'coach.checkin_set': '⏰ Напоминание об отметке каждый день в {time}.',
+    'coach.summary_label': 'итоги недели',
+    'coach.summary_set': '📊 Итоги недели — каждое воскресенье в 19:00.',
+    'coach.week_title': '📊 Ваша неделя',
+    'coach.week_facts':
+      'Дней с отметкой: {active}/7 · очки: +{points} · серия: {streak} {days} · уровень: {level}',
+    'coach.week_goal': '• {title}: отметок {count} ({amount} {unit})',
+    'coach.words_great': '🔥 Отличная неделя: держите ритм!',
+    'coach.words_good': '👍 Хорошая неделя: ещё один день на следующей — и будет отлично.',
+    'coach.words_start': '🌱 Новая неделя — новый старт: достаточно одного маленького шага в день.',
   },
 };
 

@@ -46,6 +46,19 @@ export interface GoalCheckinInput {
 /** The arguments of `goal_stats`, from its input_schema. */
 export type GoalStatsInput = Record<string, never>;
 
+/** The arguments of `goal_coach_setup`, from its input_schema. */
+export interface GoalCoachSetupInput {
+  /** A city (Tashkent, Москва) or an IANA time zone (Asia/Tashkent). */
+  timezone?: string;
+  /** The daily check-in reminder, HH:MM in the user's time. */
+  checkinTime?: string;
+  /** Send the summary every Sunday at 19:00 (default true). */
+  weeklySummary?: boolean;
+}
+
+/** The arguments of `goal_week`, from its input_schema. */
+export type GoalWeekInput = Record<string, never>;
+
 /** Every tool of goals and its input: `defineSkill<SkillInputs>({ tools: { ... } })`. */
 export interface SkillInputs {
   goal_create: GoalCreateInput;
@@ -54,4 +67,6 @@ export interface SkillInputs {
   goal_archive: GoalArchiveInput;
   goal_checkin: GoalCheckinInput;
   goal_stats: GoalStatsInput;
+  goal_coach_setup: GoalCoachSetupInput;
+  goal_week: GoalWeekInput;
 }
