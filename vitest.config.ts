@@ -72,6 +72,14 @@ export default defineConfig({
         replacement: here('./packages/skills/integrations/src/index.ts'),
       },
       {
+        find: /^@botwire\/skill-companion\/bond$/,
+        replacement: here('./packages/skills/companion/src/bond/index.ts'),
+      },
+      {
+        find: /^@botwire\/skill-companion$/,
+        replacement: here('./packages/skills/companion/src/index.ts'),
+      },
+      {
         find: /^@botwire\/skill-goals$/,
         replacement: here('./packages/skills/goals/src/index.ts'),
       },
