@@ -334,6 +334,7 @@ export {
   espeakSpeechSynthesizer,
 } from './speech/espeak-speech-synthesizer';
 export { oggOpusDurationSeconds } from './speech/ogg-duration';
+export { speechText } from './speech/speech-text';
 export { type MemoryStorageOptions, memoryStorage } from './storage/drivers/memory';
 export { type SqliteStorageOptions, sqliteStorage } from './storage/drivers/sqlite';
 export { budgetMiddleware, type UsageState, usageState } from './usage/budget-middleware';

@@ -88,6 +88,7 @@ describe('telegram adapter options', () => {
       typing: true,
       contactRequest: true,
       payments: true,
+      voice: true,
     });
   });
 });

@@ -5,6 +5,7 @@ import type {
   SpeechSynthesizer,
   SynthesizedSpeech,
 } from '../ports/speech-synthesizer';
+import { speechText } from './speech-text';
 import { wavDurationSeconds } from './wav-duration';
 
 /** Options of {@link espeakSpeechSynthesizer}. */
@@ -44,16 +45,7 @@ export function espeakSpeechSynthesizer(
     name: 'espeak',
     maxTextLength,
     async synthesize(request: SpeechRequest): Promise<SynthesizedSpeech> {
-      const text = typeof request.text === 'string' ? request.text.trim() : '';
-      if (!text)
-        throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
-          message: 'Speech needs a text to read.',
-        });
-      if (text.length > maxTextLength)
-        throw new BotwireError('BOTWIRE_SPEECH_TEXT_TOO_LONG', {
-          message: `The text has ${text.length} characters; espeak reads at most ${maxTextLength} at once.`,
-        });
-      request.signal?.throwIfAborted();
+      const text = speechText(request, maxTextLength, 'espeak');
       const language = (request.language ?? 'en').toLowerCase().split('-')[0]!;
       const voice = request.voice ?? voices[language] ?? language;
       if (!/^[a-z]{2,3}(-[a-z0-9]+)*(\+[a-z0-9]+)?$/i.test(voice))

@@ -1,4 +1,9 @@
-import { BotwireError, oggOpusDurationSeconds, type SpeechSynthesizer } from '@botwire/core';
+import {
+  BotwireError,
+  oggOpusDurationSeconds,
+  type SpeechSynthesizer,
+  speechText,
+} from '@botwire/core';
 import { checkConnectionOptions, clientFactory, endpointOf } from './openai-client';
 import {
   type MediaErrorContext,
@@ -47,16 +52,7 @@ export function openaiSpeechSynthesizer(
     name: 'openai',
     maxTextLength: apiMaxText,
     async synthesize(request) {
-      request.signal?.throwIfAborted();
-      const text = typeof request.text === 'string' ? request.text.trim() : '';
-      if (!text)
-        throw new BotwireError('BOTWIRE_INVALID_ARGUMENT', {
-          message: 'Speech needs a text to read.',
-        });
-      if (text.length > apiMaxText)
-        throw new BotwireError('BOTWIRE_SPEECH_TEXT_TOO_LONG', {
-          message: `The text has ${text.length} characters; OpenAI speech reads at most ${apiMaxText}.`,
-        });
+      const text = speechText(request, apiMaxText, 'OpenAI speech');
       const instructions = options.instructions;
       try {
         const connected = await client();

@@ -123,16 +123,26 @@ export async function goalList(
   };
 }
 
+/** The active goal a reference names, with its number; or the reply saying there is none. */
+async function namedGoal(
+  context: ToolContext,
+  reference: string,
+): Promise<{ store: GoalStore; goal: GoalRecord; number: number } | { reply: ToolReply }> {
+  const store = storeOf(context);
+  const active = await store.active();
+  const goal = findGoal(active, reference);
+  if (!goal) return { reply: { text: context.t('goals.not_found', { goal: reference }) } };
+  return { store, goal, number: active.indexOf(goal) + 1 };
+}
+
 /** `goal_update`: a new title, target or unit. */
 export async function goalUpdate(
   input: { goal: string; title?: string; target?: number; unit?: string },
   context: ToolContext,
 ): Promise<ToolReply> {
-  const store = storeOf(context);
-  const active = await store.active();
-  const goal = findGoal(active, input.goal);
-  if (!goal)
-    return { text: context.t('goals.not_found', { goal: input.goal }), data: { updated: false } };
+  const named = await namedGoal(context, input.goal);
+  if ('reply' in named) return { ...named.reply, data: { updated: false } };
+  const { store, goal, number } = named;
   const updated: GoalRecord = {
     ...goal,
     ...(input.title ? { title: input.title.trim() } : {}),
@@ -140,7 +150,6 @@ export async function goalUpdate(
     ...(input.unit ? { unit: input.unit } : {}),
   };
   await store.save(updated);
-  const number = active.indexOf(goal) + 1;
   return {
     text: context.t('goals.updated', { number, title: `${updated.title}${progressText(updated)}` }),
     data: { updated: true, number },
@@ -152,13 +161,10 @@ export async function goalArchive(
   input: { goal: string },
   context: ToolContext,
 ): Promise<ToolReply> {
-  const store = storeOf(context);
-  const active = await store.active();
-  const goal = findGoal(active, input.goal);
-  if (!goal)
-    return { text: context.t('goals.not_found', { goal: input.goal }), data: { archived: false } };
+  const named = await namedGoal(context, input.goal);
+  if ('reply' in named) return { ...named.reply, data: { archived: false } };
+  const { store, goal, number } = named;
   await store.save({ ...goal, archived: true, archivedAt: Date.now() });
-  const number = active.indexOf(goal) + 1;
   return {
     text: context.t('goals.archived', { number, title: goal.title }),
     data: { archived: true, number },
