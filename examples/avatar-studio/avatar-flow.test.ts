@@ -66,46 +66,19 @@ describe('the avatar studio example on Telegram and FAL', () => {
         message: { message_id: messageId, date: at(), chat, text: '…' },
       },
     } as never);
-  const sendPhoto = (bytes: Uint8Array) => {
-    const fileId = `photo-in-${++messageId}`;
+  /** Uploads a file to the peer and sends it as a message (`photo` sizes, or a `document`). */
+  const sendFile = (bytes: Uint8Array, as: (file: Record<string, unknown>) => object) => {
+    const fileId = `file-in-${++messageId}`;
     telegram!.addFile(fileId, bytes);
+    const file = { file_id: fileId, file_unique_id: `u${fileId}`, file_size: bytes.byteLength };
     telegram!.pushUpdate({
-      message: {
-        message_id: messageId,
-        date: at(),
-        chat,
-        from: ann,
-        photo: [
-          {
-            file_id: fileId,
-            file_unique_id: `u${fileId}`,
-            width: 512,
-            height: 512,
-            file_size: bytes.byteLength,
-          },
-        ],
-      },
+      message: { message_id: messageId, date: at(), chat, from: ann, ...as(file) },
     } as never);
   };
-  const sendDocument = (bytes: Uint8Array, name: string, mime: string) => {
-    const fileId = `doc-in-${++messageId}`;
-    telegram!.addFile(fileId, bytes);
-    telegram!.pushUpdate({
-      message: {
-        message_id: messageId,
-        date: at(),
-        chat,
-        from: ann,
-        document: {
-          file_id: fileId,
-          file_unique_id: `u${fileId}`,
-          file_name: name,
-          mime_type: mime,
-          file_size: bytes.byteLength,
-        },
-      },
-    } as never);
-  };
+  const sendPhoto = (bytes: Uint8Array) =>
+    sendFile(bytes, (file) => ({ photo: [{ ...file, width: 512, height: 512 }] }));
+  const sendDocument = (bytes: Uint8Array, name: string, mime: string) =>
+    sendFile(bytes, (file) => ({ document: { ...file, file_name: name, mime_type: mime } }));
   const texts = () => telegram!.callsOf('sendMessage').map((call) => String(call.params.text));
   const buttonsOf = (index: number) => {
     const markup = telegram!.callsOf('sendMessage')[index]?.params.reply_markup;

@@ -308,6 +308,7 @@ export {
 export { type DynamicTool, maxDynamicToolsPerSkill } from './skills/dynamic-tools';
 export { parseWithSchema, type SchemaIssue } from './skills/json-schema';
 export type { JsonSchemaType } from './skills/json-schema-type';
+export { skillNamespace } from './skills/run-tool';
 export type {
   CommandManifest,
   FileHandlerManifest,

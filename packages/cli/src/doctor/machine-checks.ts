@@ -109,44 +109,62 @@ export async function checkChromium(context: CheckContext): Promise<CheckResult>
   }
 }
 
+/**
+ * An optional program from the system: ok with where each one is, else a warning saying what
+ * does not work without it and how to install it.
+ */
+function programsCheck(
+  context: CheckContext,
+  check: { name: string; programs: string[]; label?: string; missing: string; fix: string },
+): CheckResult {
+  const found = check.programs.map((program) => findOnPath(program, context.env.PATH ?? ''));
+  if (found.every(Boolean))
+    return {
+      name: check.name,
+      status: 'ok',
+      message: check.programs
+        .map(
+          (program, index) =>
+            `${index === 0 && check.label ? check.label : program} at ${found[index]}`,
+        )
+        .join(', '),
+    };
+  return {
+    name: check.name,
+    status: 'warn',
+    message: `no ${check.programs.join('/')} on PATH: ${check.missing}`,
+    fix: check.fix,
+  };
+}
+
 /** ffmpeg and ffprobe, which the avatar skill splits long audio with before transcribing (optional). */
 export function checkFfmpeg(context: CheckContext): CheckResult {
-  const ffmpeg = findOnPath('ffmpeg', context.env.PATH ?? '');
-  const ffprobe = findOnPath('ffprobe', context.env.PATH ?? '');
-  return ffmpeg && ffprobe
-    ? { name: 'ffmpeg', status: 'ok', message: `ffmpeg at ${ffmpeg}, ffprobe at ${ffprobe}` }
-    : {
-        name: 'ffmpeg',
-        status: 'warn',
-        message:
-          'no ffmpeg/ffprobe on PATH: the avatar skill cannot transcribe voice messages and audio files',
-        fix: 'apt-get install -y ffmpeg',
-      };
+  return programsCheck(context, {
+    name: 'ffmpeg',
+    programs: ['ffmpeg', 'ffprobe'],
+    missing: 'the avatar skill cannot transcribe voice messages and audio files',
+    fix: 'apt-get install -y ffmpeg',
+  });
 }
 
 /** espeak-ng, the embedded text-to-speech voice (with ffmpeg for OGG/Opus), for voice replies (optional). */
 export function checkEspeak(context: CheckContext): CheckResult {
-  const path = findOnPath('espeak-ng', context.env.PATH ?? '');
-  return path
-    ? { name: 'espeak-ng', status: 'ok', message: `espeak-ng at ${path}` }
-    : {
-        name: 'espeak-ng',
-        status: 'warn',
-        message:
-          'no espeak-ng on PATH: the embedded speech driver cannot make voice replies (configure `speech`, or install it)',
-        fix: 'apt-get install -y espeak-ng ffmpeg',
-      };
+  return programsCheck(context, {
+    name: 'espeak-ng',
+    programs: ['espeak-ng'],
+    missing:
+      'the embedded speech driver cannot make voice replies (configure `speech`, or install it)',
+    fix: 'apt-get install -y espeak-ng ffmpeg',
+  });
 }
 
 /** poppler's `pdftotext`, which the PDF skill's tests read PDFs back with (optional). */
 export function checkPdftotext(context: CheckContext): CheckResult {
-  const path = findOnPath('pdftotext', context.env.PATH ?? '');
-  return path
-    ? { name: 'pdftotext', status: 'ok', message: `poppler's pdftotext at ${path}` }
-    : {
-        name: 'pdftotext',
-        status: 'warn',
-        message: "no pdftotext on PATH: the PDF skill's tests skip the checks that read PDFs back",
-        fix: 'apt-get install -y poppler-utils',
-      };
+  return programsCheck(context, {
+    name: 'pdftotext',
+    programs: ['pdftotext'],
+    label: "poppler's pdftotext",
+    missing: "the PDF skill's tests skip the checks that read PDFs back",
+    fix: 'apt-get install -y poppler-utils',
+  });
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parse } from 'yaml';
+import { isSeq, LineCounter, parseDocument } from 'yaml';
 
 /** A scripted answer of the model: its text, or `{ json: ... }` sent as JSON text. */
 export type GoldenModelAnswer = string | { json: unknown };
@@ -120,12 +120,19 @@ export async function readGoldenFile(file: string): Promise<GoldenConversation> 
 
 /** Parses the text of a golden conversation file. */
 export function parseGolden(text: string, file: string): GoldenConversation {
-  let document: unknown;
-  try {
-    document = parse(text);
-  } catch (error) {
-    throw new GoldenFileError(file, '', `not valid YAML: ${(error as Error).message}`);
-  }
+  const lineCounter = new LineCounter();
+  const parsed = parseDocument(text, { lineCounter });
+  if (parsed.errors.length)
+    throw new GoldenFileError(file, '', `not valid YAML: ${parsed.errors[0]!.message}`);
+  const document: unknown = parsed.toJS();
+  // The line each turn starts on, for the report.
+  const turnsNode = parsed.get('turns', true);
+  const lines = isSeq(turnsNode)
+    ? turnsNode.items.map((item) => {
+        const offset = (item as { range?: [number, number, number] }).range?.[0];
+        return offset === undefined ? 0 : lineCounter.linePos(offset).line;
+      })
+    : [];
   const fail = (where: string, message: string): never => {
     throw new GoldenFileError(file, where, message);
   };
@@ -142,7 +149,6 @@ export function parseGolden(text: string, file: string): GoldenConversation {
   }
   if (!Array.isArray(root.turns) || root.turns.length === 0)
     fail('turns', 'a list of turns (say, press, file, wait, model), at least one');
-  const lines = lineStarts(text);
   const turns = (root.turns as unknown[]).map((turn, index) =>
     readTurn(turn, `turns[${index}]`, fail, lines[index] ?? 0),
   );
@@ -307,29 +313,6 @@ function readExpect(value: unknown, where: string, fail: Fail): GoldenExpectatio
     else fail(`${where}.files`, 'a number, or a list of { name, type }');
   }
   return result;
-}
-
-/** The line (1-based) each item of the top-level `turns:` list starts on, best effort. */
-function lineStarts(text: string): number[] {
-  const lines = text.split('\n');
-  const start = lines.findIndex((line) => /^turns:\s*$/.test(line));
-  if (start < 0) return [];
-  const found: number[] = [];
-  for (let index = start + 1; index < lines.length; index++) {
-    const line = lines[index]!;
-    if (/^\S/.test(line)) break;
-    if (/^ {0,4}- /.test(line) && /^(\s*)- /.exec(line)![1]!.length === indentOf(lines, start + 1))
-      found.push(index + 1);
-  }
-  return found;
-}
-
-function indentOf(lines: string[], from: number): number {
-  for (let index = from; index < lines.length; index++) {
-    const match = /^(\s*)- /.exec(lines[index]!);
-    if (match) return match[1]!.length;
-  }
-  return 0;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -21,8 +21,7 @@ export function formatResult(result: GoldenResult, shownFile: string): string {
       `    turn ${failure.turn}${failure.line ? ` (line ${failure.line})` : ''}: ${failure.step} — ${failure.check}`,
     );
     lines.push(indent(failure.expected, '      - expected: '));
-    for (const got of failure.got)
-      lines.push(indent(got, '      + got:      ').replace(/\n/g, '\n'));
+    for (const got of failure.got) lines.push(indent(got, '      + got:      '));
   }
   return lines.join('\n');
 }

@@ -175,7 +175,7 @@ export async function runGolden(
           bot = makeBot();
           await bot.start();
           // What the new bot sends at start (jobs that came due while it was down).
-          replies = [...(await waitFor(clock, chat.delivered, 0))];
+          await waitFor(clock, chat.delivered, 0);
           replies = chat.delivered.slice(before);
         } else replies = await waitFor(clock, chat.delivered, turn.ms);
         if (replies.length) last = replies;

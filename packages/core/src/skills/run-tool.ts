@@ -122,6 +122,18 @@ function userPreferences(storage: StorageDriver, userId: string): UserPreference
   };
 }
 
+/**
+ * The key-value namespace a skill's tools see as `context.storage` (shared by its users), or,
+ * with a user, as `context.userStorage`: for code beside the skill (a bot extension) that reads
+ * or writes the same data.
+ *
+ * @example
+ * const avatars = await storage.kv.list(skillNamespace('avatars', userId), { prefix: 'avatar:' });
+ */
+export function skillNamespace(skill: string, userId?: string): string {
+  return userId === undefined ? `skill:${skill}` : `skill:${skill}:user:${userId}`;
+}
+
 /** The lexical embeddings of calls made without a model (one per process, they hold no state). */
 let defaultEmbeddings: EmbeddingModel | undefined;
 
@@ -273,7 +285,7 @@ export function buildToolContext(
           message: `Tool "${tool.manifest.name}" needs storage, but callTool() was given no storage driver (options.storage).`,
         });
       }
-      storage ??= scopeKeyValueStore(options.storage.kv, `skill:${tool.skill}`);
+      storage ??= scopeKeyValueStore(options.storage.kv, skillNamespace(tool.skill));
       return storage;
     },
   });
@@ -300,7 +312,7 @@ export function buildToolContext(
           message: `Tool "${tool.manifest.name}" needs storage, but callTool() was given no storage driver (options.storage).`,
         });
       }
-      userStorage ??= scopeKeyValueStore(options.storage.kv, `skill:${tool.skill}:user:${user.id}`);
+      userStorage ??= scopeKeyValueStore(options.storage.kv, skillNamespace(tool.skill, user.id));
       return userStorage;
     },
   });

@@ -1,6 +1,7 @@
 import { checkTimezone, type ToolContext, type ToolReply } from '@botwire/core';
 import { GoalStore } from './goal-store';
 import { dayWord } from './goal-strings';
+import { amountText } from './goal-tools';
 import { currentStreak, dayBefore, levelOf, localDay } from './streaks';
 
 /** Cities people name instead of a time zone, in Russian and English. */
@@ -136,14 +137,11 @@ export async function goalWeek(
       const mine = checkIns.filter((entry) => entry.goalId === goal.id);
       if (mine.length === 0) return undefined;
       const amount = mine.reduce((sum, entry) => sum + entry.amount, 0);
-      return context
-        .t('coach.week_goal', {
-          title: goal.title,
-          count: mine.length,
-          amount: Number.isInteger(amount) ? amount : amount.toFixed(1),
-          unit: goal.unit ?? '',
-        })
-        .replace(/\s+\)/, ')');
+      return context.t('coach.week_goal', {
+        title: goal.title,
+        count: mine.length,
+        amount: goal.unit ? `${amountText(amount)} ${goal.unit}` : amountText(amount),
+      });
     })
     .filter((line): line is string => line !== undefined);
   const facts = context.t('coach.week_facts', {

@@ -37,7 +37,7 @@ export const goalStrings = {
     'coach.week_title': '📊 Your week',
     'coach.week_facts':
       'Days with a check-in: {active}/7 · points: +{points} · streak: {streak} {days} · level: {level}',
-    'coach.week_goal': '• {title}: {count} check-ins ({amount} {unit})',
+    'coach.week_goal': '• {title}: {count} check-ins ({amount})',
     'coach.words_great': '🔥 A great week: keep the rhythm going!',
     'coach.words_good': '👍 A good week: one more day next week makes it better.',
     'coach.words_start': '🌱 A new week is a fresh start: one small step a day is enough.',
@@ -77,7 +77,7 @@ export const goalStrings = {
     'coach.week_title': '📊 Ваша неделя',
     'coach.week_facts':
       'Дней с отметкой: {active}/7 · очки: +{points} · серия: {streak} {days} · уровень: {level}',
-    'coach.week_goal': '• {title}: отметок {count} ({amount} {unit})',
+    'coach.week_goal': '• {title}: отметок {count} ({amount})',
     'coach.words_great': '🔥 Отличная неделя: держите ритм!',
     'coach.words_good': '👍 Хорошая неделя: ещё один день на следующей — и будет отлично.',
     'coach.words_start': '🌱 Новая неделя — новый старт: достаточно одного маленького шага в день.',

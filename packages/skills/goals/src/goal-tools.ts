@@ -14,7 +14,8 @@ function storeOf(context: ToolContext): GoalStore {
 const languageOf = (context: ToolContext): 'ru' | 'en' =>
   context.locale.startsWith('ru') ? 'ru' : 'en';
 
-function amountText(value: number): string {
+/** An amount as people write it: `5`, `7.5`. */
+export function amountText(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1).replace(/\.0$/, '');
 }
 

@@ -1,4 +1,4 @@
-import type { KeyValueStore, TrainingKind } from '@botwire/core';
+import { type KeyValueStore, skillNamespace, type TrainingKind } from '@botwire/core';
 
 /** Where an avatar is in its life. */
 export type AvatarStatus = 'training' | 'ready' | 'failed';
@@ -47,10 +47,10 @@ export interface AvatarRecord {
 }
 
 /** The skill's shared namespace (webhook token, job index, finish claims). */
-export const avatarsNamespace = 'skill:avatars';
+export const avatarsNamespace = skillNamespace('avatars');
 
 /** The skill's namespace for one user: the same one its tools see as `context.userStorage`. */
-export const userNamespace = (userId: string): string => `skill:avatars:user:${userId}`;
+export const userNamespace = (userId: string): string => skillNamespace('avatars', userId);
 
 const avatarPrefix = 'avatar:';
 

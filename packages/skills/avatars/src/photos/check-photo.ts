@@ -47,12 +47,8 @@ export function checkPhoto(
   known: readonly string[],
   rules: PhotoRules = defaultPhotoRules,
 ): { ok: true; photo: AcceptedPhoto } | ({ ok: false } & PhotoRefusal) {
-  if (data.byteLength > rules.maxBytes)
-    return {
-      ok: false,
-      reason: 'too-large',
-      detail: { megabytes: megabytes(data.byteLength), max: megabytes(rules.maxBytes) },
-    };
+  const tooLarge = checkPhotoSize(data.byteLength, rules);
+  if (tooLarge) return { ok: false, ...tooLarge };
   const sniff = sniffFile(data);
   if (sniff.kind !== 'image')
     return { ok: false, reason: 'not-image', detail: { kind: sniff.name } };
@@ -69,6 +65,21 @@ export function checkPhoto(
   return {
     ok: true,
     photo: { format: sniff.format, ...size, bytes: data.byteLength, sha256 },
+  };
+}
+
+/**
+ * The refusal of a photo of `bytes` bytes when it is over the limit, else undefined: checked on
+ * the size a messenger announces, before downloading, and on the bytes.
+ */
+export function checkPhotoSize(
+  bytes: number,
+  rules: PhotoRules = defaultPhotoRules,
+): Extract<PhotoRefusal, { reason: 'too-large' }> | undefined {
+  if (bytes <= rules.maxBytes) return undefined;
+  return {
+    reason: 'too-large',
+    detail: { megabytes: megabytes(bytes), max: megabytes(rules.maxBytes) },
   };
 }
 

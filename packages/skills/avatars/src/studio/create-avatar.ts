@@ -8,7 +8,7 @@ import type {
   OutgoingMessage,
   TrainingKind,
 } from '@botwire/core';
-import { checkPhoto } from '../photos/check-photo';
+import { checkPhoto, checkPhotoSize, type PhotoRules } from '../photos/check-photo';
 import type { AvatarTraining } from './avatar-training';
 import { type StudioStringKey, studioText } from './studio-strings';
 
@@ -146,7 +146,7 @@ async function takePhoto(
     }
     return again('studio.need_photo');
   }
-  const bytes = await download(file, photoRules.maxBytes, context);
+  const bytes = await download(file, photoRules, context);
   if ('refused' in bytes) return again(bytes.refused, bytes.params);
   const checked = checkPhoto(
     bytes.data,
@@ -173,17 +173,13 @@ async function takePhoto(
 /** The file's bytes, or why not: a size the messenger announced over the limit is refused unread. */
 async function download(
   file: Attachment,
-  maxBytes: number,
+  rules: PhotoRules,
   context: BotContext,
 ): Promise<
   { data: Uint8Array } | { refused: StudioStringKey; params: Record<string, string | number> }
 > {
-  const megabytes = (bytes: number) => Math.round((bytes / (1024 * 1024)) * 10) / 10;
-  if (file.size !== undefined && file.size > maxBytes)
-    return {
-      refused: 'studio.refused_too-large',
-      params: { megabytes: megabytes(file.size), max: megabytes(maxBytes) },
-    };
+  const tooLarge = file.size === undefined ? undefined : checkPhotoSize(file.size, rules);
+  if (tooLarge) return { refused: 'studio.refused_too-large', params: tooLarge.detail };
   if (!file.download) return { refused: 'studio.refused_download', params: { error: '—' } };
   try {
     return { data: await file.download() };

@@ -1,4 +1,4 @@
-import type { KeyValueStore } from '@botwire/core';
+import { type KeyValueStore, skillNamespace } from '@botwire/core';
 
 /** A user's relationship with the companion. */
 export interface Bond {
@@ -11,7 +11,7 @@ export interface Bond {
 }
 
 /** The skill's namespace for one user: what its tools see as `context.userStorage`. */
-export const bondNamespace = (userId: string) => `skill:companion:user:${userId}`;
+export const bondNamespace = (userId: string) => skillNamespace('companion', userId);
 
 /** Reads a user's bond (none yet: 0 points). */
 export async function readBond(kv: KeyValueStore, userId: string): Promise<Bond> {
