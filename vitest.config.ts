@@ -116,6 +116,14 @@ export default defineConfig({
         replacement: here('./packages/queues/bullmq/src/index.ts'),
       },
       {
+        find: /^@botwire\/storage-mongo\/testing$/,
+        replacement: here('./packages/storage/mongo/src/testing/index.ts'),
+      },
+      {
+        find: /^@botwire\/storage-mongo$/,
+        replacement: here('./packages/storage/mongo/src/index.ts'),
+      },
+      {
         find: /^@botwire\/sandbox-pyodide$/,
         replacement: here('./packages/sandboxes/pyodide/src/index.ts'),
       },
