@@ -12,6 +12,7 @@ for (const group of [
   'packages/models',
   'packages/vectors',
   'packages/queues',
+  'packages/storage',
   'packages/sandboxes',
   'packages/images',
 ]) {
