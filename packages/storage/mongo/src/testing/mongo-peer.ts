@@ -7,14 +7,13 @@ import { createServer, type Socket } from 'node:net';
 import { Binary, BSON } from 'bson';
 import { type CommandContext, dataCommands } from './peer-commands';
 import { type ScramConversation, scramFinish, scramStart } from './peer-scram';
-import { PeerStore } from './peer-store';
+import { maxBsonObjectSize, PeerStore } from './peer-store';
 import { type Document, isPlainObject, PeerError } from './peer-values';
 
 const opReply = 1;
 const opQuery = 2004;
 const opMsg = 2013;
 const maxMessageSize = 48_000_000;
-const maxBsonObjectSize = 16 * 1024 * 1024;
 
 /** Options for {@link startMongoPeer}. */
 export interface MongoPeerOptions {

@@ -227,3 +227,13 @@ describe('peer unique indexes', () => {
     expect(collection.documents.map((document) => document._id)).toEqual([2, 3]);
   });
 });
+
+describe('peer document size', () => {
+  it('refuses a document over 16 MiB as the server does', () => {
+    const collection = new PeerCollection('db', 'big');
+    expect(
+      peerError(() => collection.insert({ _id: 1, text: 'x'.repeat(17 * 1024 * 1024) })),
+    ).toMatchObject({ code: 10334, codeName: 'BSONObjectTooLarge' });
+    expect(collection.documents).toHaveLength(0);
+  });
+});

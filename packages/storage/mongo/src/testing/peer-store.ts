@@ -4,7 +4,7 @@
  * array as each of its elements), with the server's E11000 error; TTL indexes are recorded and
  * swept by {@link PeerStore.sweepExpired}.
  */
-import { ObjectId } from 'bson';
+import { BSON, ObjectId } from 'bson';
 import { matches } from './peer-filter';
 import {
   compareValues,
@@ -15,6 +15,9 @@ import {
   valuesAt,
   valuesEqual,
 } from './peer-values';
+
+/** The largest document the server stores: 16 MiB. */
+export const maxBsonObjectSize = 16 * 1024 * 1024;
 
 /** An index as `listIndexes` shows it. */
 export interface IndexSpec extends Document {
@@ -62,6 +65,14 @@ export class PeerCollection {
 
   /** Throws E11000 when `document` would share a unique index key with another document. */
   checkUnique(document: Document, ignore?: Document): void {
+    const size = BSON.calculateObjectSize(document);
+    if (size > maxBsonObjectSize) {
+      throw new PeerError(
+        10334,
+        'BSONObjectTooLarge',
+        `BSONObj size: ${size} (0x${size.toString(16)}) is invalid. Size must be between 0 and 16793600(16MB)`,
+      );
+    }
     for (const index of this.indexes) {
       if (!index.unique && index.name !== '_id_') continue;
       const keys = this.keysOf(document, index);
