@@ -84,6 +84,19 @@ describe('mongoStorage errors', () => {
     });
   });
 
+  it('fails with BOTWIRE_STORAGE_FAILED when the server goes away after open()', async () => {
+    const lonely = await startMongoPeer();
+    const storage = mongoStorage({ url: lonely.url, serverSelectionTimeoutMs: 500 });
+    await storage.open();
+    await storage.kv.set('test', 'a', 1);
+    await lonely.close();
+    const error = await failure(storage.kv.get('test', 'a'));
+    expect(error.code).toBe('BOTWIRE_STORAGE_FAILED');
+    expect(error.message).toContain('could not be reached within 500 ms during kv.get');
+    await expect(storage.ping()).rejects.toMatchObject({ code: 'BOTWIRE_STORAGE_FAILED' });
+    await storage.close();
+  });
+
   it('reports refused credentials without the password', async () => {
     const wrong = 'wrong-pa55word';
     const storage = mongoStorage({ url: peer.url.replace('//', `//bot:${wrong}@`) });

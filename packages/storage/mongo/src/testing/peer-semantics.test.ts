@@ -175,6 +175,10 @@ describe('peer updates', () => {
     expect(peerError(() => applyUpdate(document, { $rename: { a: 'b' } }, false))).toMatchObject({
       code: 9,
     });
+    expect(
+      peerError(() => applyUpdate({ _id: 1, list: [{ a: 1 }] }, { $set: { 'list.$.a': 2 } }, false))
+        .message,
+    ).toContain('does not implement positional operators');
     expect(peerError(() => applyUpdate(document, { $set: { 'text.x': 1 } }, false))).toMatchObject({
       code: 28,
       codeName: 'PathNotViable',

@@ -137,6 +137,17 @@ export function applyUpdate(document: Document, update: unknown, isInsert: boole
     }
   }
   const paths: string[] = [];
+  for (const fields of Object.values(update)) {
+    for (const path of isPlainObject(fields) ? Object.keys(fields) : []) {
+      if (path.split('.').some((part) => part.startsWith('$'))) {
+        throw new PeerError(
+          2,
+          'BadValue',
+          `The MongoDB peer does not implement positional operators ($, $[], $[<id>]) in update paths: '${path}'`,
+        );
+      }
+    }
+  }
   for (const [operator, fields] of Object.entries(update)) {
     if (!isPlainObject(fields))
       throw new PeerError(
