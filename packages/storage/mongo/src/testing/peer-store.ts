@@ -221,14 +221,13 @@ export class PeerStore {
   }
 }
 
-/** The documents of a collection that match a filter, sorted (`{ field: 1 | -1 }`). */
+/** The documents (of a collection, if it exists) that match a filter, sorted (`{ field: 1 | -1 }`). */
 export function findDocuments(
-  collection: PeerCollection | undefined,
+  documents: readonly Document[] | undefined,
   filter: Document = {},
   sort?: Document,
 ): Document[] {
-  if (!collection) return [];
-  const found = collection.documents.filter((document) => matches(document, filter));
+  const found = (documents ?? []).filter((document) => matches(document, filter));
   if (!sort || Object.keys(sort).length === 0) return found;
   const keys = Object.entries(sort).map(([path, direction]) => {
     if (direction !== 1 && direction !== -1)
