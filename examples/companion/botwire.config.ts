@@ -7,7 +7,9 @@ import { companionBond } from '@botwire/skill-companion/bond';
  * with no model the companion answers with the level's own phrases), long-term memory of what
  * the user tells about themselves, and the free plan's 50 messages a day. Open to everyone, in
  * the terminal, the web chat at http://127.0.0.1:3000 and on Telegram when TELEGRAM_BOT_TOKEN
- * is set; BOTWIRE_MODEL (openai:… or ollama:…) gives it a model.
+ * is set; BOTWIRE_MODEL (openai:… or ollama:…) gives it a model. The premium plan adds voice
+ * replies (read by the embedded espeak-ng; `speech: openaiSpeechSynthesizer()` from
+ * @botwire/model-openai for OpenAI's voices) and photos for a model that sees pictures.
  */
 export default defineConfig({
   name: 'Eva',
@@ -24,6 +26,12 @@ export default defineConfig({
   ],
   // Every message earns 10 points, at most 200 a day.
   extensions: [companionBond({ pointsPerMessage: 10, dailyPointsCap: 200 })],
-  // The free plan: 50 messages a day.
-  limits: { guest: { messagesPerDay: 50 }, user: { messagesPerDay: 50 } },
+  // Plans are roles. Free (everyone): 50 messages a day, the model sees the last 10 messages.
+  // Premium (`/role <user id> premium` from the owner): no limits, the whole history window,
+  // voice replies and photos (see companionBond's `premium`).
+  limits: {
+    guest: { messagesPerDay: 50, historyMessages: 10 },
+    user: { messagesPerDay: 50, historyMessages: 10 },
+    premium: {},
+  },
 });

@@ -10,6 +10,7 @@
 export { accessCommandNames } from './access/access-commands';
 export { type AccessControlOptions, accessControl } from './access/access-control';
 export type { ClaimCodes, ClaimOutcome } from './access/claim-code';
+export { hasRole, isRole, roles } from './access/roles';
 export { splitText } from './adapters/split-text';
 export {
   type AdapterEntry,
@@ -152,6 +153,7 @@ export {
   modelPackageName,
   type modelProviders,
   parseModelSpec,
+  visionFromEnv,
 } from './models/select-model';
 export {
   type ContextProvider,
@@ -159,8 +161,10 @@ export {
   plannerMiddleware,
 } from './planner/planner-steps';
 export type { CompiledPattern } from './planner/rules-planner';
+export { imageTypeOf, pictureAttachments } from './planner/vision-input';
 export type { Adapter, AdapterCapabilities, AdapterHost, CommandInfo } from './ports/adapter';
 export type {
+  ChatImage,
   ChatMessage,
   ChatModel,
   ChatRequest,
@@ -238,7 +242,7 @@ export type {
   VectorRecord,
 } from './ports/vector-index';
 export { Bot, type BotOptions, createBot, type FinishedToolCall } from './runtime/bot';
-export { BotContext } from './runtime/bot-context';
+export { BotContext, type ReplyTransform } from './runtime/bot-context';
 export type { BotExtension } from './runtime/bot-extension';
 export type { BotServices, BotSettings } from './runtime/bot-services';
 export { builtinCommandNames } from './runtime/builtin-commands';
@@ -336,10 +340,13 @@ export {
 } from './speech/espeak-speech-synthesizer';
 export { oggOpusDurationSeconds } from './speech/ogg-duration';
 export { speechText } from './speech/speech-text';
+/** The argument checks every storage driver makes, for drivers in other packages (MongoDB, ...). */
+export * as storageChecks from './storage/check-storage-arguments';
 export { type MemoryStorageOptions, memoryStorage } from './storage/drivers/memory';
 export { type SqliteStorageOptions, sqliteStorage } from './storage/drivers/sqlite';
+export { type IdPrefix, newId } from './storage/ids';
 export { budgetMiddleware, type UsageState, usageState } from './usage/budget-middleware';
-export type { DailyLimits, LimitSubject, UsageLimits } from './usage/usage-limits';
+export type { DailyLimits, LimitSubject, RoleLimits, UsageLimits } from './usage/usage-limits';
 export type { UsageMetrics } from './usage/usage-metrics';
 export {
   type ModelCallRecord,

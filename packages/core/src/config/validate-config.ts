@@ -2,7 +2,7 @@ import { validateEgressConfig } from '../egress/egress-config';
 import type { Problem } from '../errors/botwire-error';
 import { checkTimezone } from '../scheduler/zoned-time';
 import { permissions } from '../skills/skill-manifest';
-import { limitNames, limitSubjects } from '../usage/usage-limits';
+import { limitSubjects, roleLimitNames } from '../usage/usage-limits';
 
 const knownFields = [
   'name',
@@ -286,8 +286,8 @@ function validateLimits(limits: unknown, problem: (path: string, message: string
       continue;
     }
     for (const [name, value] of Object.entries(entry)) {
-      if (!(limitNames as readonly string[]).includes(name))
-        problem(`${path}.${name}`, `unknown limit "${name}"; use ${limitNames.join(', ')}`);
+      if (!(roleLimitNames as readonly string[]).includes(name))
+        problem(`${path}.${name}`, `unknown limit "${name}"; use ${roleLimitNames.join(', ')}`);
       else if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
         problem(
           `${path}.${name}`,

@@ -12,7 +12,7 @@ export const coreStrings = {
     'help.command.whoami': 'show your id and role',
     'help.command.admit': 'let a user in: /admit <user id>',
     'help.command.revoke': "take a user's access away: /revoke <user id>",
-    'help.command.role': 'set a role: /role <user id> <owner|admin|moderator|user>',
+    'help.command.role': 'set a role: /role <user id> <owner|admin|moderator|premium|user>',
     'help.command.users': 'list the users who have access',
     'help.command.claim': 'claim the bot with the code printed at start-up',
     'start.greeting': 'Hello, {name}! I am {bot}. Send /help to see what I can do.',
@@ -82,7 +82,7 @@ export const coreStrings = {
     'access.role_set': 'User {userId} is now {role}.',
     'access.unknown_user':
       'I know no user {userId}. They must write to the bot first; then use the id it tells them.',
-    'access.bad_role': 'Unknown role "{role}". Use owner, admin, moderator or user.',
+    'access.bad_role': 'Unknown role "{role}". Use owner, admin, moderator, premium or user.',
     'access.cannot_change_self': 'You cannot change your own role.',
     'access.users_title': 'Users with access:',
     'access.whoami': 'Your id: {userId}\nRole: {role}',
@@ -100,6 +100,12 @@ export const coreStrings = {
       "You've used up today's token limit ({limit}). It resets at midnight UTC.",
     'model.unavailable':
       "I can't reach my language model right now, so I can't answer that. Commands still work: send /help.",
+    'vision.unsupported':
+      "I can't see pictures: my language model ({model}) does not take images. Tell me in words what is on it?",
+    'vision.no_model':
+      "I can't see pictures: I run without a language model. Tell me in words what is on it?",
+    'vision.not_image':
+      "I couldn't read that picture. Send a JPEG, PNG, WebP or GIF photo of at most {megabytes} MB.",
     'confirm.ask':
       'Step {step} would run {tool} with data that came from outside (a web page, a file or an API):\n{arguments}\nShall I go ahead?',
     'confirm.ask_always':
@@ -119,7 +125,8 @@ export const coreStrings = {
     'help.command.whoami': 'показать ваш id и роль',
     'help.command.admit': 'дать доступ: /admit <id пользователя>',
     'help.command.revoke': 'забрать доступ: /revoke <id пользователя>',
-    'help.command.role': 'назначить роль: /role <id пользователя> <owner|admin|moderator|user>',
+    'help.command.role':
+      'назначить роль: /role <id пользователя> <owner|admin|moderator|premium|user>',
     'help.command.users': 'список пользователей с доступом',
     'help.command.claim': 'стать владельцем бота по коду, напечатанному при запуске',
     'start.greeting': 'Здравствуйте, {name}! Я {bot}. Отправьте /help, чтобы узнать, что я умею.',
@@ -191,7 +198,8 @@ export const coreStrings = {
     'access.role_set': 'Пользователь {userId} теперь {role}.',
     'access.unknown_user':
       'Пользователя {userId} я не знаю. Пусть он сначала напишет боту и пришлёт вам id, который бот ему назовёт.',
-    'access.bad_role': 'Неизвестная роль «{role}». Возможны owner, admin, moderator или user.',
+    'access.bad_role':
+      'Неизвестная роль «{role}». Возможны owner, admin, moderator, premium или user.',
     'access.cannot_change_self': 'Свою роль изменить нельзя.',
     'access.users_title': 'Пользователи с доступом:',
     'access.whoami': 'Ваш id: {userId}\nРоль: {role}',
@@ -210,6 +218,12 @@ export const coreStrings = {
       'Вы израсходовали лимит токенов на сегодня ({limit}). Он обновится в полночь по UTC.',
     'model.unavailable':
       'Не могу связаться с языковой моделью, поэтому не смогу ответить на это. Команды работают: отправьте /help.',
+    'vision.unsupported':
+      'Я не вижу картинок: моя языковая модель ({model}) не принимает изображения. Расскажите словами, что на ней?',
+    'vision.no_model':
+      'Я не вижу картинок: я работаю без языковой модели. Расскажите словами, что на ней?',
+    'vision.not_image':
+      'Не получилось прочитать картинку. Пришлите фото JPEG, PNG, WebP или GIF размером до {megabytes} МБ.',
     'confirm.ask':
       'Шаг {step} запустит {tool} с данными, полученными извне (веб-страница, файл или API):\n{arguments}\nПродолжить?',
     'confirm.ask_always':

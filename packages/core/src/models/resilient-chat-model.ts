@@ -162,6 +162,7 @@ export function resilientChatModel(
   return {
     provider: model.provider,
     model: model.model,
+    ...(model.vision !== undefined ? { vision: model.vision } : {}),
     inner: model,
     get state() {
       return runner.state;

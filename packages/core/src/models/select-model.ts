@@ -36,6 +36,25 @@ export interface ModelDriverOptions {
 }
 
 /**
+ * `BOTWIRE_MODEL_VISION` from a driver's environment: `true` or `false` when set (`1`/`yes`,
+ * `0`/`no` too), undefined when not, so the driver guesses from the model's name. Says whether
+ * the chat model sees pictures.
+ *
+ * @example
+ * openaiChatModel({ model, vision: visionFromEnv(options.env) });
+ */
+export function visionFromEnv(env: Record<string, string | undefined>): boolean | undefined {
+  const value = env.BOTWIRE_MODEL_VISION?.trim().toLowerCase();
+  if (!value) return undefined;
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw invalid(
+    'BOTWIRE_MODEL_VISION',
+    `"${env.BOTWIRE_MODEL_VISION}" is neither true nor false. Set it to true when the model sees pictures, false when it does not, or leave it out to guess from the name.`,
+  );
+}
+
+/**
  * The default export of a model driver package (`@botwire/model-openai`, `@botwire/model-ollama`):
  * makes a chat or embedding model from a model name and the environment.
  */

@@ -7,17 +7,18 @@ export function estimateTokens(text: string): number {
 }
 
 /**
- * The newest messages of a chat that fit in `maxTokens`, oldest first, as model messages.
- * The current message is left out (the planner adds it itself).
+ * The newest messages of a chat that fit in `maxTokens`, at most `maxMessages` of them, oldest
+ * first, as model messages. The current message is left out (the planner adds it itself).
  */
 export function historyWindow(
   records: readonly MessageRecord[],
   maxTokens: number,
   currentMessageId?: string,
+  maxMessages = Number.POSITIVE_INFINITY,
 ): ChatMessage[] {
   const window: ChatMessage[] = [];
   let used = 0;
-  for (let index = records.length - 1; index >= 0; index -= 1) {
+  for (let index = records.length - 1; index >= 0 && window.length < maxMessages; index -= 1) {
     const record = records[index]!;
     if (
       currentMessageId &&

@@ -1,5 +1,5 @@
 import type { Locale } from '../i18n/translate';
-import type { ChatMessage } from '../ports/chat-model';
+import type { ChatImage, ChatMessage } from '../ports/chat-model';
 import type { JsonSchema } from '../skills/skill-manifest';
 import type { SkillRegistry } from '../skills/skill-registry';
 import { maxPlanSteps } from './plan';
@@ -15,6 +15,8 @@ export interface ConversationInput {
   facts: string[];
   /** The user's message. */
   text: string;
+  /** Pictures the user sent with it, for a model that sees images. */
+  images?: ChatImage[];
   /**
    * Texts of earlier replies in `history` that carried outside content (a web page, a tool's
    * untrusted output). A side-effecting tool whose arguments come from them asks first.
@@ -102,18 +104,19 @@ export function planningMessages(input: ConversationInput, registry: SkillRegist
     'Tools:',
     toolCatalog(registry) || '(none)',
   ].join('\n');
-  return [
-    { role: 'system', content: system },
-    ...input.history,
-    { role: 'user', content: input.text },
-  ];
+  return [{ role: 'system', content: system }, ...input.history, userMessage(input)];
+}
+
+/** The user's message as the model gets it: the text, and the pictures for a model that sees. */
+export function userMessage(input: Pick<ConversationInput, 'text' | 'images'>): ChatMessage {
+  return {
+    role: 'user',
+    content: input.text,
+    ...(input.images?.length ? { images: input.images } : {}),
+  };
 }
 
 /** The messages of a plain answer, with no tools. */
 export function plainMessages(input: ConversationInput): ChatMessage[] {
-  return [
-    { role: 'system', content: identityPrompt(input) },
-    ...input.history,
-    { role: 'user', content: input.text },
-  ];
+  return [{ role: 'system', content: identityPrompt(input) }, ...input.history, userMessage(input)];
 }

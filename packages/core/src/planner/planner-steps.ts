@@ -4,6 +4,7 @@ import { compose, type Middleware } from '../middleware/composer';
 import type { ChatModel, ChatRequest, ChatResponse } from '../ports/chat-model';
 import type { BotContext } from '../runtime/bot-context';
 import { toolResultToReply } from '../runtime/tool-reply';
+import { usageState } from '../usage/budget-middleware';
 import { composeAnswer } from './answer-composer';
 import {
   ConfirmationStore,
@@ -20,6 +21,7 @@ import { queueInstead } from './queue-background';
 import { type CompiledPattern, planForCommand, planForPattern } from './rules-planner';
 import { runStepByStep } from './step-by-step';
 import { toolErrorReply } from './tool-errors';
+import { maxImageBytes, pictureAttachments, readPictures } from './vision-input';
 
 /** Adds facts to the model's context for a message (long-term memory plugs in here). */
 export type ContextProvider = (context: BotContext) => Promise<string[]> | string[];
@@ -153,10 +155,34 @@ export function plannerSteps(options: PlannerOptions): PlannerSteps {
       await runRulePlan(context, patternPlan);
     }),
     model: guarded(async (context, next) => {
-      if (context.message.kind !== 'message' || !context.text || context.command) return next();
+      if (context.message.kind !== 'message' || context.command) return next();
+      const pictures = pictureAttachments(context.message.attachments);
+      if (!context.text && pictures.length === 0) return next();
       const current = session(context);
+      if (pictures.length > 0) {
+        // A picture no skill took is for the model to look at, when it can see.
+        const model = options.model();
+        if (!model?.vision) {
+          await context.reply(
+            model
+              ? context.t('vision.unsupported', { model: model.model })
+              : context.t('vision.no_model'),
+          );
+          return;
+        }
+      }
       if (!current.callModel) return next();
       const conversation = await conversationFor(context, options);
+      if (pictures.length > 0) {
+        const images = await readPictures(pictures);
+        if (images.length === 0) {
+          await context.reply(
+            context.t('vision.not_image', { megabytes: maxImageBytes / 1024 / 1024 }),
+          );
+          return;
+        }
+        conversation.images = images;
+      }
       await answerWithModel(context, conversation, current.callModel, options, current);
     }),
   };
@@ -232,6 +258,8 @@ async function conversationFor(
     records,
     options.historyTokens ?? 1500,
     context.message.platformMessageId,
+    // The user's plan may see less of the chat (config `limits.<role>.historyMessages`).
+    usageState(context)?.limits.historyMessages,
   );
   // The untrusted replies that made it into the window keep their marking.
   const untrusted = records

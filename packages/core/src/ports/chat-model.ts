@@ -12,10 +12,23 @@ export interface ModelToolCall {
   arguments: unknown;
 }
 
+/** A picture given to a model that sees images (vision input). */
+export interface ChatImage {
+  /** The picture's bytes: JPEG, PNG, WebP or GIF. */
+  data: Uint8Array;
+  /** `image/jpeg`, `image/png`, `image/webp` or `image/gif`. */
+  mimeType: string;
+}
+
 /** One message of a model conversation. */
 export interface ChatMessage {
   role: ChatRole;
   content: string;
+  /**
+   * For `user` messages: pictures the user sent. The planner sends them only to a model whose
+   * {@link ChatModel.vision} is true; a driver passes them on as its API takes pictures.
+   */
+  images?: ChatImage[];
   /** For `assistant` messages: the tools the model called. */
   toolCalls?: ModelToolCall[];
   /** For `tool` messages: the id of the call this is the result of. */
@@ -74,5 +87,10 @@ export interface ChatModel {
   readonly provider: string;
   /** The model name requests use. */
   readonly model: string;
+  /**
+   * True when the model sees pictures (`images` on user messages): the driver's option, or
+   * what it knows of the model's name. Missing or false: the bot tells users it cannot see them.
+   */
+  readonly vision?: boolean;
   chat(request: ChatRequest): Promise<ChatResponse>;
 }

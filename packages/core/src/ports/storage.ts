@@ -1,5 +1,9 @@
-/** A user's role. A user with no role has not been admitted to a private bot. */
-export type Role = 'owner' | 'admin' | 'moderator' | 'user';
+/**
+ * A user's role. A user with no role has not been admitted to a private bot. `premium` is a
+ * user on a paid plan: above `user`, below the staff roles; limits and features per plan are
+ * set per role (config `limits`).
+ */
+export type Role = 'owner' | 'admin' | 'moderator' | 'premium' | 'user';
 
 /** A user or chat as one platform knows it: `{ platform: 'telegram', platformId: '42' }`. */
 export interface Identity {

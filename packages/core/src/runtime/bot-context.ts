@@ -10,6 +10,9 @@ import type { ToolProvenance } from '../skills/define-skill';
 import type { SkillRegistry } from '../skills/skill-registry';
 import type { BotServices } from './bot-services';
 
+/** A change to a reply before it is sent; see {@link BotContext.transformReplies}. */
+export type ReplyTransform = (reply: OutgoingMessage) => OutgoingMessage | Promise<OutgoingMessage>;
+
 /**
  * What every middleware and command handler receives for one message: the message, who sent
  * it, where, in which language, how to answer, and the bot's services. The `identify-sender`
@@ -21,6 +24,7 @@ export class BotContext {
   readonly state: Record<string, unknown> = {};
   /** The replies sent so far for this message. */
   readonly replies: OutgoingMessage[] = [];
+  private readonly replyChanges: ReplyTransform[] = [];
   log: Logger;
   /**
    * True once the record-message step stored the incoming message: from then on replies are
@@ -138,6 +142,18 @@ export class BotContext {
   }
 
   /**
+   * Changes every later reply to this message before it is sent, in the order the changes were
+   * added: a middleware that reads replies aloud adds a voice version, one that signs them adds
+   * a line. A change that throws fails that reply.
+   *
+   * @example
+   * context.transformReplies(async (reply) => ({ ...reply, text: `${reply.text}\n— Eva` }));
+   */
+  transformReplies(change: ReplyTransform): void {
+    this.replyChanges.push(change);
+  }
+
+  /**
    * Sends a reply to the chat the message came from. It is recorded in the chat's history
    * (which the model reads) when the incoming message was; `{ history: false }` keeps a reply
    * that carries a credential out of it, and `{ untrusted: true }` marks a reply built from
@@ -148,10 +164,10 @@ export class BotContext {
     options: { history?: boolean; untrusted?: boolean } = {},
   ): Promise<SentMessage> {
     const job = this.message.job;
+    let changed = toOutgoing(message);
+    for (const change of this.replyChanges) changed = await change(changed);
     // What a queued job sends is its result: the web chat shows it as a job_result event.
-    const outgoing = job
-      ? { ...toOutgoing(message), job: { id: job.id, kind: job.kind } }
-      : toOutgoing(message);
+    const outgoing = job ? { ...changed, job: { id: job.id, kind: job.kind } } : changed;
     this.replies.push(outgoing);
     const chat = this.identifiedChat;
     const record = chat && this.recorded && options.history !== false;

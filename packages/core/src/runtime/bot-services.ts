@@ -8,6 +8,7 @@ import type { ChatModel } from '../ports/chat-model';
 import type { HttpRoutes } from '../ports/http-routes';
 import type { ImageGenerator } from '../ports/image-generator';
 import type { JobQueue, JobRecord } from '../ports/job-queue';
+import type { SpeechSynthesizer } from '../ports/speech-synthesizer';
 import type { ChatRecord, StorageDriver, UserRecord } from '../ports/storage';
 import type { SecretStore } from '../secrets/secret-store';
 import type { PaymentAnswer, RecallRequest } from '../skills/define-skill';
@@ -123,4 +124,6 @@ export interface BotServices {
   http?(): HttpRoutes;
   /** The bot's image generator (config `images`, else local previews). */
   images?(): ImageGenerator;
+  /** The bot's text to speech (config `speech`, else the embedded espeak driver). */
+  speech?(): SpeechSynthesizer;
 }

@@ -119,6 +119,13 @@ describe('bot runtime: access control', () => {
     expect((await test.say(`/admit ${friendId}`, { userId: 'friend' }))[0]?.text).toMatch(
       /Only admin/,
     );
+    expect((await test.say(`/role ${friendId} premium`, { userId: 'owner' }))[0]?.text).toBe(
+      `User ${friendId} is now premium.`,
+    );
+    expect((await test.say('/whoami', { userId: 'friend' }))[0]?.text).toMatch(/Role: premium/);
+    expect((await test.say(`/role ${friendId} gold`, { userId: 'owner' }))[0]?.text).toBe(
+      'Unknown role "gold". Use owner, admin, moderator, premium or user.',
+    );
     expect((await test.say(`/revoke ${friendId}`, { userId: 'owner' }))[0]?.text).toMatch(
       /no longer has access/,
     );

@@ -513,6 +513,7 @@ export class Bot {
       jobs: () => this.jobQueue,
       http: () => this.http(),
       images: () => this.imageGenerator,
+      speech: () => this.speechSynthesizer,
     };
   }
 
@@ -842,6 +843,7 @@ export class Bot {
     return {
       provider: model.provider,
       model: model.model,
+      ...(model.vision !== undefined ? { vision: model.vision } : {}),
       chat: async (request) => {
         const budget = await checkModelBudget(this.usage, this.config.limits, user);
         if (!budget.ok) {

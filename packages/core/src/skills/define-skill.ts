@@ -109,6 +109,8 @@ export interface ToolSecrets {
 export interface ToolModel {
   readonly provider: string;
   readonly model: string;
+  /** True when the model sees pictures (`images` on user messages). */
+  readonly vision?: boolean;
   chat(request: ChatRequest): Promise<ChatResponse>;
 }
 

@@ -24,6 +24,7 @@ export {
   type ModelPeer,
   type ModelPeerOptions,
   PeerScript,
+  type RecordedChatImage,
   type RecordedChatMessage,
   type RecordedChatRequest,
   type RecordedRequest,

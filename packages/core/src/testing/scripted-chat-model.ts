@@ -27,7 +27,11 @@ export interface ScriptedChatModel extends ChatModel {
  */
 export function scriptedChatModel(
   script: ScriptedAnswer[] = [],
-  options: { delayMs?: number } = {},
+  options: {
+    delayMs?: number;
+    /** Say the model sees pictures, so the planner sends it the user's images. Default false. */
+    vision?: boolean;
+  } = {},
 ): ScriptedChatModel {
   const queue = [...script];
   const requests: ChatRequest[] = [];
@@ -65,6 +69,7 @@ export function scriptedChatModel(
   return {
     provider: 'scripted',
     model: 'scripted',
+    ...(options.vision ? { vision: true } : {}),
     requests,
     push: (...answers) => {
       queue.push(...answers);

@@ -1,10 +1,10 @@
 import type { Middleware } from '../middleware/composer';
 import type { BotContext } from '../runtime/bot-context';
 import {
-  type DailyLimits,
   type LimitSubject,
   limitReply,
   limitsFor,
+  type RoleLimits,
   type UsageLimits,
 } from './usage-limits';
 import type { UsageCounts, UsageTracker } from './usage-tracker';
@@ -19,7 +19,7 @@ export interface UsageState {
    */
   today(): Promise<UsageCounts>;
   /** The limits of the user's role (`{}`: unlimited). */
-  limits: DailyLimits;
+  limits: RoleLimits;
   /** Whose limits they are. */
   subject: LimitSubject;
 }

@@ -99,7 +99,7 @@ describe('validateConfig: limits', () => {
       }),
     ).toEqual([
       expect.stringMatching(
-        /^limits\.users: unknown role "users"; limits are set for owner, admin, moderator, user, guest/,
+        /^limits\.users: unknown role "users"; limits are set for owner, admin, moderator, premium, user, guest/,
       ),
       expect.stringMatching(/^limits\.user\.messagesPerDay: .*whole number.*got -1/),
       expect.stringMatching(

@@ -11,6 +11,26 @@ export interface DailyLimits {
   tokensPerDay?: number;
 }
 
+/**
+ * What one role (a plan: `user` free, `premium` paid, ...) may do: its daily limits, and how
+ * much of the chat's history the model sees. A limit that is not set is unlimited.
+ */
+export interface RoleLimits extends DailyLimits {
+  /**
+   * How many earlier messages of the chat (the user's and the bot's) the model sees with each
+   * message. Unset: as many as fit the planner's history budget.
+   */
+  historyMessages?: number;
+}
+
+/** Every field a role's limits may have, daily or not, for checking a config. */
+export const roleLimitNames: readonly (keyof RoleLimits)[] = [
+  'messagesPerDay',
+  'modelCallsPerDay',
+  'tokensPerDay',
+  'historyMessages',
+];
+
 /** The name of one daily limit, such as `messagesPerDay`. */
 export type LimitName = keyof DailyLimits;
 
@@ -29,18 +49,23 @@ export const limitSubjects: readonly LimitSubject[] = [
   'owner',
   'admin',
   'moderator',
+  'premium',
   'user',
   'guest',
 ];
 
 /**
- * The `limits` field of the bot config: daily limits per role. A role without an entry is
- * unlimited, the owner included.
+ * The `limits` field of the bot config: limits per role. A role without an entry is
+ * unlimited, the owner included. Plans are roles: a free plan is `user`, a paid one `premium`.
  *
  * @example
- * limits: { guest: { messagesPerDay: 20 }, user: { messagesPerDay: 50, tokensPerDay: 200_000 } }
+ * limits: {
+ *   guest: { messagesPerDay: 20 },
+ *   user: { messagesPerDay: 50, historyMessages: 10, tokensPerDay: 200_000 },
+ *   premium: {},
+ * }
  */
-export type UsageLimits = Partial<Record<LimitSubject, DailyLimits>>;
+export type UsageLimits = Partial<Record<LimitSubject, RoleLimits>>;
 
 /** The core string each limit's reply uses; `{limit}` is the number. */
 export const limitStringKeys = {
@@ -50,7 +75,7 @@ export const limitStringKeys = {
 } as const satisfies Record<LimitName, string>;
 
 /** The limits that apply to a user with this role (`undefined`: a guest); `{}` when unlimited. */
-export function limitsFor(limits: UsageLimits | undefined, role: Role | undefined): DailyLimits {
+export function limitsFor(limits: UsageLimits | undefined, role: Role | undefined): RoleLimits {
   return limits?.[role ?? 'guest'] ?? {};
 }
 

@@ -1,4 +1,9 @@
-import type { ChatModel, EmbeddingModel, ModelDriverOptions } from '@botwire/core';
+import {
+  type ChatModel,
+  type EmbeddingModel,
+  type ModelDriverOptions,
+  visionFromEnv,
+} from '@botwire/core';
 import { ollamaChatModel } from './ollama-chat-model';
 import { ollamaEmbeddingModel } from './ollama-embedding-model';
 
@@ -21,5 +26,5 @@ export function createModel(options: ModelDriverOptions): ChatModel | EmbeddingM
   };
   return options.kind === 'embeddings'
     ? ollamaEmbeddingModel(connection)
-    : ollamaChatModel(connection);
+    : ollamaChatModel({ ...connection, vision: visionFromEnv(options.env) });
 }

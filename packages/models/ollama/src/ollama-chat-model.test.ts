@@ -79,6 +79,35 @@ describe('ollamaChatModel', () => {
     });
   });
 
+  it('sends pictures as base64 images beside the text, and guesses vision from the name', async () => {
+    const png = new Uint8Array(
+      Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+        'base64',
+      ),
+    );
+    peer = await startOllamaPeer({ script: [{ text: 'A dot.' }] });
+    const model = ollamaChatModel({ model: 'llava:7b', host: peer.url });
+    expect(model.vision).toBe(true);
+    await model.chat({
+      messages: [
+        { role: 'user', content: 'What is it?', images: [{ data: png, mimeType: 'image/png' }] },
+      ],
+    });
+    const sent = (body().messages as Array<Record<string, unknown>>)[0];
+    expect(sent).toEqual({
+      role: 'user',
+      content: 'What is it?',
+      images: [Buffer.from(png).toString('base64')],
+    });
+    expect(peer.chatRequests[0]?.messages[0]?.images).toEqual([
+      { mimeType: 'image/png', data: png },
+    ]);
+    expect(ollamaChatModel({ model: 'llama3.2', host: peer.url }).vision).toBe(false);
+    expect(ollamaChatModel({ model: 'llama3.2-vision', host: peer.url }).vision).toBe(true);
+    expect(ollamaChatModel({ model: 'llama3.2', vision: true, host: peer.url }).vision).toBe(true);
+  });
+
   it('leaves the tools out for toolChoice "none"', async () => {
     peer = await startOllamaPeer({ script: [{ text: 'a' }] });
     const tools = [{ name: 'now', description: 'now', parameters: { type: 'object' } }];
@@ -152,6 +181,17 @@ describe('createModel (ollama)', () => {
       'from env',
     );
     expect(peer.requests[0]?.headers.authorization).toBe('Bearer ollama-key');
+  });
+
+  it('takes BOTWIRE_MODEL_VISION over the guess from the name, and names a bad value', () => {
+    const chat = (env: Record<string, string>) =>
+      createModel({ kind: 'chat', model: 'llama3.2', env }) as ReturnType<typeof ollamaChatModel>;
+    expect(chat({}).vision).toBe(false);
+    expect(chat({ BOTWIRE_MODEL_VISION: 'true' }).vision).toBe(true);
+    expect(chat({ BOTWIRE_MODEL_VISION: '0' }).vision).toBe(false);
+    expect(() => chat({ BOTWIRE_MODEL_VISION: 'maybe' })).toThrow(
+      /BOTWIRE_MODEL_VISION.*"maybe" is neither true nor false/,
+    );
   });
 
   it('rejects a missing model name', () => {

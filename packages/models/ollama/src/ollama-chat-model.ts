@@ -17,6 +17,20 @@ export interface OllamaChatModelOptions extends OllamaConnectionOptions {
   model: string;
   /** How long the server keeps the model loaded after a call, such as `10m` (Ollama's default: 5m). */
   keepAlive?: string | number;
+  /**
+   * Whether the model sees pictures. Default: guessed from the name (llava, bakllava,
+   * llama3.2-vision, llama4, gemma3, qwen2.5vl, minicpm-v, moondream, granite3.2-vision,
+   * mistral-small3.1); `ollama show <model>` lists `vision` among a model's capabilities.
+   */
+  vision?: boolean;
+}
+
+const visionNames =
+  /llava|vision|llama-?4|gemma3(?!:1b)|qwen[\d.]*-?vl|minicpm-v|moondream|mistral-small3\.[12]/i;
+
+/** True when the Ollama model's name says it takes pictures; see {@link OllamaChatModelOptions.vision}. */
+export function ollamaSeesImages(model: string): boolean {
+  return visionNames.test(model);
 }
 
 const argumentsObject = (value: unknown): Record<string, unknown> => {
@@ -56,7 +70,14 @@ function toMessages(messages: ChatMessage[]): Message[] {
         ...(toolName ? { tool_name: toolName } : {}),
       };
     }
-    return { role: message.role, content: message.content };
+    return {
+      role: message.role,
+      content: message.content,
+      // Ollama takes pictures as base64 beside the text, without a type.
+      ...(message.images?.length
+        ? { images: message.images.map((image) => Buffer.from(image.data).toString('base64')) }
+        : {}),
+    };
   });
 }
 
@@ -112,6 +133,7 @@ export function ollamaChatModel(options: OllamaChatModelOptions): ChatModel {
   return {
     provider: 'ollama',
     model: options.model,
+    vision: options.vision ?? ollamaSeesImages(options.model),
     async chat(request: ChatRequest): Promise<ChatResponse> {
       const response = await call(request.signal, (client) => client.chat(toRequest(request)));
       const message = response?.message;

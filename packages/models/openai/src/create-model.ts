@@ -1,4 +1,9 @@
-import type { ChatModel, EmbeddingModel, ModelDriverOptions } from '@botwire/core';
+import {
+  type ChatModel,
+  type EmbeddingModel,
+  type ModelDriverOptions,
+  visionFromEnv,
+} from '@botwire/core';
 import { openaiChatModel } from './openai-chat-model';
 import { openaiEmbeddingModel } from './openai-embedding-model';
 
@@ -23,5 +28,5 @@ export function createModel(options: ModelDriverOptions): ChatModel | EmbeddingM
   };
   return options.kind === 'embeddings'
     ? openaiEmbeddingModel(connection)
-    : openaiChatModel(connection);
+    : openaiChatModel({ ...connection, vision: visionFromEnv(options.env) });
 }

@@ -25,6 +25,54 @@ describe('openaiChatModel', () => {
   const body = (index = 0) => peer.requests[index]?.body as Record<string, unknown>;
   const hi = { messages: [{ role: 'user' as const, content: 'Hi' }] };
 
+  it('sends pictures as data URL parts after the text; the peer refuses them for a model without vision', async () => {
+    const png = new Uint8Array(
+      Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+        'base64',
+      ),
+    );
+    peer = await startOpenAiPeer({
+      script: [{ text: 'A dot.' }],
+      visionModels: ['gpt-4o-mini'],
+    });
+    const look = {
+      messages: [
+        {
+          role: 'user' as const,
+          content: 'What is it?',
+          images: [{ data: png, mimeType: 'image/png' }],
+        },
+      ],
+    };
+    const seeing = openaiChatModel({ model: 'gpt-4o-mini', baseURL: peer.baseURL });
+    expect(seeing.vision).toBe(true);
+    expect((await seeing.chat(look)).text).toBe('A dot.');
+    const content = (body(0).messages as Array<{ content: unknown }>)[0]!.content;
+    expect(content).toEqual([
+      { type: 'text', text: 'What is it?' },
+      {
+        type: 'image_url',
+        image_url: { url: `data:image/png;base64,${Buffer.from(png).toString('base64')}` },
+      },
+    ]);
+    expect(peer.chatRequests[0]?.messages[0]).toMatchObject({
+      content: 'What is it?',
+      images: [{ mimeType: 'image/png', data: png }],
+    });
+
+    const blind = openaiChatModel({ model: 'gpt-3.5-turbo', baseURL: peer.baseURL });
+    expect(blind.vision).toBe(false);
+    const error = await blind.chat(look).catch((caught: unknown) => caught);
+    expect(isBotwireError(error) && error.code).toBe('BOTWIRE_MODEL_FAILED');
+    expect(String((error as Error).message)).toMatch(
+      /image_url is only supported by certain models/,
+    );
+    expect(
+      openaiChatModel({ model: 'my-local-model', vision: true, baseURL: peer.baseURL }).vision,
+    ).toBe(true);
+  });
+
   it('sends the bearer key, and no Authorization header at all without one', async () => {
     peer = await startOpenAiPeer({ script: [{ text: 'a' }, { text: 'b' }] });
     await openaiChatModel({ model: 'm', baseURL: peer.baseURL, apiKey: 'sk-test-123' }).chat(hi);

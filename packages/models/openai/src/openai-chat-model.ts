@@ -26,6 +26,24 @@ export interface OpenAiChatModelOptions extends OpenAiConnectionOptions {
   strict?: boolean | 'auto';
   /** The request field for `maxTokens`: `max_tokens` (default, widest support) or `max_completion_tokens`. */
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /**
+   * Whether the model sees pictures. Default: guessed from the name (gpt-4o, gpt-4.1, gpt-5,
+   * o1/o3/o4, and names with `vision`, `vl`, `llava`, `pixtral`, `gemini`, `claude`); set it for
+   * a compatible endpoint's model the guess does not know.
+   */
+  vision?: boolean;
+}
+
+/** Model names known to take pictures, on OpenAI and on common compatible endpoints. */
+const visionNames =
+  /(^|[/:-])(gpt-4o|gpt-4\.1|gpt-4-turbo|gpt-5|o1|o3|o4|chatgpt-4o)|vision|[-_.]vl\b|llava|pixtral|gemini|claude|gemma-?3|minicpm-v|moondream|llama-?4/i;
+
+/** True when the model's name says it takes pictures; see {@link OpenAiChatModelOptions.vision}. */
+export function seesImages(model: string): boolean {
+  return (
+    visionNames.test(model) &&
+    !/gpt-4o-(mini-)?(audio|transcribe|tts|realtime)|(^|\/)(o1|o3)-mini/i.test(model)
+  );
 }
 
 type MessageParam = OpenAI.Chat.ChatCompletionMessageParam;
@@ -53,7 +71,20 @@ function toMessage(message: ChatMessage): MessageParam {
     case 'system':
       return { role: 'system', content: message.content };
     case 'user':
-      return { role: 'user', content: message.content };
+      if (!message.images?.length) return { role: 'user', content: message.content };
+      // Pictures go inline as data URLs, after the text.
+      return {
+        role: 'user',
+        content: [
+          ...(message.content ? [{ type: 'text' as const, text: message.content }] : []),
+          ...message.images.map((image) => ({
+            type: 'image_url' as const,
+            image_url: {
+              url: `data:${image.mimeType};base64,${Buffer.from(image.data).toString('base64')}`,
+            },
+          })),
+        ],
+      };
     case 'tool':
       return { role: 'tool', tool_call_id: message.toolCallId ?? '', content: message.content };
     case 'assistant': {
@@ -151,6 +182,7 @@ export function openaiChatModel(options: OpenAiChatModelOptions): ChatModel {
   return {
     provider: 'openai',
     model: options.model,
+    vision: options.vision ?? seesImages(options.model),
     async chat(request: ChatRequest): Promise<ChatResponse> {
       if (request.signal?.aborted) throw request.signal.reason;
       let completion: OpenAI.Chat.ChatCompletion;

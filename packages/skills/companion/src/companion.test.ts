@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { type Bot, createBot, type SkillManifest, silentLogger } from '@botwire/core';
+import {
+  type Bot,
+  type BotConfig,
+  type ChatModel,
+  createBot,
+  type SkillManifest,
+  type SpeechSynthesizer,
+  silentLogger,
+} from '@botwire/core';
 import { scriptedChatModel, testAdapter } from '@botwire/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { companionBond } from './bond/companion-bond';
@@ -72,5 +80,112 @@ describe('companion', () => {
       'Relationship with the user: level \\"Знакомый\\" / \\"Acquaintance\\" (100 points).',
     );
     expect(told).toContain('informal address');
+  });
+
+  describe('the premium plan', () => {
+    /** A speech driver that records what it read and answers with tagged bytes. */
+    const recordingSpeech = (fail = false) => {
+      const read: string[] = [];
+      const speech: SpeechSynthesizer = {
+        name: 'recording',
+        maxTextLength: 60,
+        synthesize: async ({ text }) => {
+          if (fail) throw new Error('no voice today');
+          read.push(text);
+          return {
+            data: new TextEncoder().encode(`OggS:${text}`),
+            mimeType: 'audio/ogg',
+            durationSeconds: 1,
+          };
+        },
+      };
+      return { speech, read };
+    };
+    const png = new Uint8Array(
+      Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+        'base64',
+      ),
+    );
+    const start = async (config: Partial<BotConfig>, model?: ChatModel) => {
+      const chat = testAdapter();
+      bot = createBot({
+        config: {
+          storage: 'memory',
+          access: 'open',
+          http: false,
+          skills: [{ use: { manifest, definition: skill }, permissions: ['storage'] }],
+          extensions: [companionBond({ pointsPerMessage: 50 })],
+          ...config,
+        },
+        adapters: [chat.adapter],
+        ...(model ? { model } : {}),
+        log: silentLogger,
+        env: {},
+      });
+      await bot.start();
+      return chat;
+    };
+    const makePremium = async (userId: string) => {
+      const user = await bot!.storage.users.findByIdentity({
+        platform: 'test',
+        platformId: userId,
+      });
+      await bot!.storage.users.update(user!.id, { role: 'premium' });
+    };
+
+    it('reads the answers aloud for premium, not the level notice, and not for the free plan', async () => {
+      const { speech, read } = recordingSpeech();
+      const chat = await start({ speech });
+      const [free] = await chat.say('Hello there', ann);
+      expect(free?.voice).toBeUndefined();
+      await makePremium('ann');
+      const replies = await chat.say('Hello again 😊', ann);
+      expect(replies.map((reply) => reply.text)).toEqual([
+        'Hey! 😊 How are you doing?',
+        '✨ We are now at “Acquaintance” (100 points).',
+      ]);
+      expect(replies[0]?.voice).toMatchObject({ mimeType: 'audio/ogg', durationSeconds: 1 });
+      expect(new TextDecoder().decode(replies[0]!.voice!.data)).toBe(
+        'OggS:Hey! How are you doing?',
+      );
+      expect(replies[1]?.voice).toBeUndefined();
+      expect(read).toEqual(['Hey! How are you doing?']);
+      // Commands are not talk: /level answers in text alone.
+      expect((await chat.say('/level', ann))[0]?.voice).toBeUndefined();
+    });
+
+    it('still answers in text when speech fails', async () => {
+      const chat = await start({ speech: recordingSpeech(true).speech });
+      await chat.say('hi', ann);
+      await makePremium('ann');
+      const [reply] = await chat.say('hi again', ann);
+      expect(reply?.text).toBe('Hey! 😊 How are you doing?');
+      expect(reply?.voice).toBeUndefined();
+    });
+
+    it('shows photos to a model that sees them on premium; the free plan is told they are premium', async () => {
+      const model = scriptedChatModel([{ json: { mode: 'answer', answer: 'What a cute dot!' } }], {
+        vision: true,
+      });
+      const chat = await start({ speech: recordingSpeech().speech }, model);
+      const photo = { name: 'photo.png', data: png, kind: 'photo' as const };
+      const [free] = await chat.sendFile(photo, 'look', ann);
+      expect(free?.text).toBe(
+        'I can look at photos only on the premium plan 🙈 Tell me in words what’s in it?',
+      );
+      expect(model.requests).toHaveLength(0);
+      await makePremium('ann');
+      const [seen] = await chat.sendFile(photo, 'look', ann);
+      expect(seen?.text).toBe('What a cute dot!');
+      expect(seen?.voice).toBeDefined();
+      expect(model.requests[0]?.messages.at(-1)?.images).toEqual([
+        { data: png, mimeType: 'image/png' },
+      ]);
+    });
+
+    it('refuses a premium option that is no role', () => {
+      expect(() => companionBond({ premium: 'gold' as never })).toThrow(/premium is a role/);
+    });
   });
 });

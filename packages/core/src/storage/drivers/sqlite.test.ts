@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runStorageContract } from '../../contracts/storage-contract';
 import { sqliteStorage } from './sqlite';
+import { sqliteMigrations } from './sqlite-schema';
 
 const directories: string[] = [];
 const freshPath = () => {
@@ -153,6 +154,39 @@ describe('sqliteStorage', () => {
       code: 'BOTWIRE_STORAGE_FAILED',
       message: expect.stringContaining('999'),
     });
+  });
+
+  it('upgrades a database of schema version 1 to the premium role, keeping every row', async () => {
+    mkdirSync(dirname(path), { recursive: true });
+    const old = new Database(path);
+    old.exec(sqliteMigrations[0]!);
+    old.pragma('user_version = 1');
+    old.exec(`INSERT INTO users (id, name, role, created_at, updated_at) VALUES ('u1', 'Ann', 'admin', 1, 1);
+      INSERT INTO user_identities (platform, platform_id, user_id) VALUES ('telegram', '42', 'u1');
+      INSERT INTO chats (id, platform, platform_id, type, created_at) VALUES ('c1', 'telegram', '42', 'private', 1);
+      INSERT INTO messages (chat_id, user_id, direction, text, at) VALUES ('c1', 'u1', 'in', 'hi', 1);`);
+    expect(() => old.exec("UPDATE users SET role = 'premium'")).toThrow(/CHECK/);
+    old.close();
+
+    const storage = await open();
+    const user = await storage.users.findByIdentity({ platform: 'telegram', platformId: '42' });
+    expect(user).toMatchObject({ id: 'u1', name: 'Ann', role: 'admin' });
+    expect((await storage.messages.list('c1')).map((message) => message.text)).toEqual(['hi']);
+    expect((await storage.users.update('u1', { role: 'premium' })).role).toBe('premium');
+    expect((await storage.users.list({ role: 'premium' })).map((each) => each.id)).toEqual(['u1']);
+    await storage.close();
+    const database = raw();
+    expect(database.pragma('user_version', { simple: true })).toBe(sqliteMigrations.length);
+    expect(database.pragma('foreign_key_check')).toEqual([]);
+    // Identities still point at users: the rebuilt table kept the foreign key's target.
+    const writable = new Database(path);
+    opened.push(writable);
+    writable.pragma('foreign_keys = ON');
+    expect(() =>
+      writable.exec(
+        "INSERT INTO user_identities (platform, platform_id, user_id) VALUES ('telegram', '7', 'nobody')",
+      ),
+    ).toThrow(/FOREIGN KEY/);
   });
 
   describe('group commit', () => {

@@ -43,10 +43,19 @@ export interface ScriptedResponse {
   close?: boolean;
 }
 
+/** A picture a chat request carried, as the peer read it. */
+export interface RecordedChatImage {
+  /** The type the bytes show (`image/png`, ...), or what a data URL named when unknown. */
+  mimeType: string;
+  data: Uint8Array;
+}
+
 /** One message of a chat request, in a form common to both protocols. */
 export interface RecordedChatMessage {
   role: string;
   content: string;
+  /** Pictures of a user message (OpenAI `image_url` parts, Ollama `images`). */
+  images?: RecordedChatImage[];
   toolCalls?: { id?: string; name: string; arguments: unknown }[];
   toolCallId?: string;
   toolName?: string;
@@ -89,6 +98,11 @@ export interface ModelPeerOptions {
   delayMs?: number;
   /** The models the peer knows; others get 404. Default: any model. */
   models?: string[];
+  /**
+   * The models that take pictures: the OpenAI peer refuses a request with a picture for another
+   * model as the real API does (400). Default: every model takes them.
+   */
+  visionModels?: string[];
   /** The length of embedding vectors (default 16); a request's `dimensions` wins. */
   dimensions?: number;
   /** The loopback port to listen on (default: any free port), e.g. to bring an endpoint back where it was. */

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { imageTypeOf } from '@botwire/core';
 import {
   authorized,
   beforeAnswer,
@@ -50,6 +51,23 @@ function checkChatBody(
       };
     }
     const entry: RecordedChatMessage = { role: message.role, content };
+    if (message.images !== undefined) {
+      // Go reads []ImageData from base64 strings: anything else fails to unmarshal.
+      if (!Array.isArray(message.images) || message.images.some((each) => typeof each !== 'string'))
+        return {
+          error: `json: cannot unmarshal ${goType(message.images)} into Go struct field Message.messages.images of type []api.ImageData`,
+        };
+      const images = [];
+      for (const text of message.images as string[]) {
+        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0)
+          return { error: 'illegal base64 data at input byte 0' };
+        const data = new Uint8Array(Buffer.from(text, 'base64'));
+        const mimeType = imageTypeOf(data);
+        if (!mimeType) return { error: 'image: unknown format' };
+        images.push({ mimeType, data });
+      }
+      if (images.length) entry.images = images;
+    }
     if (message.tool_calls !== undefined) {
       if (!Array.isArray(message.tool_calls)) {
         return {

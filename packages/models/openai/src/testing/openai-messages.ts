@@ -1,4 +1,5 @@
-import type { RecordedChatMessage } from '@botwire/core/testing';
+import { imageTypeOf } from '@botwire/core';
+import type { RecordedChatImage, RecordedChatMessage } from '@botwire/core/testing';
 
 /** An OpenAI-style error body's `error` object. */
 export interface OpenAiErrorObject {
@@ -34,22 +35,80 @@ const parseArguments = (text: string): unknown => {
 export const typeName = (value: unknown) =>
   value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 
-/** Text of a message's `content`: a string, or an array of `{ type: 'text', text }` parts. */
-function contentText(content: unknown, param: string): string | OpenAiErrorObject {
-  if (typeof content === 'string') return content;
-  if (content === null || content === undefined) return '';
+/** A message's content as the peer reads it: the text, and the pictures of `image_url` parts. */
+interface ReadContent {
+  text: string;
+  images: RecordedChatImage[];
+}
+
+const dataUrl = /^data:(image\/(?:png|jpeg|jpg|gif|webp));base64,([A-Za-z0-9+/=\s]+)$/;
+
+/** One `image_url` part: a base64 data URL of a PNG, JPEG, GIF or WebP, read back to bytes. */
+function readImagePart(
+  part: Record<string, unknown>,
+  param: string,
+): RecordedChatImage | OpenAiErrorObject {
+  const url = isObject(part.image_url) ? part.image_url.url : undefined;
+  if (typeof url !== 'string')
+    return invalidRequest(
+      `Missing required parameter: '${param}.image_url.url'.`,
+      `${param}.image_url.url`,
+      'missing_required_parameter',
+    );
+  if (/^https?:\/\//.test(url))
+    // The peer cannot fetch the web; the real API would download it.
+    return invalidRequest(
+      'This test peer takes pictures only as base64 data URLs.',
+      `${param}.image_url.url`,
+      'unsupported_value',
+    );
+  const match = dataUrl.exec(url);
+  const data = match ? new Uint8Array(Buffer.from(match[2]!, 'base64')) : undefined;
+  const mimeType = data ? imageTypeOf(data) : undefined;
+  if (!match || !data || !mimeType)
+    return invalidRequest(
+      "You uploaded an unsupported image. Please make sure your image has of one the following formats: ['png', 'jpeg', 'gif', 'webp'].",
+      `${param}.image_url.url`,
+      'invalid_image_format',
+    );
+  return { mimeType, data };
+}
+
+/** A message's `content`: a string, or an array of `text` and (user messages) `image_url` parts. */
+function readContent(
+  content: unknown,
+  param: string,
+  role: string,
+): ReadContent | OpenAiErrorObject {
+  if (typeof content === 'string') return { text: content, images: [] };
+  if (content === null || content === undefined) return { text: '', images: [] };
   if (Array.isArray(content)) {
     const texts: string[] = [];
+    const images: RecordedChatImage[] = [];
     for (const [index, part] of content.entries()) {
+      const partParam = `${param}[${index}]`;
       if (!isObject(part) || typeof part.type !== 'string') {
-        return invalidRequest(
-          `Invalid '${param}[${index}]': expected an object with a type.`,
-          `${param}[${index}]`,
-        );
+        return invalidRequest(`Invalid '${partParam}': expected an object with a type.`, partParam);
       }
       if (part.type === 'text' && typeof part.text === 'string') texts.push(part.text);
+      else if (part.type === 'image_url') {
+        if (role !== 'user')
+          return invalidRequest(
+            `Invalid '${partParam}.type': image_url parts are only allowed in user messages.`,
+            `${partParam}.type`,
+            'invalid_value',
+          );
+        const image = readImagePart(part, partParam);
+        if ('message' in image) return image;
+        images.push(image);
+      } else
+        return invalidRequest(
+          `Invalid value: '${part.type}'. Supported values are: 'text' and 'image_url'.`,
+          `${partParam}.type`,
+          'invalid_value',
+        );
     }
-    return texts.join('');
+    return { text: texts.join(''), images };
   }
   return invalidRequest(
     `Invalid type for '${param}': expected one of a string or array of objects, but got ${typeName(content)} instead.`,
@@ -106,9 +165,13 @@ export function checkMessages(messages: unknown): RecordedChatMessage[] | OpenAi
         'missing_required_parameter',
       );
     }
-    const text = contentText(message.content, `${param}.content`);
-    if (typeof text !== 'string') return text;
-    const entry: RecordedChatMessage = { role, content: text };
+    const content = readContent(message.content, `${param}.content`, role);
+    if ('message' in content) return content;
+    const entry: RecordedChatMessage = {
+      role,
+      content: content.text,
+      ...(content.images.length ? { images: content.images } : {}),
+    };
     if (role === 'assistant' && message.tool_calls !== undefined) {
       if (!Array.isArray(message.tool_calls)) {
         return invalidRequest(

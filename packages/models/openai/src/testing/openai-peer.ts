@@ -421,6 +421,21 @@ export async function startOpenAiPeer(options: ModelPeerOptions = {}): Promise<O
     const checked = checkChatBody(parsed.value);
     if ('message' in checked) return fail(response, record, 400, checked);
     if (!knownModel(checked.model)) return fail(response, record, 404, unknownModel(checked.model));
+    if (
+      options.visionModels &&
+      !options.visionModels.includes(checked.model) &&
+      checked.messages.some((message) => message.images?.length)
+    )
+      return fail(
+        response,
+        record,
+        400,
+        invalidRequest(
+          'Invalid content type. image_url is only supported by certain models.',
+          'messages',
+          null,
+        ),
+      );
     record.chat = checked;
     return chat(checked, response, record);
   }

@@ -1,6 +1,7 @@
 import {
   type BotContext,
   type BotServices,
+  hasRole,
   isBotwireError,
   type OutgoingMessage,
   type Role,
@@ -42,13 +43,8 @@ export function resolveDeskOptions(options: BankDeskOptions = {}): ResolvedDeskO
   };
 }
 
-/** Roles from the most powerful down, as the core orders them. */
-const roleOrder: readonly Role[] = ['owner', 'admin', 'moderator', 'user'];
-
-/** True when `role` is at least `minimum` (owner > admin > moderator > user). */
-export function atLeast(role: Role | undefined, minimum: Role): boolean {
-  return role !== undefined && roleOrder.indexOf(role) <= roleOrder.indexOf(minimum);
-}
+/** True when `role` is at least `minimum`, in the core's order (owner > admin > moderator > ...). */
+export const atLeast: (role: Role | undefined, minimum: Role) => boolean = hasRole;
 
 /** Prefix of the data of every button the desk sends. */
 export const buttonPrefix = 'bank:';
