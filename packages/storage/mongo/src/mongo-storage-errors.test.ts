@@ -73,7 +73,8 @@ describe('mongoStorage errors', () => {
     const error = await failure(storage.open());
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(700);
-    expect(elapsed).toBeLessThan(3000);
+    // Near the configured timeout, not the driver's default 30 s (with room for a loaded machine).
+    expect(elapsed).toBeLessThan(4000);
     expect(error.code).toBe('BOTWIRE_STORAGE_FAILED');
     expect(error.message).toContain(`MongoDB at mongodb://127.0.0.1:${port}/botwire`);
     expect(error.message).toContain('could not be reached within 800 ms');
