@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { isRole, type Role, roles } from '@botwire/core';
 import { isSeq, LineCounter, parseDocument } from 'yaml';
 
 /** A scripted answer of the model: its text, or `{ json: ... }` sent as JSON text. */
@@ -12,6 +13,8 @@ export interface GoldenUser {
   locale: string;
   /** The bot's owner (default true for the conversation's user, false for others). */
   owner: boolean;
+  /** A role the user has before their first turn, such as `premium` (a plan) or `admin`. */
+  role?: Role;
 }
 
 /** A file a turn sends. */
@@ -40,6 +43,8 @@ export interface GoldenExpectation {
   tools?: string[];
   /** How many model calls the turn made. */
   modelCalls?: number;
+  /** How many replies carried a voice message. */
+  voices?: number;
 }
 
 /** One step of a golden conversation. */
@@ -110,6 +115,7 @@ const expectKeys = new Set([
   'files',
   'tools',
   'modelCalls',
+  'voices',
 ]);
 
 /** Reads and checks a golden conversation file (YAML); throws {@link GoldenFileError} saying what to fix. */
@@ -170,13 +176,16 @@ function readUser(value: unknown, where: string, fail: Fail, main: boolean): Gol
   if (!isObject(value)) return fail(where, 'a mapping such as { id: ann, name: Ann, locale: en }');
   const user = value as Record<string, unknown>;
   for (const key of Object.keys(user))
-    if (!['id', 'name', 'locale', 'owner'].includes(key))
-      fail(`${where}.${key}`, 'unknown key (known: id, name, locale, owner)');
+    if (!['id', 'name', 'locale', 'owner', 'role'].includes(key))
+      fail(`${where}.${key}`, 'unknown key (known: id, name, locale, owner, role)');
+  if (user.role !== undefined && !isRole(String(user.role)))
+    fail(`${where}.role`, `one of ${roles.join(', ')}`);
   return {
     id: user.id === undefined ? fallback.id : String(user.id),
     name: user.name === undefined ? String(user.id ?? fallback.name) : String(user.name),
     locale: user.locale === undefined ? 'en' : String(user.locale),
     owner: user.owner === undefined ? main : user.owner === true,
+    ...(user.role !== undefined ? { role: user.role as Role } : {}),
   };
 }
 
@@ -291,6 +300,8 @@ function readExpect(value: unknown, where: string, fail: Fail): GoldenExpectatio
   if (replies !== undefined) result.replies = replies;
   const modelCalls = count('modelCalls');
   if (modelCalls !== undefined) result.modelCalls = modelCalls;
+  const voices = count('voices');
+  if (voices !== undefined) result.voices = voices;
   if (expect.tools !== undefined) {
     const tools = Array.isArray(expect.tools) ? expect.tools : [expect.tools];
     if (tools.some((tool) => typeof tool !== 'string'))

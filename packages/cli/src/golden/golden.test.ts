@@ -112,6 +112,27 @@ describe('golden files', () => {
     expect(wrong('turn:\n  - say: hi')).toThrow(/turn: unknown key/);
     expect(wrong('turns:\n  - say: [a')).toThrow(/not valid YAML/);
     expect(wrong('turns:\n  - restart: 5')).toThrow(/turns\[0\]\.restart: write `- restart: true`/);
+    expect(wrong('user: { id: ann, role: gold }\nturns:\n  - say: hi')).toThrow(
+      /user\.role: one of owner, admin, moderator, premium, user/,
+    );
+    expect(wrong('turns:\n  - say: hi\n    expect: { voices: -1 }')).toThrow(
+      /turns\[0\]\.expect\.voices: a whole number/,
+    );
+  });
+
+  it('reads a user with a role (a plan) and a count of voice messages', () => {
+    const golden = parseGolden(
+      'user: { id: vera, role: premium }\nturns:\n  - say: hi\n    expect: { voices: 1 }',
+      'x.golden.yaml',
+    );
+    expect(golden.user).toEqual({
+      id: 'vera',
+      name: 'vera',
+      locale: 'en',
+      owner: true,
+      role: 'premium',
+    });
+    expect(golden.turns[0]?.expect).toEqual({ voices: 1 });
   });
 });
 

@@ -124,11 +124,22 @@ export async function runGolden(
       bot = makeBot();
       await bot.start();
       let last: OutgoingMessage[] = [];
+      const withRole = new Set<string>();
       for (const [index, turn] of conversation.turns.entries()) {
         const step = describeTurn(turn);
         const fail = (check: string, expected: string, got: string[]) =>
           result.failures.push({ turn: index + 1, line: turn.line, step, check, expected, got });
-        const sender = senderOf(turn.as ?? conversation.user);
+        const user = turn.as ?? conversation.user;
+        const sender = senderOf(user);
+        if (user.role && !withRole.has(user.id)) {
+          // The role is there before the user's first message, as if the owner had set it.
+          const record = await storage.users.resolve(
+            { platform: 'test', platformId: user.id },
+            { name: user.name, locale: user.locale },
+          );
+          await storage.users.update(record.id, { role: user.role });
+          withRole.add(user.id);
+        }
         const callsBefore = calls.length;
         const modelBefore = model?.requests.length ?? 0;
         let replies: OutgoingMessage[] = [];
@@ -308,4 +319,7 @@ function check(
     ]);
   if (expect.modelCalls !== undefined && modelCalls !== expect.modelCalls)
     fail('modelCalls', `${expect.modelCalls} model call(s)`, [`${modelCalls} model call(s)`]);
+  const voices = replies.filter((reply) => reply.voice).length;
+  if (expect.voices !== undefined && voices !== expect.voices)
+    fail('voices', `${expect.voices} voice message(s)`, [`${voices} voice message(s)`]);
 }
