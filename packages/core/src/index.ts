@@ -174,6 +174,7 @@ export type {
   ModelToolCall,
   TokenUsage,
 } from './ports/chat-model';
+export type { ChatSequencer } from './ports/chat-sequencer';
 export type {
   CodeSandbox,
   SandboxError,
@@ -247,6 +248,12 @@ export type { BotExtension } from './runtime/bot-extension';
 export type { BotServices, BotSettings } from './runtime/bot-services';
 export { builtinCommandNames } from './runtime/builtin-commands';
 export { type ChainStep, type DefaultStepName, insertStep } from './runtime/chain-steps';
+export {
+  type ChatSequencerOptions,
+  LocalTurns,
+  storageChatSequencer,
+  waitForTurn,
+} from './runtime/storage-chat-sequencer';
 export { pythonRunnerSource } from './sandbox/python-runner';
 export {
   checkSandboxRun,

@@ -166,6 +166,7 @@ class GrammyTelegramAdapter implements TelegramAdapter {
       log: host.log,
       leaseMs,
       forStorage: withoutPhoneNumber,
+      ...(host.sequencer ? { sequencer: host.sequencer } : {}),
     });
     this.warned.clear();
     // Mounted before the HTTP server starts; it answers 503 until Telegram is reached.

@@ -1,4 +1,10 @@
-import { memoryStorage, type ScopedKeyValueStore, silentLogger } from '@botwire/core';
+import {
+  type ChatSequencer,
+  memoryStorage,
+  type ScopedKeyValueStore,
+  silentLogger,
+  storageChatSequencer,
+} from '@botwire/core';
 import { scopeKeyValueStore } from '@botwire/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UpdateInbox } from './update-inbox';
@@ -31,7 +37,11 @@ describe('UpdateInbox', () => {
     await storage.close();
   });
 
-  const make = (process: (update: FakeUpdate) => Promise<void>, leaseMs = 60_000) => {
+  const make = (
+    process: (update: FakeUpdate) => Promise<void>,
+    leaseMs = 60_000,
+    sequencer?: ChatSequencer,
+  ) => {
     const inbox = new UpdateInbox<FakeUpdate>({
       kv,
       process,
@@ -39,6 +49,7 @@ describe('UpdateInbox', () => {
       queueOf: (each) => each.chat,
       log: silentLogger,
       leaseMs,
+      ...(sequencer ? { sequencer } : {}),
     });
     inboxes.push(inbox);
     return inbox;
@@ -208,5 +219,76 @@ describe('UpdateInbox', () => {
     expect(await next.recover()).toBe(1);
     await next.close();
     expect(seen).toEqual(['m1', 'next m2']);
+  });
+
+  describe('with a sequencer (several processes behind one webhook)', () => {
+    const sequencer = () => storageChatSequencer(storage.kv, { staleCheckMs: 20 });
+
+    it('runs a chat in update order when its updates land on two processes in turn', async () => {
+      const ran: number[] = [];
+      const work = async (each: FakeUpdate) => {
+        // Later updates are quicker: without the sequencer they would overtake earlier ones.
+        await new Promise((resolve) => setTimeout(resolve, (60 - each.update_id) % 7));
+        ran.push(each.update_id);
+      };
+      const one = make(work, 60_000, sequencer());
+      const two = make(work, 60_000, sequencer());
+      const ids = Array.from({ length: 40 }, (_, index) => index + 1);
+      // Each process acknowledges an update before the next is sent, as a webhook does.
+      const handled: Array<Promise<void>> = [];
+      for (const id of ids) {
+        const inbox = id % 2 ? one : two;
+        expect(await inbox.accept(update(id, id % 4 < 2 ? 'a' : 'b'))).toBe(true);
+        handled.push(inbox.handle(update(id, id % 4 < 2 ? 'a' : 'b')));
+      }
+      await Promise.all(handled);
+      const chatA = ids.filter((id) => id % 4 < 2);
+      expect(ran.filter((id) => chatA.includes(id))).toEqual(chatA);
+      expect(ran.filter((id) => !chatA.includes(id))).toEqual(ids.filter((id) => id % 4 >= 2));
+    });
+
+    it('replays the earlier update of a dead process before the later one waiting for it', async () => {
+      const { hostname } = await import('node:os');
+      // A dead process on this host accepted update 5 of chat a (stored and announced) and died.
+      await kv.set('inbox:0000000000000005', {
+        update: update(5),
+        attempts: 1,
+        owner: { instance: 'dead', pid: 2 ** 22 + 54321, host: hostname() },
+        leaseUntil: Date.now() + 60_000,
+      });
+      const shared = sequencer();
+      await shared.enter('a', 5);
+      const ran: number[] = [];
+      const inbox = make(
+        async (each) => {
+          ran.push(each.update_id);
+        },
+        60_000,
+        shared,
+      );
+      const later = inbox.handle(update(6));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(ran).toEqual([]);
+      expect(await inbox.recover()).toBe(1);
+      await later;
+      await inbox.close();
+      expect(ran).toEqual([5, 6]);
+    });
+
+    it('does not wait for an earlier update that a dead process finished but did not leave', async () => {
+      const shared = sequencer();
+      await shared.enter('a', 3);
+      await kv.set('done:3', Date.now());
+      const ran: number[] = [];
+      const inbox = make(
+        async (each) => {
+          ran.push(each.update_id);
+        },
+        60_000,
+        shared,
+      );
+      await inbox.handle(update(4));
+      expect(ran).toEqual([4]);
+    });
   });
 });

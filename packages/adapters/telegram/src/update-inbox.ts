@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Logger, ScopedKeyValueStore } from '@botwire/core';
+import type { ChatSequencer, Logger, ScopedKeyValueStore } from '@botwire/core';
 
 /** Options for {@link UpdateInbox}. */
 export interface UpdateInboxOptions<U> {
@@ -25,6 +25,12 @@ export interface UpdateInboxOptions<U> {
    * is processed as received; only a replay sees what this returns. Default: the whole update.
    */
   forStorage?: (update: U) => U;
+  /**
+   * Keeps each queue's updates in id order across processes (several processes behind one
+   * webhook): an update is announced before it is acknowledged and runs once every earlier one
+   * of its queue is done, whichever process took it. Without it, order holds within a process.
+   */
+  sequencer?: ChatSequencer;
 }
 
 /**
@@ -73,6 +79,8 @@ export class UpdateInbox<U> {
   private readonly maxAttempts: number;
   private timers: NodeJS.Timeout[] = [];
   private closing = false;
+  /** Aborts updates waiting for their turn when the inbox closes. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: UpdateInboxOptions<U>) {
     this.leaseMs = options.leaseMs ?? 60_000;
@@ -125,11 +133,13 @@ export class UpdateInbox<U> {
           updateId: id,
           attempts: value.attempts,
         });
-        await this.finish(id);
+        await this.finish(id, value.update);
         continue;
       }
       const entry = this.leased({ update: value.update, attempts: value.attempts + 1 });
       await kv.set(key, entry);
+      // Announced again: a process that died between storing and announcing it left no mark.
+      await this.options.sequencer?.enter(this.options.queueOf(value.update), id);
       this.owned.set(id, entry);
       this.options.log.warn('telegram-update-replayed', { updateId: id });
       void this.enqueue(value.update);
@@ -164,9 +174,10 @@ export class UpdateInbox<U> {
    */
   async close(): Promise<void> {
     this.closing = true;
+    this.stopping.abort(new Error('the inbox is closing'));
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    while (this.queues.size > 0) await Promise.allSettled([...this.queues.values()]);
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
     this.accepted.clear();
   }
 
@@ -189,6 +200,7 @@ export class UpdateInbox<U> {
     }
     if (fresh && !done) {
       this.owned.set(id, entry);
+      await this.options.sequencer?.enter(this.options.queueOf(update), id);
       return true;
     }
     // Already done: drop what this call stored. Stored by another process: its entry stays,
@@ -215,7 +227,11 @@ export class UpdateInbox<U> {
     const existing = this.running.get(id);
     if (existing) return existing;
     const key = this.options.queueOf(update);
-    const previous = this.queues.get(key) ?? Promise.resolve();
+    // With a sequencer, the sequence is the order (a replayed update may arrive after later
+    // ones of its chat, and must run before them); without one, the order of arrival.
+    const previous = this.options.sequencer
+      ? Promise.resolve()
+      : (this.queues.get(key) ?? Promise.resolve());
     const current = previous.then(() => this.run(id, update));
     this.running.set(id, current);
     this.queues.set(key, current);
@@ -229,7 +245,7 @@ export class UpdateInbox<U> {
 
   private async run(id: number, update: U): Promise<void> {
     const { kv, log } = this.options;
-    if (this.closing) {
+    if (this.closing || (this.options.sequencer && !(await this.waitForTurn(id, update)))) {
       // Left for the next start, or another process: the lease is given back at once.
       const entry = this.owned.get(id);
       this.owned.delete(id);
@@ -244,19 +260,49 @@ export class UpdateInbox<U> {
     } catch (error) {
       log.error('telegram-update-failed', { updateId: id, error });
     }
-    await this.finish(id).catch((error: unknown) =>
+    await this.finish(id, update).catch((error: unknown) =>
       log.error('telegram-update-not-marked-done', { updateId: id, error }),
     );
   }
 
-  /** Marks the update done and drops its entry, asked at once (one group commit). */
-  private async finish(id: number): Promise<void> {
+  /**
+   * Waits until every earlier update of the update's queue is done, in any process (with a
+   * sequencer). False when the inbox closed meanwhile: the update is left for a replay.
+   */
+  private async waitForTurn(id: number, update: U): Promise<boolean> {
+    const { sequencer, kv } = this.options;
+    if (!sequencer) return true;
+    if (this.closing) return false;
+    try {
+      await sequencer.turn(this.options.queueOf(update), id, {
+        signal: this.stopping.signal,
+        // An earlier update that is done, or no longer in the inbox, was finished by a process
+        // that died before it left the sequence.
+        isStale: async (earlier) =>
+          (await kv.get(`done:${earlier}`)) !== undefined ||
+          (await kv.get(`inbox:${pad(earlier)}`)) === undefined,
+      });
+      return true;
+    } catch (error) {
+      if (this.stopping.signal.aborted) return false;
+      // Better out of order than never: the sequencer's store failed.
+      this.options.log.warn('telegram-sequencer-failed', { updateId: id, error });
+      return true;
+    }
+  }
+
+  /**
+   * Marks the update done and drops its entry, asked at once (one group commit); then lets the
+   * next update of its queue run.
+   */
+  private async finish(id: number, update: U): Promise<void> {
     const { kv } = this.options;
     this.owned.delete(id);
     await Promise.all([
       kv.set(`done:${id}`, Date.now(), { ttlMs: this.rememberMs }),
       kv.delete(`inbox:${pad(id)}`),
     ]);
+    await this.options.sequencer?.leave(this.options.queueOf(update), id);
   }
 
   /** A lease of a process on this host that no longer runs (or whose pid this process reuses). */

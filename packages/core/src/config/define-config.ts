@@ -3,6 +3,7 @@ import type { EgressConfig } from '../egress/egress-config';
 import type { LogLevel } from '../logging/logger';
 import type { Middleware } from '../middleware/composer';
 import type { Adapter } from '../ports/adapter';
+import type { ChatSequencer } from '../ports/chat-sequencer';
 import type { CodeSandbox } from '../ports/code-sandbox';
 import type { ImageGenerator } from '../ports/image-generator';
 import type { JobQueue } from '../ports/job-queue';
@@ -114,6 +115,14 @@ export interface BotConfig {
    * for several bot processes.
    */
   queue?: 'embedded' | JobQueue;
+  /**
+   * What keeps each chat's updates in order across the bot's processes (several behind one
+   * Telegram webhook): `storage` (the default for storage several processes can share: a look
+   * at storage every few ms while a chat is busy), a sequencer object such as
+   * `redisChatSequencer({ url })` from `@botwire/queue-bullmq` (woken at once through Redis),
+   * or `none` for a bot that runs in one process only. Memory storage needs none.
+   */
+  sequencer?: 'storage' | 'none' | ChatSequencer;
   /**
    * Where code of the `execute-code` tools runs (`context.sandbox`): a code sandbox object such
    * as `dockerSandbox()` from `@botwire/sandbox-docker` or `pyodideSandbox({ pool: 4 })` from

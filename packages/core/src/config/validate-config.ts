@@ -16,6 +16,7 @@ const knownFields = [
   'embeddings',
   'vectors',
   'queue',
+  'sequencer',
   'sandbox',
   'images',
   'transcriber',
@@ -159,6 +160,23 @@ export function validateConfig(config: unknown): Problem[] {
     problem(
       'queue',
       'queue must be "embedded" or a job queue object such as bullmqJobQueue({ url })',
+    );
+  }
+  const sequencer = config.sequencer;
+  if (
+    sequencer !== undefined &&
+    sequencer !== 'storage' &&
+    sequencer !== 'none' &&
+    !(
+      isObject(sequencer) &&
+      typeof sequencer.enter === 'function' &&
+      typeof sequencer.turn === 'function' &&
+      typeof sequencer.leave === 'function'
+    )
+  ) {
+    problem(
+      'sequencer',
+      'sequencer must be "storage", "none" or a chat sequencer object such as redisChatSequencer({ url })',
     );
   }
   const sandbox = config.sandbox;

@@ -15,6 +15,7 @@ export {
   type ChatModelTarget,
   runChatModelContract,
 } from './chat-model-contract';
+export { type ChatSequencerTarget, runChatSequencerContract } from './chat-sequencer-contract';
 export {
   type CodeSandboxContractOptions,
   type CodeSandboxTarget,

@@ -2,6 +2,7 @@ import type { LocalizedText } from '../i18n/translate';
 import type { Logger } from '../logging/logger';
 import type { ChatRef, IncomingMessage } from '../messages/incoming-message';
 import type { OutgoingMessage, SentMessage } from '../messages/outgoing-message';
+import type { ChatSequencer } from './chat-sequencer';
 import type { HttpRoutes } from './http-routes';
 import type { ScopedKeyValueStore } from './storage';
 
@@ -57,6 +58,13 @@ export interface AdapterHost {
   /** The adapter's own key-value namespace in the bot's storage (`adapter:<name>`). */
   kv: ScopedKeyValueStore;
   log: Logger;
+  /**
+   * Keeps each chat's updates in platform order across the bot's processes (config
+   * `sequencer`); undefined when one process holds the storage alone (memory), where an
+   * adapter's own per-chat queue is enough. An adapter with durable, ordered update ids
+   * (Telegram's `update_id`) announces each update before acknowledging it.
+   */
+  sequencer?: ChatSequencer;
 }
 
 /**

@@ -24,6 +24,7 @@ import type { ContextProvider } from '../planner/planner-steps';
 import { type CompiledPattern, compilePatterns } from '../planner/rules-planner';
 import type { Adapter, AdapterHost, CommandInfo } from '../ports/adapter';
 import type { ChatModel } from '../ports/chat-model';
+import type { ChatSequencer } from '../ports/chat-sequencer';
 import type { EmbeddingModel } from '../ports/embedding-model';
 import type { ImageGenerator } from '../ports/image-generator';
 import type { JobQueue } from '../ports/job-queue';
@@ -56,6 +57,7 @@ import { defaultChain } from './default-chain';
 import { modelReadiness, storageReadiness } from './readiness-checks';
 import { resolveAdapters } from './resolve-adapters';
 import { startBanner } from './start-banner';
+import { storageChatSequencer } from './storage-chat-sequencer';
 
 /** Options for {@link createBot}. */
 export interface BotOptions {
@@ -150,6 +152,7 @@ export class Bot {
   private storedOwnerToken: string | undefined;
   private services: BotServices | undefined;
   private chatLock: ChatLock | undefined;
+  private sequencer: ChatSequencer | undefined;
   private degrader: OutgoingDegrader | undefined;
   private readonly conversations = new Conversations();
   private readonly terminal: { write(text: string): unknown };
@@ -415,6 +418,13 @@ export class Bot {
     this.degrader = new OutgoingDegrader(storage.kv);
     // Storage that only this process reaches needs no lease to keep a chat in order.
     this.chatLock = storage.processLocal ? undefined : new ChatLock(storage.kv);
+    const sequencer = this.config.sequencer;
+    this.sequencer =
+      typeof sequencer === 'object'
+        ? sequencer
+        : sequencer === 'none' || (storage.processLocal && sequencer !== 'storage')
+          ? undefined
+          : storageChatSequencer(storage.kv);
     this.claimCodes = new ClaimCodes(storage.kv);
     const owners = await storage.users.list({ role: 'owner', limit: 1 });
     if (owners.length === 0) this.issuedClaimCode = await this.claimCodes.issue();
@@ -649,6 +659,12 @@ export class Bot {
     } catch (error) {
       this.log.error('job-queue-close-failed', { error });
     }
+    this.stopStep = 'chat sequencer';
+    try {
+      await this.sequencer?.close();
+    } catch (error) {
+      this.log.error('sequencer-close-failed', { error });
+    }
     this.stopStep = 'code sandbox';
     try {
       await this.config.sandbox?.close();
@@ -679,6 +695,7 @@ export class Bot {
       http: () => this.http(),
       kv: scopeKeyValueStore(this.storage.kv, `adapter:${adapter.name}`),
       log: this.log.child({ adapter: adapter.name }),
+      ...(this.sequencer ? { sequencer: this.sequencer } : {}),
     };
   }
 
