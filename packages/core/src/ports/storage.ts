@@ -156,6 +156,16 @@ export interface StorageDriver {
   open(): Promise<void>;
   /** Flushes and closes. Calls after close fail with BOTWIRE_STORAGE_CLOSED. */
   close(): Promise<void>;
+  /**
+   * Optional: one round trip to the open storage that reads no data (`SELECT 1`, MongoDB's
+   * `ping` command); resolves with its latency in ms, or fails as operations do (a closed
+   * storage with BOTWIRE_STORAGE_CLOSED, an unreachable server with BOTWIRE_STORAGE_FAILED).
+   * `/ready` and `botwire doctor` use it when it is there, else a key-value read.
+   *
+   * @example
+   * const ms = await storage.ping?.(); // 0.4
+   */
+  ping?(): Promise<number>;
   readonly users: UserStore;
   readonly chats: ChatStore;
   readonly messages: MessageStore;

@@ -2,13 +2,26 @@ import type { ChatModel } from '../ports/chat-model';
 import type { ReadinessCheck } from '../ports/http-routes';
 import type { StorageDriver } from '../ports/storage';
 
-/** `/ready`'s storage check: a read through the driver. */
+/**
+ * `/ready`'s storage check: the driver's `ping()` when it has one (its latency, rounded to a
+ * tenth of a millisecond, in `details.latencyMs`), else a key-value read. A failure is not
+ * ready, with the driver's message.
+ */
 export function storageReadiness(storage: () => StorageDriver | undefined): ReadinessCheck {
   return async () => {
     const driver = storage();
     if (!driver) return { ok: false, error: 'not open' };
-    await driver.kv.get('botwire', 'ready-probe');
-    return { ok: true, details: { driver: driver.name } };
+    const details: Record<string, unknown> = { driver: driver.name };
+    try {
+      if (driver.ping) {
+        details.latencyMs = Math.round((await driver.ping()) * 10) / 10;
+      } else {
+        await driver.kv.get('botwire', 'ready-probe');
+      }
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error), details };
+    }
+    return { ok: true, details };
   };
 }
 

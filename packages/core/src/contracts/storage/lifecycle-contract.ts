@@ -38,6 +38,15 @@ export function lifecycleContract(subject: StorageContractSubject): void {
       await expectError(() => subject.storage.kv.list('test'), 'BOTWIRE_STORAGE_CLOSED');
     });
 
+    it('ping(), when the driver has it, gives a latency while open and fails after close()', async () => {
+      const { storage } = subject;
+      if (!storage.ping) return;
+      const latency = await storage.ping();
+      expect(Number.isFinite(latency) && latency >= 0).toBe(true);
+      await storage.close();
+      await expectError(() => storage.ping!(), 'BOTWIRE_STORAGE_CLOSED');
+    });
+
     it('fails with BOTWIRE_STORAGE_CLOSED before open()', async () => {
       const unopened = await subject.create();
       await expectError(() => unopened.kv.get('test', 'a'), 'BOTWIRE_STORAGE_CLOSED');

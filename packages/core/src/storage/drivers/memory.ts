@@ -143,6 +143,11 @@ export function memoryStorage(options: MemoryStorageOptions = {}): StorageDriver
       if (state === 'open') state = 'closed';
     },
 
+    async ping() {
+      ready();
+      return 0;
+    },
+
     users: {
       async resolve(identity: Identity, profile: UserProfile = {}) {
         ready();

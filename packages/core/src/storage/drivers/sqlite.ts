@@ -139,6 +139,12 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       return connection.close();
     },
 
+    async ping() {
+      const started = performance.now();
+      await use('kv', (_s, database) => database.prepare('SELECT 1').get());
+      return performance.now() - started;
+    },
+
     users: {
       resolve(identity: Identity, profile: UserProfile = {}) {
         return use('users', (s, database) => {
