@@ -38,7 +38,7 @@ const positive = (value: string) => {
 export function doctorCommand(): Command {
   return new Command('doctor')
     .description(
-      'check Node.js, pnpm, the data folder, the port, Chromium, poppler, the model and adapter tokens',
+      'check Node.js, pnpm, the data folder, the port, Chromium, poppler, the model, the engines (MongoDB, Redis, Qdrant) and adapter tokens',
     )
     .option(
       '-c, --config <file>',

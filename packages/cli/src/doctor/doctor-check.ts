@@ -3,7 +3,7 @@ export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 /** The outcome of one `botwire doctor` check. */
 export interface CheckResult {
-  /** What was checked: `node`, `pnpm`, `config`, `data-dir`, `port`, `chromium`, `pdftotext`, `model`, `telegram`, ... */
+  /** What was checked: `node`, `pnpm`, `config`, `data-dir`, `port`, `chromium`, `pdftotext`, `model`, `storage`, `queue`, `sequencer`, `vectors`, `telegram`, ... */
   name: string;
   status: CheckStatus;
   /** What was found, in one line. */

@@ -10,6 +10,7 @@ import {
 import { checkAdapters } from './adapter-checks';
 import { checkDataDir } from './data-dir-check';
 import type { CheckContext, CheckResult } from './doctor-check';
+import { checkEngines } from './engine-checks';
 import {
   checkChromium,
   checkEspeak,
@@ -114,8 +115,9 @@ function httpTarget(config: BotConfig | undefined, env: CheckContext['env']): Ht
 
 /**
  * Checks what a bot needs on this machine: Node.js, pnpm, the config, the data directory, the
- * HTTP port, Chromium, poppler, the model endpoint and each adapter's token. Network checks
- * make real requests, each with a time limit, all at once.
+ * HTTP port, Chromium, poppler, the model endpoint, each engine the config names (MongoDB,
+ * Redis, Qdrant) and each adapter's token. Network checks make real requests, each with a
+ * time limit, all at once.
  *
  * @example
  * const report = await runDoctor({ configPath: 'examples/assistant/botwire.config.ts' });
@@ -158,6 +160,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
         : { spec: configModel, source: 'model' },
       context,
     ),
+    checkEngines(config, context),
     checkAdapters(config?.adapters ?? [], context),
   ]);
   const flat = checks.flat();

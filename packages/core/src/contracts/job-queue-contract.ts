@@ -59,6 +59,12 @@ export function runJobQueueContract(name: string, create: () => Promise<JobQueue
       into.push(run);
     };
 
+    it('ping(), when the driver has it, gives a latency in ms before start()', async () => {
+      if (!queue.ping) return;
+      const latency = await queue.ping();
+      expect(Number.isFinite(latency) && latency >= 0).toBe(true);
+    });
+
     it('runs a job added for now once, and marks it done', async () => {
       const runs: JobRun[] = [];
       queue.process('contract.now', record(runs));

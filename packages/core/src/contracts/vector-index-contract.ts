@@ -87,6 +87,12 @@ export function runVectorIndexContract(
       { id: 's', vector: [...south], payload: { text: 'south', kind: 'document', pinned: true } },
     ];
 
+    it('ping(), when the driver has it, gives a latency in ms', async () => {
+      if (!index.ping) return;
+      const latency = await index.ping();
+      expect(Number.isFinite(latency) && latency >= 0).toBe(true);
+    });
+
     it('finds the closest records first, with cosine scores and their payloads', async () => {
       await index.upsert('contract/a', points());
       const matches = await index.query('contract/a', [0.9, 0.1, 0, 0], { limit: 3 });

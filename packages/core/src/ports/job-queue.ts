@@ -122,6 +122,13 @@ export interface JobQueue {
   /** Jobs, soonest first. */
   list(filter?: JobFilter): Promise<JobRecord[]>;
   stats(): Promise<JobStats>;
+  /**
+   * Optional: one round trip to the queue's server (Redis `PING`), connecting first when the
+   * queue has not yet; resolves with its latency in ms, or fails as other calls do
+   * (BOTWIRE_QUEUE_FAILED, with the server's address but never its credentials). `botwire
+   * doctor` uses it; a queue without a server leaves it out.
+   */
+  ping?(): Promise<number>;
   /** Stops taking occurrences, waits for running handlers (aborting them after a grace period), and releases timers. */
   close(): Promise<void>;
 }

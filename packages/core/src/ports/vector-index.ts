@@ -63,6 +63,12 @@ export interface VectorIndex {
   count(namespace: string, filter?: VectorFilter): Promise<number>;
   /** Records by id, in the order asked, without those that are not there. */
   get(namespace: string, ids: string[]): Promise<VectorRecord[]>;
+  /**
+   * Optional: one request to the index's server that reads no records (Qdrant: list the
+   * collections, which also checks the API key); resolves with its latency in ms, or fails as
+   * other calls do. `botwire doctor` uses it; an index without a server leaves it out.
+   */
+  ping?(): Promise<number>;
   close(): Promise<void>;
 }
 

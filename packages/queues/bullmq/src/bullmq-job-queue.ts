@@ -448,6 +448,18 @@ export function bullmqJobQueue(options: BullmqJobQueueOptions = {}): JobQueue {
       return call('list jobs', (store) => store.list(filter));
     },
 
+    async ping() {
+      checkOpen();
+      const { redis } = await connect();
+      const started = performance.now();
+      try {
+        await redis.ping();
+      } catch (error) {
+        throw queueFailure(error, { url, action: 'ping' });
+      }
+      return performance.now() - started;
+    },
+
     async stats(): Promise<JobStats> {
       checkOpen();
       const counts = await call('count jobs', (store) => store.counts());

@@ -200,6 +200,13 @@ export function qdrantVectorIndex(options: QdrantVectorIndexOptions = {}): Vecto
       await call('connect', (qdrant) => qdrant.getCollections());
     },
 
+    async ping() {
+      const qdrant = await connect();
+      const started = performance.now();
+      await call('ping', () => qdrant.getCollections());
+      return performance.now() - started;
+    },
+
     async upsert(namespace, records) {
       checkNamespace(namespace);
       if (!Array.isArray(records)) throw invalid('upsert takes an array of records.');
