@@ -76,7 +76,9 @@ function sequencerEngine(sequencer: ChatSequencer): Engine {
     driver: sequencer.name,
     async probe(signal) {
       // The port has no ping: the turn of a chat no update belongs to only reads, and comes at once.
+      // The first turn connects; the second one's time is the round trip.
       const chat = `botwire-doctor-${randomBytes(6).toString('hex')}`;
+      await sequencer.turn(chat, 0, { signal });
       return {
         latencyMs: await timed(() => sequencer.turn(chat, 0, { signal })),
         how: 'the turn of an unused chat',
