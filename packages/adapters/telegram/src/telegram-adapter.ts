@@ -486,6 +486,10 @@ class GrammyTelegramAdapter implements TelegramAdapter {
         linkPreviews: this.settings.linkPreviews,
         callbackData: (data) => this.callbackData(data),
       });
+      // Noted at once: a replay after a crash from here on does not answer again.
+      await this.inbox
+        ?.noteAnswered(chat.platformId)
+        .catch((error: unknown) => this.warnOnce('telegram-answer-note-failed', error));
       return { platformMessageIds: ids };
     } catch (error) {
       if (recipientGone(error))

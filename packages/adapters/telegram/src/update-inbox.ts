@@ -81,6 +81,8 @@ export class UpdateInbox<U> {
   private closing = false;
   /** Aborts updates waiting for their turn when the inbox closes. */
   private readonly stopping = new AbortController();
+  /** The update each queue runs now in this process (one at a time with a sequencer). */
+  private readonly current = new Map<string, number>();
 
   constructor(private readonly options: UpdateInboxOptions<U>) {
     this.leaseMs = options.leaseMs ?? 60_000;
@@ -190,6 +192,11 @@ export class UpdateInbox<U> {
     const { kv } = this.options;
     const key = `inbox:${pad(id)}`;
     const entry = this.leased({ update: this.options.forStorage?.(update) ?? update, attempts: 1 });
+    const queue = this.options.queueOf(update);
+    // Announced first: a process killed after storing the update, but before the platform heard
+    // back, leaves it announced, so the later updates of its chat wait for its replay instead of
+    // overtaking it (the platform's redelivery to another process finds it stored).
+    await this.options.sequencer?.enter(queue, id);
     const asked = await Promise.allSettled([kv.add(key, entry), kv.get(`done:${id}`)]);
     const failed = asked.find((each) => each.status === 'rejected');
     const [fresh, done] = asked.map((each) => each.status === 'fulfilled' && each.value);
@@ -200,12 +207,12 @@ export class UpdateInbox<U> {
     }
     if (fresh && !done) {
       this.owned.set(id, entry);
-      await this.options.sequencer?.enter(this.options.queueOf(update), id);
       return true;
     }
-    // Already done: drop what this call stored. Stored by another process: its entry stays,
-    // to run there or to be replayed by recover() when that process is gone.
+    // Already done: drop what this call stored and announced. Stored by another process: its
+    // entry stays, to run there or to be replayed by recover() when that process is gone.
     if (fresh && done) await kv.delete(key);
+    if (done) await this.options.sequencer?.leave(queue, id);
     return false;
   }
 
@@ -255,14 +262,45 @@ export class UpdateInbox<U> {
           .catch(() => undefined);
       return;
     }
-    try {
-      await this.options.process(update);
-    } catch (error) {
-      log.error('telegram-update-failed', { updateId: id, error });
+    const queue = this.options.queueOf(update);
+    const attempts = this.owned.get(id)?.attempts ?? 1;
+    if (attempts > 1 && (await this.wasAnswered(queue, id))) {
+      // A process that died had already answered it: a replay would answer twice.
+      log.warn('telegram-update-answered-before-crash', { updateId: id });
+    } else {
+      this.current.set(queue, id);
+      try {
+        await this.options.process(update);
+      } catch (error) {
+        log.error('telegram-update-failed', { updateId: id, error });
+      } finally {
+        if (this.current.get(queue) === id) this.current.delete(queue);
+      }
     }
     await this.finish(id, update).catch((error: unknown) =>
       log.error('telegram-update-not-marked-done', { updateId: id, error }),
     );
+  }
+
+  /**
+   * Notes that the update this process runs for `queue` sent an answer (call it right after the
+   * messenger took a message), so that a replay after a crash does not answer it again. Only
+   * with a sequencer that keeps such notes; a no-op otherwise.
+   */
+  async noteAnswered(queue: string): Promise<void> {
+    const id = this.current.get(queue);
+    const { sequencer } = this.options;
+    if (id === undefined || !sequencer?.answered) return;
+    await sequencer.answered(queue, id);
+  }
+
+  private async wasAnswered(queue: string, id: number): Promise<boolean> {
+    try {
+      return (await this.options.sequencer?.wasAnswered?.(queue, id)) ?? false;
+    } catch (error) {
+      this.options.log.warn('telegram-sequencer-failed', { updateId: id, error });
+      return false;
+    }
   }
 
   /**

@@ -111,6 +111,15 @@ export function runChatSequencerContract(
       await first.leave('chat-g', 1);
     });
 
+    it('remembers which updates sent an answer, for a replay after a crash', async () => {
+      const { first, second } = await start();
+      if (!first.answered || !second.wasAnswered) return;
+      expect(await second.wasAnswered('chat-i', 4)).toBe(false);
+      await first.answered('chat-i', 4);
+      expect(await second.wasAnswered('chat-i', 4)).toBe(true);
+      expect(await second.wasAnswered('chat-i', 5)).toBe(false);
+    });
+
     it('runs 200 updates of one chat, announced by two processes in turn, strictly in order', async () => {
       const { first, second } = await start();
       const ran: number[] = [];

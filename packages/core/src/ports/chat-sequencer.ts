@@ -24,6 +24,14 @@ export interface ChatSequencer {
   ): Promise<void>;
   /** The update is done (or given up): the next one of the chat may run. */
   leave(chat: string, sequence: number): Promise<void>;
+  /**
+   * Notes, right after the messenger took it, that update `sequence` of `chat` sent an answer;
+   * a replay after a crash asks {@link wasAnswered} and does not answer twice. Optional: a
+   * driver with a fast store (Redis) makes the gap between sending and noting small.
+   */
+  answered?(chat: string, sequence: number): Promise<void>;
+  /** True when update `sequence` of `chat` sent an answer before its process stopped. */
+  wasAnswered?(chat: string, sequence: number): Promise<boolean>;
   /** Closes connections the driver opened. */
   close(): Promise<void>;
 }

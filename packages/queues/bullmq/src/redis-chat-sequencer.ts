@@ -94,6 +94,14 @@ export function redisChatSequencer(options: RedisChatSequencerOptions = {}): Cha
       );
     },
     leave: remove,
+    async answered(chat, sequence) {
+      const { redis } = await connect();
+      await redis.set(`${prefix}:chat-answered:${chat}:${sequence}`, '1', 'PX', keepMs);
+    },
+    async wasAnswered(chat, sequence) {
+      const { redis } = await connect();
+      return (await redis.exists(`${prefix}:chat-answered:${chat}:${sequence}`)) === 1;
+    },
     async close() {
       const current = connecting;
       connecting = undefined;

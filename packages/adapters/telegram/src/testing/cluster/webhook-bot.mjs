@@ -1,0 +1,56 @@
+// One bot process of a webhook cluster (see webhook-cluster.ts): Telegram in webhook mode on its
+// own port, storage shared with the other processes (one SQLite file), and the chat sequencer on
+// Redis (or on storage). It answers every text with "echo <text>", through the whole pipeline
+// (inbox, sequencer, chat lease, access, history, usage). Prints "ready" once it listens.
+// Runs from the built packages: `node scripts/ensure-built.mjs` first.
+import { createBot, silentLogger, sqliteStorage } from '../../../../../core/dist/index.js';
+import { redisChatSequencer } from '../../../../../queues/bullmq/dist/index.js';
+import { telegramAdapter } from '../../../dist/index.js';
+
+const env = process.env;
+const port = Number(env.CLUSTER_PORT);
+const sequencer =
+  env.CLUSTER_SEQUENCER === 'redis' ? redisChatSequencer({ url: env.REDIS_URL }) : 'storage';
+
+const bot = createBot({
+  config: {
+    name: 'Cluster',
+    access: 'open',
+    locale: 'en',
+    storage: sqliteStorage({ path: env.CLUSTER_DB }),
+    sequencer,
+    http: { host: '127.0.0.1', port, token: 'cluster-owner-token' },
+    middleware: [
+      (context, next) =>
+        context.message.kind === 'message' && context.text
+          ? context.reply(`echo ${context.text}`).then(() => undefined)
+          : next(),
+    ],
+  },
+  adapters: [
+    telegramAdapter({
+      token: env.CLUSTER_TOKEN,
+      apiRoot: env.CLUSTER_API_ROOT,
+      mode: 'webhook',
+      webhookUrl: `http://127.0.0.1:${port}/telegram/webhook`,
+      webhookSecret: env.CLUSTER_SECRET,
+      // Telegram's own pacing (one message a second a chat) would be measured instead.
+      throttle: { globalPerSecond: 100_000, privatePerSecond: 100_000, burst: 1000 },
+      commandMenu: false,
+      env: {},
+    }),
+  ],
+  dataDir: env.CLUSTER_DATA_DIR,
+  log: silentLogger,
+  env: {},
+  terminal: { write: () => undefined },
+});
+
+await bot.start();
+process.stdout.write('ready\n');
+const stop = async () => {
+  await bot.stop();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
