@@ -217,6 +217,22 @@ describe('state in storage: numbered options, owner token, claim code', () => {
     expect(claimed?.text).toMatch(/You are now the owner/);
   });
 
+  it('lets each of two running processes show a code that works, and ends both at the first claim', async () => {
+    const dir = dataDir();
+    const one = await sqliteBot(dir, { config: { access: 'owner' } });
+    const two = await sqliteBot(dir, { config: { access: 'owner' } });
+    expect(one.bot.claimCode).toBeDefined();
+    expect(two.bot.claimCode).toBeDefined();
+    const [codeOne, codeTwo] = [one.bot.claimCode!, two.bot.claimCode!];
+    expect(codeTwo).not.toBe(codeOne);
+    const [claimed] = await two.test.say(codeOne, { userId: 'ann' });
+    expect(claimed?.text).toMatch(/You are now the owner/);
+    expect((await one.test.say(codeTwo, { userId: 'bob' }))[0]?.text).not.toMatch(
+      /You are now the owner/,
+    );
+    expect((await one.test.say('/whoami', { userId: 'ann' }))[0]?.text).toMatch(/Role: owner/);
+  });
+
   it('stops listening to a user after five wrong codes, across a restart', async () => {
     const dir = dataDir();
     const first = await sqliteBot(dir, { config: { access: 'owner' } });

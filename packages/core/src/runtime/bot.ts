@@ -678,6 +678,10 @@ export class Bot {
       this.log.error('vector-index-close-failed', { error });
     }
     this.stopStep = 'storage';
+    // The code this process showed goes with its terminal; other processes' codes stay.
+    await this.claimCodes
+      ?.release()
+      .catch((error: unknown) => this.log.warn('claim-code-release-failed', { error }));
     await this.storageDriver?.close();
     this.stopStep = undefined;
     this.resolveFinished();
