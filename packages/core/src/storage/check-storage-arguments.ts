@@ -140,3 +140,17 @@ export function incremented(current: unknown, by: number, key: string): number {
     throw invalidArgument(`Incrementing ${key} by ${by} would leave the range of numbers.`);
   return value;
 }
+
+/**
+ * The smallest string after every string that starts with `prefix` (code point order): the
+ * end of a key range for a prefix search. Undefined when no string is after them all.
+ */
+export function prefixEnd(prefix: string): string | undefined {
+  const points = Array.from(prefix, (character) => character.codePointAt(0)!);
+  while (points.length > 0) {
+    const last = points.pop()!;
+    if (last < 0x10ffff)
+      return String.fromCodePoint(...points, last === 0xd7ff ? 0xe000 : last + 1);
+  }
+  return undefined;
+}

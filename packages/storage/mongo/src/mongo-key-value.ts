@@ -3,7 +3,7 @@ import { type MongoConnection, retryOnDuplicate } from './mongo-connection';
 import { isDuplicateKey } from './mongo-errors';
 import type { ValueDocument } from './mongo-models';
 
-const { checkCount, checkKey, checkTtlMs, encodeJson } = storageChecks;
+const { checkCount, checkKey, checkTtlMs, encodeJson, prefixEnd } = storageChecks;
 const { incremented, invalidArgument } = storageChecks;
 
 /** How often an increment tries again after losing a race to a concurrent insert. */
@@ -31,17 +31,6 @@ const isLive = (document: Pick<ValueDocument, 'expiresAt'>, now: number) =>
 const liveFilter = (now: number) => ({
   $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date(now) } }],
 });
-
-/** The smallest string after every string that starts with `prefix` (code point order). */
-function prefixEnd(prefix: string): string | undefined {
-  const points = Array.from(prefix, (character) => character.codePointAt(0)!);
-  while (points.length > 0) {
-    const last = points.pop()!;
-    if (last < 0x10ffff)
-      return String.fromCodePoint(...points, last === 0xd7ff ? 0xe000 : last + 1);
-  }
-  return undefined;
-}
 
 /**
  * The key-value store of the MongoDB storage, on the `kv` collection (unique on namespace and

@@ -25,6 +25,7 @@ import {
   encodeJson,
   incremented,
   invalidArgument,
+  prefixEnd,
 } from '../check-storage-arguments';
 import { newId } from '../ids';
 import { sqliteConnection } from './sqlite-connection';
@@ -61,17 +62,6 @@ type Database = BetterSqlite3.Database;
 function expiryOf(options: SetOptions | undefined, now: number): number | null {
   const ttlMs = checkTtlMs(options);
   return ttlMs === undefined ? null : Math.ceil(now + ttlMs);
-}
-
-/** The smallest string after every string that starts with `prefix` (code point order). */
-function prefixEnd(prefix: string): string | undefined {
-  const points = Array.from(prefix, (character) => character.codePointAt(0)!);
-  while (points.length > 0) {
-    const last = points.pop()!;
-    if (last < 0x10ffff)
-      return String.fromCodePoint(...points, last === 0xd7ff ? 0xe000 : last + 1);
-  }
-  return undefined;
 }
 
 /**
