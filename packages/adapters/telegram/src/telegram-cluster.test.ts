@@ -14,11 +14,12 @@ import {
 
 /**
  * Two bot processes behind one Telegram webhook, as a deployment runs them: one SQLite file,
- * one Redis (the chat sequencer), updates of 100 chats handed to the processes in turn, 5% of
- * them delivered to both at once, and one process SIGKILLed half-way and started again. Every
- * update must be answered, each chat's answers must come in its order, read from the Bot API
- * peer's log, and only an answer the killed process sent but had not marked done may repeat. The processes run the built packages (`.ci/run` builds them);
- * redis-server comes from Debian.
+ * one Redis (the chat sequencer), updates of 100 chats (4,000 here; `CLUSTER_PER_CHAT=100` for
+ * 10,000) handed to the processes in turn, 5% of them delivered to both at once, and one
+ * process SIGKILLed half-way and started again. Every update must be answered and each chat's
+ * answers must come in its order, read from the Bot API peer's log; only the answer a chat was
+ * at when the process died may repeat (sent, not yet noted). The processes run the built
+ * packages (`.ci/run` builds them); redis-server comes from Debian.
  */
 const token = '99:CLUSTER-token';
 
@@ -36,7 +37,7 @@ describe('two bot processes behind one webhook', () => {
     cluster = peer = redis = dataDir = undefined;
   });
 
-  it('answers 10,000 updates over 100 chats once each and in order, through a SIGKILL', {
+  it('answers the updates of 100 chats once each and in order, through a SIGKILL', {
     timeout: 240_000,
   }, async () => {
     redis = await startRedisServer();
@@ -53,8 +54,11 @@ describe('two bot processes behind one webhook', () => {
     });
     const running = cluster;
     let down = false;
+    const answeredAtKill = new Map<number, number>();
     const chats = 100;
-    const perChat = 100;
+    // 40 a chat in the suite (a machine of two cores runs the other tests beside it); the
+    // acceptance's 10,000 with CLUSTER_PER_CHAT=100.
+    const perChat = Number(process.env.CLUSTER_PER_CHAT ?? 40);
     const report = await sendUpdates({
       urls: () => (down ? [running.urls[0]!] : running.urls),
       chats,
@@ -62,6 +66,8 @@ describe('two bot processes behind one webhook', () => {
       duplicates: 0.05,
       atHalf: async () => {
         down = true;
+        // How far each chat's answers had come just before the kill.
+        for (const [chat, texts] of answersByChat(peer!)) answeredAtKill.set(chat, texts.length);
         await running.kill(1);
         await new Promise((resolve) => setTimeout(resolve, 500));
         await running.restart(1);
@@ -69,7 +75,7 @@ describe('two bot processes behind one webhook', () => {
       },
     });
     expect(report.sent).toBe(chats * perChat);
-    expect(report.duplicates).toBeGreaterThan(300);
+    expect(report.duplicates).toBeGreaterThan(chats * perChat * 0.03);
 
     // Updates the killed process had taken are replayed by its successor.
     const deadline = Date.now() + 120_000;
@@ -104,11 +110,23 @@ describe('two bot processes behind one webhook', () => {
           ? 'in order'
           : expected.slice(Math.max(0, at - 2), at + 3),
       );
-      repeated.push(...texts.filter((text, index) => index > 0 && text === texts[index - 1]));
+      const again = texts.filter((text, index) => index > 0 && text === texts[index - 1]);
+      // Only the answer the chat was at when the process died may repeat (sent, not yet noted
+      // in Redis at the instant of the kill): at most one, next to where its answers were.
+      expect(again.length, `chat ${chat}: repeats`).toBeLessThanOrEqual(1);
+      for (const text of again) {
+        const n = Number(text.slice('echo m'.length));
+        const at = answeredAtKill.get(chat) ?? 0;
+        expect(
+          n,
+          `chat ${chat}: ${text} repeated, answered ${at} at the kill`,
+        ).toBeGreaterThanOrEqual(at - 1);
+        expect(n, `chat ${chat}: ${text} repeated, answered ${at} at the kill`).toBeLessThanOrEqual(
+          at + 3,
+        );
+      }
+      repeated.push(...again);
     }
-    // The answers sent but not yet noted in Redis at the instant of the kill (under this load,
-    // a few dozen; see the closing note of issue 17), never more than the updates in flight.
-    expect(repeated.length).toBeLessThanOrEqual(100);
     expect(peer.callsOf('sendMessage')).toHaveLength(chats * perChat + repeated.length);
     console.log(
       `cluster: ${report.sent} updates (${report.duplicates} delivered twice, ${report.retried} retried on the other process) acknowledged in ${(report.ms / 1000).toFixed(1)} s; ${repeated.length} answers repeated after the SIGKILL`,

@@ -385,6 +385,10 @@ export async function startBotApiPeer(token: string): Promise<BotApiPeer> {
       reply(response, 500, { ok: false, error_code: 500, description: String(error) }),
     );
   });
+  // Node closes idle keep-alive sockets after 5 s, and a client that reuses one just then sees a
+  // reset (not a Bot API error); the real API keeps them far longer.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
