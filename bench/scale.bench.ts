@@ -20,7 +20,12 @@ import {
   sendUpdates,
   startWebhookCluster,
 } from '../packages/adapters/telegram/src/testing/cluster/webhook-cluster';
-import { memoryStorage, sqliteStorage, storageChatSequencer } from '../packages/core/dist/index.js';
+import {
+  type ChatSequencer,
+  memoryStorage,
+  sqliteStorage,
+  storageChatSequencer,
+} from '../packages/core/dist/index.js';
 import { redisChatSequencer } from '../packages/queues/bullmq/dist/index.js';
 import { startRedisServer } from '../packages/queues/bullmq/src/testing/redis-server';
 
@@ -72,12 +77,7 @@ async function clusterRun(processes: number, redisUrl: string): Promise<ClusterR
 }
 
 /** Mean cost of one update's enter, turn and leave, with no other update waiting. */
-async function lockCost(sequencer: {
-  enter(chat: string, sequence: number): Promise<void>;
-  turn(chat: string, sequence: number): Promise<void>;
-  leave(chat: string, sequence: number): Promise<void>;
-  close(): Promise<void>;
-}): Promise<number> {
+async function lockCost(sequencer: ChatSequencer): Promise<number> {
   for (let index = 1; index <= 100; index++) {
     await sequencer.enter('warm', index);
     await sequencer.turn('warm', index);

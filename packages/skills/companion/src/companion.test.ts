@@ -27,6 +27,27 @@ describe('companion', () => {
     bot = undefined;
   });
 
+  /** A bot with the companion skill and its bond, on memory storage, in a test chat. */
+  const start = async (config: Partial<BotConfig>, model?: ChatModel) => {
+    const chat = testAdapter();
+    bot = createBot({
+      config: {
+        storage: 'memory',
+        access: 'open',
+        http: false,
+        skills: [{ use: { manifest, definition: skill }, permissions: ['storage'] }],
+        extensions: [companionBond({ pointsPerMessage: 50 })],
+        ...config,
+      },
+      adapters: [chat.adapter],
+      ...(model ? { model } : {}),
+      log: silentLogger,
+      env: {},
+    });
+    await bot.start();
+    return chat;
+  };
+
   it('has the seed’s thresholds', () => {
     expect(
       [0, 99, 100, 299, 300, 599, 600, 999, 1000, 5000].map(
@@ -48,21 +69,10 @@ describe('companion', () => {
 
   it('caps the points of a day, and tells the model the level and its tone', async () => {
     const model = scriptedChatModel();
-    const chat = testAdapter();
-    bot = createBot({
-      config: {
-        storage: 'memory',
-        access: 'open',
-        http: false,
-        skills: [{ use: { manifest, definition: skill }, permissions: ['storage'] }],
-        extensions: [companionBond({ pointsPerMessage: 40, dailyPointsCap: 100 })],
-      },
-      adapters: [chat.adapter],
+    const chat = await start(
+      { extensions: [companionBond({ pointsPerMessage: 40, dailyPointsCap: 100 })] },
       model,
-      log: silentLogger,
-      env: {},
-    });
-    await bot.start();
+    );
     for (let index = 0; index < 4; index++)
       model.push({ json: { mode: 'answer', answer: `reply ${index}` } });
     const replies = [];
@@ -107,25 +117,6 @@ describe('companion', () => {
         'base64',
       ),
     );
-    const start = async (config: Partial<BotConfig>, model?: ChatModel) => {
-      const chat = testAdapter();
-      bot = createBot({
-        config: {
-          storage: 'memory',
-          access: 'open',
-          http: false,
-          skills: [{ use: { manifest, definition: skill }, permissions: ['storage'] }],
-          extensions: [companionBond({ pointsPerMessage: 50 })],
-          ...config,
-        },
-        adapters: [chat.adapter],
-        ...(model ? { model } : {}),
-        log: silentLogger,
-        env: {},
-      });
-      await bot.start();
-      return chat;
-    };
     const makePremium = async (userId: string) => {
       const user = await bot!.storage.users.findByIdentity({
         platform: 'test',
