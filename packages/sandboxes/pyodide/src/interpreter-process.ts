@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -208,10 +208,12 @@ function spawnChild(snapshot?: { path: string; mode: 'make' | 'load' }): ChildPr
 /**
  * Loads Pyodide once in a child that runs no user code and has it write a memory snapshot of
  * the loaded interpreter to `path`, which later children restore in a fraction of the load time.
- * Resolves when the file is written; the child has ended then.
+ * Resolves when the file is written. The child writes `<path>.part`, renamed to `path` once it
+ * says the file is whole, so `path` is never seen half written.
  */
 export function makeSnapshot(path: string, loadTimeoutMs: number): Promise<void> {
-  const child = spawnChild({ path, mode: 'make' });
+  const part = `${path}.part`;
+  const child = spawnChild({ path: part, mode: 'make' });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     if (stderr.length < 8192) stderr += chunk;
@@ -227,7 +229,12 @@ export function makeSnapshot(path: string, loadTimeoutMs: number): Promise<void>
     child.on('message', (message: { type?: string }) => {
       if (message?.type !== 'snapshot') return;
       clearTimeout(timer);
-      resolve();
+      try {
+        renameSync(part, path);
+        resolve();
+      } catch (error) {
+        reject(failed(`The snapshot could not be moved into place: ${(error as Error).message}`));
+      }
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
