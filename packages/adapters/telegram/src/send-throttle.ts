@@ -14,7 +14,8 @@ export interface ThrottleOptions {
   now?: () => number;
 }
 
-const sendingMethods = new Set([
+/** Bot API methods that put a new message into a chat. */
+export const sendingMethods: ReadonlySet<string> = new Set([
   'sendMessage',
   'sendPhoto',
   'sendDocument',
@@ -30,6 +31,7 @@ const sendingMethods = new Set([
   'sendContact',
   'sendPoll',
   'sendDice',
+  'sendInvoice',
   'copyMessage',
   'forwardMessage',
 ]);

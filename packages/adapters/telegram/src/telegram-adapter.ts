@@ -18,13 +18,14 @@ import { publishCommandMenu } from './command-menu';
 import { backoffDelay, isTransientTelegramError } from './connect-backoff';
 import { fileDownloader } from './file-download';
 import { editOutgoing, maxTextLength, sendOutgoing } from './send-outgoing';
-import { sleep, throttleTransformer } from './send-throttle';
+import { sendingMethods, sleep, throttleTransformer } from './send-throttle';
 import {
   type ResolvedTelegramOptions,
   resolveTelegramOptions,
   type TelegramAdapterOptions,
 } from './telegram-options';
 import { type Downloader, updateQueueKey, updateToIncoming } from './to-incoming';
+import { SentRequests } from './sent-requests';
 import { UpdateInbox } from './update-inbox';
 import { mountWebhook } from './webhook';
 
@@ -84,6 +85,8 @@ class GrammyTelegramAdapter implements TelegramAdapter {
   private grammy: Bot | undefined;
   private host: AdapterHost | undefined;
   private inbox: UpdateInbox<Update> | undefined;
+  /** Reports when a Bot API request has left, for the inbox's answer notes. */
+  private readonly sent = new SentRequests();
   private runner: RunnerHandle | undefined;
   private download: Downloader | undefined;
   private state: 'new' | 'connecting' | 'running' | 'stopping' | 'stopped' = 'new';
@@ -112,7 +115,27 @@ class GrammyTelegramAdapter implements TelegramAdapter {
         message: 'The Telegram adapter has no bot token.',
         hint: 'Set TELEGRAM_BOT_TOKEN to the token @BotFather gave you, or pass `token` in the adapter options.',
       });
-    const bot = new Bot(token, { client: this.settings.client, ...(botInfo ? { botInfo } : {}) });
+    const bot = new Bot(token, {
+      client: this.sent.clientOptions(this.settings.client),
+      ...(botInfo ? { botInfo } : {}),
+    });
+    // Installed first, so it runs last (after the throttle's wait): a message an update sends is
+    // noted as soon as its request is written, so that a replay after a crash does not send it
+    // again.
+    bot.api.config.use(async (previous, method, payload, signal) => {
+      const answer = sendingMethods.has(method) ? this.inbox?.answering() : undefined;
+      if (!answer) return previous(method, payload, signal);
+      try {
+        const response = await this.sent.run(answer.sent, () => previous(method, payload, signal));
+        answer.done(response.ok);
+        return response;
+      } catch (error) {
+        // A request that failed after its last byte left may have reached Telegram: it counts as
+        // sent (and so does any failure when the requests cannot be watched).
+        answer.done(answer.wasSent || !this.sent.watching);
+        throw error;
+      }
+    });
     if (throttle) bot.api.config.use(throttleTransformer(throttle));
     const retrying = autoRetry({
       maxDelaySeconds: this.settings.maxRetryAfterSeconds,
@@ -486,10 +509,6 @@ class GrammyTelegramAdapter implements TelegramAdapter {
         linkPreviews: this.settings.linkPreviews,
         callbackData: (data) => this.callbackData(data),
       });
-      // Noted at once: a replay after a crash from here on does not answer again.
-      await this.inbox
-        ?.noteAnswered(chat.platformId)
-        .catch((error: unknown) => this.warnOnce('telegram-answer-note-failed', error));
       return { platformMessageIds: ids };
     } catch (error) {
       if (recipientGone(error))

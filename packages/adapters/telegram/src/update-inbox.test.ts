@@ -290,5 +290,50 @@ describe('UpdateInbox', () => {
       await inbox.handle(update(4));
       expect(ran).toEqual([4]);
     });
+
+    it('notes each answer as it goes out: a replay skips an update that sent one, and runs one whose message was refused', async () => {
+      const shared = sequencer();
+      let release!: () => void;
+      const dying = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let first!: UpdateInbox<FakeUpdate>;
+      const settled: string[] = [];
+      // The first process hands out an answer for each update, then hangs as if killed.
+      first = make(
+        async (each) => {
+          const answer = first.answering();
+          expect(answer?.wasSent).toBe(false);
+          answer?.sent();
+          expect(answer?.wasSent).toBe(true);
+          answer?.done(each.text !== 'refused');
+          settled.push(each.text);
+          await dying;
+        },
+        50,
+        shared,
+      );
+      expect(first.answering()).toBeUndefined();
+      void first.handle(update(1, 'a', 'sent'));
+      void first.handle(update(2, 'b', 'refused'));
+      while (settled.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(await shared.wasAnswered('a', 1)).toBe(true);
+      expect(await shared.wasAnswered('b', 2)).toBe(false);
+      // Its leases ran out: another process replays both.
+      const seen: string[] = [];
+      const second = make(
+        async (each) => {
+          seen.push(each.text);
+        },
+        60_000,
+        shared,
+      );
+      expect(await second.recover()).toBe(2);
+      while ((await kv.list({ prefix: 'inbox:' })).length > 0)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(seen).toEqual(['refused']);
+      release();
+    });
   });
 });

@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { ChatSequencer, Logger, ScopedKeyValueStore } from '@botwire/core';
 
@@ -46,6 +48,26 @@ interface InboxEntry<U> {
   leaseUntil?: number;
 }
 
+/** One message of an update on its way to the messenger: see {@link UpdateInbox.answering}. */
+export interface Answer {
+  /** The request has been handed to the operating system: notes the answer. */
+  sent(): void;
+  /** The messenger replied: `true` when it took the message, `false` when it refused it. */
+  done(taken: boolean): void;
+  /** True once {@link sent} (or `done(true)`) noted the answer. */
+  readonly wasSent: boolean;
+}
+
+/** What {@link UpdateInbox.answering} knows of the update being handled. */
+interface Answering {
+  queue: string;
+  id: number;
+  /** Messages handed to the messenger that have no reply yet. */
+  inFlight: number;
+  /** True once the messenger took a message of the update. */
+  taken: boolean;
+}
+
 interface Lease {
   instance: string;
   pid: number;
@@ -64,8 +86,12 @@ const pad = (id: number) => String(id).padStart(16, '0');
  * Pending entries of a process that died are replayed by the next one (at once on the same host,
  * when the old process is gone; elsewhere when its lease expires).
  *
- * What remains: a process killed after a reply was sent but before the update was marked done
- * sends that reply again on replay. That window is one storage write long.
+ * With a sequencer, each message an update sends is noted the moment its request has been
+ * written to the socket (see {@link answering}), and a replay skips an update that had sent
+ * something: a process killed while Telegram took a message does not repeat it. What remains is
+ * the instant between the last byte written and the note (the same turn of the event loop): a
+ * kill exactly there repeats that answer, as the Bot API has no idempotency key a replay could
+ * ask with.
  */
 export class UpdateInbox<U> {
   private readonly instance: Lease = { instance: randomUUID(), pid: process.pid, host: hostname() };
@@ -81,13 +107,16 @@ export class UpdateInbox<U> {
   private closing = false;
   /** Aborts updates waiting for their turn when the inbox closes. */
   private readonly stopping = new AbortController();
-  /** The update each queue runs now in this process (one at a time with a sequencer). */
-  private readonly current = new Map<string, number>();
+  /** The update whose handling this async context belongs to, for {@link answering}. */
+  private readonly handling = new AsyncLocalStorage<Answering>();
+  private noteFailed = false;
 
   constructor(private readonly options: UpdateInboxOptions<U>) {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.rememberMs = options.rememberMs ?? 72 * 3_600_000;
     this.maxAttempts = options.maxAttempts ?? 3;
+    // Every update waiting for its turn listens to it: a busy chat may have hundreds.
+    setMaxListeners(0, this.stopping.signal);
   }
 
   /**
@@ -268,13 +297,11 @@ export class UpdateInbox<U> {
       // A process that died had already answered it: a replay would answer twice.
       log.warn('telegram-update-answered-before-crash', { updateId: id });
     } else {
-      this.current.set(queue, id);
       try {
-        await this.options.process(update);
+        const answering: Answering = { queue, id, inFlight: 0, taken: false };
+        await this.handling.run(answering, () => this.options.process(update));
       } catch (error) {
         log.error('telegram-update-failed', { updateId: id, error });
-      } finally {
-        if (this.current.get(queue) === id) this.current.delete(queue);
       }
     }
     await this.finish(id, update).catch((error: unknown) =>
@@ -283,20 +310,60 @@ export class UpdateInbox<U> {
   }
 
   /**
-   * Notes that the update this process runs for `queue` sent an answer (call it right after the
-   * messenger took a message), so that a replay after a crash does not answer it again. Only
-   * with a sequencer that keeps such notes; a no-op otherwise.
+   * Call as a message is about to go to the messenger, from the code that handles an update (the
+   * async context {@link process} runs in). Undefined outside an update or without a sequencer.
+   * Call `sent()` the moment the request has been handed to the operating system: it notes,
+   * without waiting, that the update handed out an answer, so that a replay after a crash does
+   * not answer it again. Call `done(taken)` once the messenger replied: `false` when it refused
+   * the message (nothing reached the chat: the note is taken back unless another message of the
+   * update got through or is on its way); a `true` without `sent()` notes it then.
    */
-  async noteAnswered(queue: string): Promise<void> {
-    const id = this.current.get(queue);
+  answering(): Answer | undefined {
+    const current = this.handling.getStore();
     const { sequencer } = this.options;
-    if (id === undefined || !sequencer?.answered) return;
-    await sequencer.answered(queue, id);
+    if (!current || !sequencer) return undefined;
+    current.inFlight += 1;
+    let noted: Promise<void> | undefined;
+    const sent = () => {
+      noted ??= sequencer.answered(current.queue, current.id).then(
+        () => {
+          this.noteFailed = false;
+        },
+        (error: unknown) => this.warnNote(current.id, error),
+      );
+    };
+    let settled = false;
+    const done = (taken: boolean) => {
+      if (settled) return;
+      settled = true;
+      current.inFlight -= 1;
+      if (taken) {
+        current.taken = true;
+        sent();
+      } else if (noted && !current.taken && current.inFlight === 0)
+        void noted
+          .then(() => sequencer.unanswered(current.queue, current.id))
+          .catch((error: unknown) => this.warnNote(current.id, error));
+    };
+    return {
+      sent,
+      done,
+      get wasSent() {
+        return noted !== undefined;
+      },
+    };
+  }
+
+  /** A failed note costs a repeated answer after a crash: said once until notes work again. */
+  private warnNote(updateId: number, error: unknown): void {
+    if (this.noteFailed) return;
+    this.noteFailed = true;
+    this.options.log.warn('telegram-answer-note-failed', { updateId, error });
   }
 
   private async wasAnswered(queue: string, id: number): Promise<boolean> {
     try {
-      return (await this.options.sequencer?.wasAnswered?.(queue, id)) ?? false;
+      return (await this.options.sequencer?.wasAnswered(queue, id)) ?? false;
     } catch (error) {
       this.options.log.warn('telegram-sequencer-failed', { updateId: id, error });
       return false;

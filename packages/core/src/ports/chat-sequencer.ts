@@ -25,13 +25,18 @@ export interface ChatSequencer {
   /** The update is done (or given up): the next one of the chat may run. */
   leave(chat: string, sequence: number): Promise<void>;
   /**
-   * Notes, right after the messenger took it, that update `sequence` of `chat` sent an answer;
-   * a replay after a crash asks {@link wasAnswered} and does not answer twice. Optional: a
-   * driver with a fast store (Redis) makes the gap between sending and noting small.
+   * Notes that update `sequence` of `chat` hands an answer to the messenger. Call it right
+   * before the message goes out, without waiting for it: a driver writes the note in the same
+   * turn of the event loop when it is connected, so that the note is stored before the message
+   * can have left. A replay after a crash asks {@link wasAnswered} and does not answer twice; a
+   * process killed between the note and the send (microseconds) loses that answer, one killed
+   * after the send (the messenger's round trip) no longer repeats it.
    */
-  answered?(chat: string, sequence: number): Promise<void>;
-  /** True when update `sequence` of `chat` sent an answer before its process stopped. */
-  wasAnswered?(chat: string, sequence: number): Promise<boolean>;
+  answered(chat: string, sequence: number): Promise<void>;
+  /** Takes the note back: the messenger refused the message, so it never reached the chat. */
+  unanswered(chat: string, sequence: number): Promise<void>;
+  /** True when update `sequence` of `chat` handed out an answer before its process stopped. */
+  wasAnswered(chat: string, sequence: number): Promise<boolean>;
   /** Closes connections the driver opened. */
   close(): Promise<void>;
 }

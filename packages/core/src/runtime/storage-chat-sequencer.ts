@@ -5,6 +5,8 @@ const namespace = 'runtime';
 /** Sequence numbers as fixed-width keys, so that the store lists them in order. */
 const pad = (sequence: number) => String(sequence).padStart(16, '0');
 const prefixOf = (chat: string) => `chat-seq:${encodeURIComponent(chat)}:`;
+const answeredKey = (chat: string, sequence: number) =>
+  `chat-answered:${encodeURIComponent(chat)}:${pad(sequence)}`;
 
 /** Options shared by the sequencer drivers. */
 export interface ChatSequencerOptions {
@@ -170,6 +172,15 @@ export function storageChatSequencer(
       );
     },
     leave: remove,
+    async answered(chat, sequence) {
+      await kv.set(namespace, answeredKey(chat, sequence), 1, { ttlMs: keepMs });
+    },
+    async unanswered(chat, sequence) {
+      await kv.delete(namespace, answeredKey(chat, sequence));
+    },
+    async wasAnswered(chat, sequence) {
+      return (await kv.get(namespace, answeredKey(chat, sequence))) !== undefined;
+    },
     async close() {},
   };
 }

@@ -41,7 +41,11 @@ export function redisChatSequencer(options: RedisChatSequencerOptions = {}): Cha
   const channel = `${prefix}:chat-seq-left`;
   const keyOf = (chat: string) => `${prefix}:chat-seq:${chat}`;
   const local = new LocalTurns();
+  const answeredKey = (chat: string, sequence: number) =>
+    `${prefix}:chat-answered:${chat}:${sequence}`;
   let connecting: Promise<{ redis: Redis; subscriber: Redis }> | undefined;
+  /** The connection once made, for writes that may not wait a turn. */
+  let connected: { redis: Redis; subscriber: Redis } | undefined;
 
   const connect = () => {
     connecting ??= (async () => {
@@ -50,7 +54,8 @@ export function redisChatSequencer(options: RedisChatSequencerOptions = {}): Cha
       const subscriber = redis.duplicate();
       subscriber.on('message', (_channel: string, chat: string) => local.wake(chat));
       await subscriber.subscribe(channel);
-      return { redis, subscriber };
+      connected = { redis, subscriber };
+      return connected;
     })();
     connecting.catch(() => {
       connecting = undefined;
@@ -95,16 +100,22 @@ export function redisChatSequencer(options: RedisChatSequencerOptions = {}): Cha
     },
     leave: remove,
     async answered(chat, sequence) {
-      const { redis } = await connect();
-      await redis.set(`${prefix}:chat-answered:${chat}:${sequence}`, '1', 'PX', keepMs);
+      // Written in this turn when connected (before the caller's message can have left).
+      const { redis } = connected ?? (await connect());
+      await redis.set(answeredKey(chat, sequence), '1', 'PX', keepMs);
+    },
+    async unanswered(chat, sequence) {
+      const { redis } = connected ?? (await connect());
+      await redis.del(answeredKey(chat, sequence));
     },
     async wasAnswered(chat, sequence) {
       const { redis } = await connect();
-      return (await redis.exists(`${prefix}:chat-answered:${chat}:${sequence}`)) === 1;
+      return (await redis.exists(answeredKey(chat, sequence))) === 1;
     },
     async close() {
       const current = connecting;
       connecting = undefined;
+      connected = undefined;
       if (!current) return;
       const connection = await current.catch(() => undefined);
       await connection?.subscriber.quit().catch(() => undefined);

@@ -3,11 +3,22 @@
 // Redis (or on storage). It answers every text with "echo <text>", through the whole pipeline
 // (inbox, sequencer, chat lease, access, history, usage). Prints "ready" once it listens.
 // Runs from the built packages: `node scripts/ensure-built.mjs` first.
-import { createBot, silentLogger, sqliteStorage } from '../../../../../core/dist/index.js';
+import { createBot, createLogger, sqliteStorage } from '../../../../../core/dist/index.js';
 import { redisChatSequencer } from '../../../../../queues/bullmq/dist/index.js';
 import { telegramAdapter } from '../../../dist/index.js';
 
 const env = process.env;
+// What the harness counts: updates replayed after a crash, and replays skipped because the dead
+// process had already handed out their answer. One JSON line each on standard output.
+const counted = new Set(['telegram-update-replayed', 'telegram-update-answered-before-crash']);
+const log = createLogger({
+  level: 'warn',
+  format: 'json',
+  write: (line) => {
+    const event = JSON.parse(line);
+    if (counted.has(event.message)) process.stdout.write(`${line}\n`);
+  },
+});
 const port = Number(env.CLUSTER_PORT);
 const sequencer =
   env.CLUSTER_SEQUENCER === 'redis' ? redisChatSequencer({ url: env.REDIS_URL }) : 'storage';
@@ -41,7 +52,7 @@ const bot = createBot({
     }),
   ],
   dataDir: env.CLUSTER_DATA_DIR,
-  log: silentLogger,
+  log,
   env: {},
   terminal: { write: () => undefined },
 });

@@ -39,12 +39,19 @@ export interface WebhookCluster {
   restart(index: number): Promise<void>;
   /** Stops every process (SIGTERM). */
   stop(): Promise<void>;
+  /**
+   * How often the processes logged each counted event: `telegram-update-replayed` (an update a
+   * dead process had taken, run again) and `telegram-update-answered-before-crash` (a replay
+   * skipped because the dead process had handed out its answer).
+   */
+  events(): Record<string, number>;
 }
 
 /** Starts the processes; resolves once every one listens. */
 export async function startWebhookCluster(options: WebhookClusterOptions): Promise<WebhookCluster> {
   const ports = await Promise.all(Array.from({ length: options.processes }, () => freePort()));
   const children: Array<ChildProcess | undefined> = [];
+  const events: Record<string, number> = {};
   const launch = async (index: number) => {
     const child = spawn(process.execPath, [script], {
       env: {
@@ -66,8 +73,17 @@ export async function startWebhookCluster(options: WebhookClusterOptions): Promi
       errors += chunk.toString();
     });
     await new Promise<void>((resolve, reject) => {
+      let pending = '';
       child.stdout!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) resolve();
+        const lines = (pending + chunk.toString()).split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) {
+          if (line === 'ready') resolve();
+          else if (line.startsWith('{')) {
+            const { message } = JSON.parse(line) as { message: string };
+            events[message] = (events[message] ?? 0) + 1;
+          }
+        }
       });
       child.once('exit', (code) =>
         reject(
@@ -88,6 +104,7 @@ export async function startWebhookCluster(options: WebhookClusterOptions): Promi
       await exited;
     },
     restart: launch,
+    events: () => ({ ...events }),
     async stop() {
       await Promise.all(
         children.map(async (child) => {
