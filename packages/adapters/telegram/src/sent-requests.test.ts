@@ -75,7 +75,10 @@ describe('SentRequests', () => {
     const agent = new HttpAgent({ keepAlive: false });
     for (const given of [agent, () => agent]) {
       const sent = new SentRequests();
-      const api = new Api('1:T', sent.clientOptions({ apiRoot, baseFetchConfig: { agent: given } }));
+      const api = new Api(
+        '1:T',
+        sent.clientOptions({ apiRoot, baseFetchConfig: { agent: given } }),
+      );
       let reported = 0;
       const call = sent.run(
         () => {

@@ -19,13 +19,13 @@ import { backoffDelay, isTransientTelegramError } from './connect-backoff';
 import { fileDownloader } from './file-download';
 import { editOutgoing, maxTextLength, sendOutgoing } from './send-outgoing';
 import { sendingMethods, sleep, throttleTransformer } from './send-throttle';
+import { SentRequests } from './sent-requests';
 import {
   type ResolvedTelegramOptions,
   resolveTelegramOptions,
   type TelegramAdapterOptions,
 } from './telegram-options';
 import { type Downloader, updateQueueKey, updateToIncoming } from './to-incoming';
-import { SentRequests } from './sent-requests';
 import { UpdateInbox } from './update-inbox';
 import { mountWebhook } from './webhook';
 
