@@ -76,8 +76,11 @@ async function clusterRun(processes: number, redisUrl: string): Promise<ClusterR
   }
 }
 
-/** Mean cost of one update's enter, turn and leave, with no other update waiting. */
-async function lockCost(sequencer: ChatSequencer): Promise<number> {
+/**
+ * Mean cost of one update's enter, turn and leave, with no other update waiting; with `note`,
+ * also the note of one answer that left (what a Telegram update with one reply adds).
+ */
+async function lockCost(sequencer: ChatSequencer, note = false): Promise<number> {
   for (let index = 1; index <= 100; index++) {
     await sequencer.enter('warm', index);
     await sequencer.turn('warm', index);
@@ -88,6 +91,7 @@ async function lockCost(sequencer: ChatSequencer): Promise<number> {
     const chat = `chat-${index % 100}`;
     await sequencer.enter(chat, index);
     await sequencer.turn(chat, index);
+    if (note) await sequencer.answered(chat, index);
     await sequencer.leave(chat, index);
   }
   const ms = (performance.now() - started) / lockRounds;
@@ -111,6 +115,11 @@ try {
     sqlite: await lockCost(storageChatSequencer(sqlite.kv)),
     memory: await lockCost(storageChatSequencer(memory.kv)),
   };
+  const noted = {
+    redis: await lockCost(redisChatSequencer({ url: redis.url, prefix: 'bench-noted' }), true),
+    sqlite: await lockCost(storageChatSequencer(sqlite.kv), true),
+    memory: await lockCost(storageChatSequencer(memory.kv), true),
+  };
   await sqlite.close();
   await memory.close();
   rmSync(dir, { recursive: true, force: true });
@@ -123,12 +132,15 @@ try {
     );
   console.log(`two processes / one: ${(runs[1]!.perSecond / runs[0]!.perSecond).toFixed(2)}×`);
   console.log('');
-  console.log(
-    `chat sequencer per update (enter + turn + leave, uncontended, ${lockRounds} updates):`,
-  );
-  console.log(`  redis            ${(costs.redis * 1000).toFixed(0)} µs`);
-  console.log(`  storage (sqlite) ${(costs.sqlite * 1000).toFixed(0)} µs`);
-  console.log(`  storage (memory) ${(costs.memory * 1000).toFixed(0)} µs`);
+  console.log(`chat sequencer per update (uncontended, ${lockRounds} updates):`);
+  console.log('                   enter + turn + leave   with one answer note');
+  const row = (name: string, key: keyof typeof costs) =>
+    console.log(
+      `  ${name.padEnd(17)}${`${(costs[key] * 1000).toFixed(0)} µs`.padStart(20)}${`${(noted[key] * 1000).toFixed(0)} µs`.padStart(23)}`,
+    );
+  row('redis', 'redis');
+  row('storage (sqlite)', 'sqlite');
+  row('storage (memory)', 'memory');
 } finally {
   await redis.stop();
 }
