@@ -54,7 +54,7 @@ import type { ChainStep } from './chain-steps';
 import { ChatLock } from './chat-lock';
 import { ChatQueue } from './chat-queue';
 import { defaultChain } from './default-chain';
-import { modelReadiness, storageReadiness } from './readiness-checks';
+import { modelReadiness, sequencerReadiness, storageReadiness } from './readiness-checks';
 import { resolveAdapters } from './resolve-adapters';
 import { startBanner } from './start-banner';
 import { storageChatSequencer } from './storage-chat-sequencer';
@@ -306,6 +306,10 @@ export class Bot {
       server.addReadinessCheck(
         'model',
         modelReadiness(() => this.model),
+      );
+      server.addReadinessCheck(
+        'sequencer',
+        sequencerReadiness(() => this.sequencer),
       );
       server.addReadinessCheck('queue', async () =>
         this.jobs ? this.jobs.readiness()() : { ok: false, error: 'not open' },

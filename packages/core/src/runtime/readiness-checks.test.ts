@@ -6,7 +6,8 @@ import { BotwireError } from '../errors/botwire-error';
 import type { StorageDriver } from '../ports/storage';
 import { memoryStorage } from '../storage/drivers/memory';
 import { sqliteStorage } from '../storage/drivers/sqlite';
-import { storageReadiness } from './readiness-checks';
+import { sequencerReadiness, storageReadiness } from './readiness-checks';
+import { storageChatSequencer } from './storage-chat-sequencer';
 
 const directories: string[] = [];
 afterEach(() => {
@@ -87,6 +88,34 @@ describe('storageReadiness', () => {
       ok: false,
       error: 'db:27017 did not answer',
       details: { driver: 'remote' },
+    });
+  });
+});
+
+describe('sequencerReadiness', () => {
+  it('is fine without a sequencer, and reports the driver and latency of one', async () => {
+    expect(await sequencerReadiness(() => undefined)()).toEqual({
+      ok: true,
+      details: { configured: false },
+    });
+    const storage = memoryStorage();
+    await storage.open();
+    const result = await sequencerReadiness(() => storageChatSequencer(storage.kv))();
+    expect(result).toMatchObject({ ok: true, details: { driver: 'storage' } });
+    expect(result.details?.latencyMs as number).toBeGreaterThanOrEqual(0);
+  });
+
+  it('is not ready when the sequencer cannot read its store', async () => {
+    const storage = memoryStorage();
+    await storage.open();
+    const sequencer = storageChatSequencer({
+      ...storage.kv,
+      get: () => Promise.reject(new Error('redis:6379 did not answer')),
+    });
+    expect(await sequencerReadiness(() => sequencer)()).toEqual({
+      ok: false,
+      error: 'redis:6379 did not answer',
+      details: { driver: 'storage' },
     });
   });
 });

@@ -1,4 +1,5 @@
 import type { ChatModel } from '../ports/chat-model';
+import type { ChatSequencer } from '../ports/chat-sequencer';
 import type { ReadinessCheck } from '../ports/http-routes';
 import type { StorageDriver } from '../ports/storage';
 
@@ -43,6 +44,27 @@ export function modelReadiness(
         error: 'the circuit breaker is open: the model failed repeatedly',
         details,
       };
+    return { ok: true, details };
+  };
+}
+
+/**
+ * `/ready`'s chat sequencer check (several processes behind one webhook): one read of its store
+ * (Redis, or the bot's storage), with the latency in `details.latencyMs`. A process that cannot
+ * reach it cannot accept updates in order, so it is not ready. Fine without a sequencer.
+ */
+export function sequencerReadiness(sequencer: () => ChatSequencer | undefined): ReadinessCheck {
+  return async () => {
+    const current = sequencer();
+    if (!current) return { ok: true, details: { configured: false } };
+    const details: Record<string, unknown> = { driver: current.name };
+    const started = performance.now();
+    try {
+      await current.wasAnswered('botwire-ready-probe', 0);
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error), details };
+    }
+    details.latencyMs = Math.round((performance.now() - started) * 10) / 10;
     return { ok: true, details };
   };
 }
