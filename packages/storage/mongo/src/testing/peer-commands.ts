@@ -82,9 +82,10 @@ function find(context: CommandContext, database: string, body: Document): Docume
   const skip = asCount(body.skip, 'skip');
   const limit = asCount(body.limit, 'limit');
   if (skip < 0) throw new PeerError(51024, 'Location51024', "BSON field 'skip' value must be >= 0");
+  const filter = asDocument(body.filter, 'filter');
   const sorted = findDocuments(
-    collection?.documents,
-    asDocument(body.filter, 'filter'),
+    collection?.candidates(filter),
+    filter,
     asDocument(body.sort, 'sort'),
   );
   let selected = sorted.slice(skip);
@@ -204,7 +205,11 @@ function update(context: CommandContext, database: string, body: Document): Docu
   const upserted: Document[] = [];
   const errors = eachWrite<Document>(body.updates, body.ordered !== false, (statement, index) => {
     const filter = asDocument(statement.q, 'q');
-    const matched = findDocuments(collection.documents, filter, asDocument(statement.sort, 'sort'));
+    const matched = findDocuments(
+      collection.candidates(filter),
+      filter,
+      asDocument(statement.sort, 'sort'),
+    );
     const targets = statement.multi ? matched : matched.slice(0, 1);
     if (targets.length === 0 && statement.upsert) {
       const stored = collection.insert(upsertDocument(filter, statement.u));
@@ -224,7 +229,8 @@ function remove(context: CommandContext, database: string, body: Document): Docu
   const collection = context.store.collection(database, collectionName(body, 'delete'));
   let n = 0;
   const errors = eachWrite<Document>(body.deletes, body.ordered !== false, (statement) => {
-    const matched = findDocuments(collection?.documents, asDocument(statement.q, 'q'));
+    const filter = asDocument(statement.q, 'q');
+    const matched = findDocuments(collection?.candidates(filter), filter);
     const targets = Number(statement.limit) === 1 ? matched.slice(0, 1) : matched;
     for (const target of targets) collection?.remove(target);
     n += targets.length;
@@ -237,7 +243,11 @@ function findAndModify(context: CommandContext, database: string, body: Document
   const collection = context.store.collection(database, name, true);
   const filter = asDocument(body.query, 'query');
   const projection = body.fields === undefined ? undefined : asDocument(body.fields, 'fields');
-  const [current] = findDocuments(collection.documents, filter, asDocument(body.sort, 'sort'));
+  const [current] = findDocuments(
+    collection.candidates(filter),
+    filter,
+    asDocument(body.sort, 'sort'),
+  );
   const shown = (document: Document | undefined) =>
     document === undefined ? null : project(document, projection);
   if (body.remove) {

@@ -241,3 +241,53 @@ describe('peer document size', () => {
     expect(collection.documents).toHaveLength(0);
   });
 });
+
+describe('peer index buckets', () => {
+  it('finds by equality on indexed fields exactly what a scan finds, in insertion order', () => {
+    const collection = new PeerCollection('db', 'kv');
+    collection.createIndex({ v: 2, key: { namespace: 1, key: 1 }, name: 'ns_key', unique: true });
+    collection.createIndex({ v: 2, key: { tags: 1 }, name: 'tags' });
+    const docs = [
+      { _id: 1, namespace: 'a', key: 'x', tags: ['red', 'blue'], n: 1 },
+      { _id: 2, namespace: 'a', key: 'y', tags: 'red', n: 2 },
+      { _id: 3, namespace: 'b', key: 'x', tags: [], n: 3 },
+      { _id: 4, namespace: 'a', key: 'z', tags: ['blue'], n: 4 },
+    ];
+    for (const doc of docs) collection.insert(doc);
+    const ids = (filter: Record<string, unknown>) =>
+      collection
+        .candidates(filter)
+        .filter((doc) => matches(doc, filter))
+        .map((doc) => doc._id);
+    const scan = (filter: Record<string, unknown>) =>
+      collection.documents.filter((doc) => matches(doc, filter)).map((doc) => doc._id);
+    for (const filter of [
+      { namespace: 'a', key: 'x' },
+      { namespace: 'a', key: 'q' },
+      { tags: 'red' },
+      { tags: 'blue', n: { $gt: 1 } },
+      { _id: 3 },
+      { _id: 3.0 },
+      { namespace: 'a' },
+    ])
+      expect(ids(filter), JSON.stringify(filter)).toEqual(scan(filter));
+    expect(collection.candidates({ tags: 'red' }).map((doc) => doc._id)).toEqual([1, 2]);
+    // A replaced document moves to the bucket of its new key and keeps its place.
+    collection.replace(collection.documents[0]!, { ...docs[0]!, key: 'w', tags: 'green' });
+    expect(ids({ namespace: 'a', key: 'x' })).toEqual([]);
+    expect(ids({ tags: 'red' })).toEqual([2]);
+    expect(ids({ namespace: 'a', key: 'w' })).toEqual([1]);
+    collection.remove(collection.documents[1]!);
+    expect(ids({ tags: 'red' })).toEqual([]);
+    // The unique index still refuses a second document with the same key.
+    expect(peerError(() => collection.insert({ _id: 9, namespace: 'a', key: 'w' })).code).toBe(
+      11000,
+    );
+    // An index made over documents that clash is refused.
+    expect(
+      peerError(() =>
+        collection.createIndex({ v: 2, key: { namespace: 1 }, name: 'ns', unique: true }),
+      ).code,
+    ).toBe(11000);
+  });
+});

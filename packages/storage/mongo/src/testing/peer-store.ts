@@ -2,7 +2,9 @@
  * The in-memory data of the MongoDB peer: databases of collections of documents, each with its
  * indexes. Unique indexes are enforced on every write (a missing field indexes as null, an
  * array as each of its elements), with the server's E11000 error; TTL indexes are recorded and
- * swept by {@link PeerStore.sweepExpired}.
+ * swept by {@link PeerStore.sweepExpired}. Each index also keeps its documents in buckets by key,
+ * so that a unique check, and a query with equality on an index's fields, look at the documents
+ * of one bucket instead of all (the full filter still decides which of them match).
  */
 import { BSON, ObjectId } from 'bson';
 import { matches } from './peer-filter';
@@ -12,9 +14,44 @@ import {
   type Document,
   isPlainObject,
   PeerError,
+  typeRank,
   valuesAt,
   valuesEqual,
 } from './peer-values';
+
+/**
+ * A bucket name for an index key value: values the server holds equal (`valuesEqual`) always
+ * share one, and most unequal ones do not.
+ */
+function bucketPart(value: unknown): string {
+  const rank = typeRank(value);
+  if (rank === 2) return `2:${Number(typeof value === 'object' ? String(value) : value)}`;
+  if (typeof value === 'string') return `3:${value}`;
+  if (typeof value === 'boolean') return `8:${value}`;
+  if (value instanceof Date) return `9:${value.getTime()}`;
+  if (value instanceof ObjectId) return `7:${value.toHexString()}`;
+  return String(rank);
+}
+
+const bucketOf = (key: unknown[]) => key.map(bucketPart).join('\u0000');
+
+/** The bucket of that name, made when missing. */
+function bucketIn(buckets: Map<string, Set<Document>>, name: string): Set<Document> {
+  let bucket = buckets.get(name);
+  if (!bucket) {
+    bucket = new Set();
+    buckets.set(name, bucket);
+  }
+  return bucket;
+}
+
+/** A filter value that an index bucket can look up: a plain scalar, not an operator or array. */
+const isLookupValue = (value: unknown) =>
+  typeof value === 'string' ||
+  typeof value === 'number' ||
+  typeof value === 'boolean' ||
+  value instanceof Date ||
+  value instanceof ObjectId;
 
 /** The largest document the server stores: 16 MiB. */
 export const maxBsonObjectSize = 16 * 1024 * 1024;
@@ -34,11 +71,54 @@ export interface IndexSpec extends Document {
 export class PeerCollection {
   readonly documents: Document[] = [];
   readonly indexes: IndexSpec[] = [{ v: 2, key: { _id: 1 }, name: '_id_' }];
+  /** Per index name: its documents by bucket of their keys. */
+  private readonly buckets = new Map<string, Map<string, Set<Document>>>([['_id_', new Map()]]);
+  /** Each document's place in insertion order (kept by a replacement). */
+  private readonly order = new Map<Document, number>();
+  private inserted = 0;
 
   constructor(
     readonly database: string,
     readonly name: string,
   ) {}
+
+  /**
+   * The documents that may match `filter`, in insertion order: the bucket of an index whose
+   * every field the filter compares for equality with a scalar, else all of them.
+   */
+  candidates(filter: Document = {}): readonly Document[] {
+    for (const index of this.indexes) {
+      if (index.partialFilterExpression || index.sparse) continue;
+      const fields = Object.keys(index.key);
+      if (!fields.every((field) => Object.hasOwn(filter, field) && isLookupValue(filter[field])))
+        continue;
+      const bucket = this.buckets.get(index.name)?.get(bucketOf(fields.map((f) => filter[f])));
+      return [...(bucket ?? [])].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+    }
+    return this.documents;
+  }
+
+  private addToBuckets(document: Document): void {
+    for (const index of this.indexes) {
+      const buckets = this.buckets.get(index.name)!;
+      for (const key of this.keysOf(document, index) ?? []) {
+        const name = bucketOf(key);
+        bucketIn(buckets, name).add(document);
+      }
+    }
+  }
+
+  private removeFromBuckets(document: Document): void {
+    for (const index of this.indexes) {
+      const buckets = this.buckets.get(index.name)!;
+      for (const key of this.keysOf(document, index) ?? []) {
+        const name = bucketOf(key);
+        const bucket = buckets.get(name);
+        bucket?.delete(document);
+        if (bucket?.size === 0) buckets.delete(name);
+      }
+    }
+  }
 
   get namespace(): string {
     return `${this.database}.${this.name}`;
@@ -77,14 +157,16 @@ export class PeerCollection {
       if (!index.unique && index.name !== '_id_') continue;
       const keys = this.keysOf(document, index);
       if (!keys) continue;
-      for (const other of this.documents) {
-        if (other === ignore) continue;
-        const otherKeys = this.keysOf(other, index);
-        if (!otherKeys) continue;
-        const clash = keys.find((key) =>
-          otherKeys.some((otherKey) => otherKey.every((value, at) => valuesEqual(value, key[at]))),
-        );
-        if (clash) throw duplicateKey(this.namespace, index, clash);
+      const buckets = this.buckets.get(index.name)!;
+      for (const key of keys) {
+        for (const other of buckets.get(bucketOf(key)) ?? []) {
+          if (other === ignore) continue;
+          const otherKeys = this.keysOf(other, index) ?? [];
+          if (
+            otherKeys.some((otherKey) => otherKey.every((value, at) => valuesEqual(value, key[at])))
+          )
+            throw duplicateKey(this.namespace, index, key);
+        }
       }
     }
   }
@@ -95,25 +177,39 @@ export class PeerCollection {
     if (stored._id === undefined) {
       const withId: Document = { _id: new ObjectId(), ...stored };
       this.checkUnique(withId);
-      this.documents.push(withId);
+      this.add(withId);
       return withId;
     }
     if (Array.isArray(stored._id)) throw new PeerError(2, 'BadValue', "can't use an array for _id");
     this.checkUnique(stored);
-    this.documents.push(stored);
+    this.add(stored);
     return stored;
+  }
+
+  private add(document: Document): void {
+    this.documents.push(document);
+    this.order.set(document, this.inserted++);
+    this.addToBuckets(document);
   }
 
   /** Puts `next` in place of `current`, after checking unique indexes. */
   replace(current: Document, next: Document): void {
     this.checkUnique(next, current);
     const at = this.documents.indexOf(current);
-    if (at >= 0) this.documents[at] = next;
+    if (at < 0) return;
+    this.documents[at] = next;
+    this.removeFromBuckets(current);
+    this.order.set(next, this.order.get(current)!);
+    this.order.delete(current);
+    this.addToBuckets(next);
   }
 
   remove(document: Document): void {
     const at = this.documents.indexOf(document);
-    if (at >= 0) this.documents.splice(at, 1);
+    if (at < 0) return;
+    this.documents.splice(at, 1);
+    this.removeFromBuckets(document);
+    this.order.delete(document);
   }
 
   /** Creates an index, or does nothing when the same one exists; true when it was created. */
@@ -141,16 +237,26 @@ export class PeerCollection {
       );
     }
     const index: IndexSpec = { ...spec, v: 2 };
-    if (index.unique) {
-      const seen: Document[] = [];
-      for (const document of this.documents) {
-        const probe = new PeerCollection(this.database, this.name);
-        probe.indexes.push(index);
-        probe.documents.push(...seen);
-        probe.checkUnique(document);
-        seen.push(document);
+    const buckets = new Map<string, Set<Document>>();
+    for (const document of this.documents) {
+      for (const key of this.keysOf(document, index) ?? []) {
+        const name = bucketOf(key);
+        const bucket = bucketIn(buckets, name);
+        if (index.unique)
+          for (const other of bucket) {
+            if (other === document) continue;
+            const otherKeys = this.keysOf(other, index) ?? [];
+            if (
+              otherKeys.some((otherKey) =>
+                otherKey.every((value, at) => valuesEqual(value, key[at])),
+              )
+            )
+              throw duplicateKey(this.namespace, index, key);
+          }
+        bucket.add(document);
       }
     }
+    this.buckets.set(index.name, buckets);
     this.indexes.push(index);
     return true;
   }

@@ -1,10 +1,12 @@
 // One bot process of a webhook cluster (see webhook-cluster.ts): Telegram in webhook mode on its
-// own port, storage shared with the other processes (one SQLite file), and the chat sequencer on
-// Redis (or on storage). It answers every text with "echo <text>", through the whole pipeline
-// (inbox, sequencer, chat lease, access, history, usage). Prints "ready" once it listens.
+// own port, storage shared with the other processes (one SQLite file, or MongoDB when
+// MONGODB_URL is set), and the chat sequencer on Redis (or on storage). It answers every text
+// with "echo <text>", through the whole pipeline (inbox, sequencer, chat lease, access, history,
+// usage). Prints "ready" once it listens.
 // Runs from the built packages: `node scripts/ensure-built.mjs` first.
 import { createBot, createLogger, sqliteStorage } from '../../../../../core/dist/index.js';
 import { redisChatSequencer } from '../../../../../queues/bullmq/dist/index.js';
+import { mongoStorage } from '../../../../../storage/mongo/dist/index.js';
 import { telegramAdapter } from '../../../dist/index.js';
 
 const env = process.env;
@@ -28,7 +30,9 @@ const bot = createBot({
     name: 'Cluster',
     access: 'open',
     locale: 'en',
-    storage: sqliteStorage({ path: env.CLUSTER_DB }),
+    storage: env.MONGODB_URL
+      ? mongoStorage({ url: env.MONGODB_URL })
+      : sqliteStorage({ path: env.CLUSTER_DB }),
     sequencer,
     http: { host: '127.0.0.1', port, token: 'cluster-owner-token' },
     middleware: [

@@ -23,6 +23,8 @@ export interface WebhookClusterOptions {
   token: string;
   /** The shared SQLite file. */
   database: string;
+  /** Storage in MongoDB at this URL instead of the SQLite file. */
+  mongoUrl?: string;
   dataDir: string;
   /** `redis` (with `redisUrl`) or `storage`. */
   sequencer: 'redis' | 'storage';
@@ -64,6 +66,7 @@ export async function startWebhookCluster(options: WebhookClusterOptions): Promi
         CLUSTER_API_ROOT: options.peer.apiRoot,
         CLUSTER_SECRET: secret,
         ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+        ...(options.mongoUrl ? { MONGODB_URL: options.mongoUrl } : { MONGODB_URL: '' }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
