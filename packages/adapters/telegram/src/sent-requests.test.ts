@@ -93,6 +93,55 @@ describe('SentRequests', () => {
     }
   });
 
+  it('sends a request once more when the server closed its kept-alive socket, not otherwise', async () => {
+    // The server drops the socket under the second request of a connection, as one does when
+    // it closes an idle kept-alive connection as the client reuses it; with `failFresh` it also
+    // drops the first request of a new connection.
+    let failFresh = false;
+    const seen: string[] = [];
+    server = createServer((request, response) => {
+      const socket = request.socket as typeof request.socket & { served?: number };
+      socket.served = (socket.served ?? 0) + 1;
+      seen.push(`${request.url!.split('/').pop()} on request ${socket.served} of its socket`);
+      if (socket.served === 2 || failFresh) {
+        socket.destroy();
+        return;
+      }
+      request.resume();
+      request.on('end', () =>
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: true, result: true })),
+      );
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const apiRoot = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const sent = new SentRequests();
+    const api = new Api('1:T', sent.clientOptions({ apiRoot }));
+    let reported = 0;
+    const call = (method: 'getMe' | 'logOut') =>
+      sent.run(
+        () => {
+          reported += 1;
+        },
+        () => api.raw[method](),
+      );
+    await call('getMe');
+    expect(await call('logOut')).toBe(true);
+    expect(seen).toEqual([
+      'getMe on request 1 of its socket',
+      'logOut on request 2 of its socket',
+      'logOut on request 1 of its socket',
+    ]);
+    expect(reported).toBe(3);
+    // A new connection that fails is not tried again: the server may have read the request.
+    failFresh = true;
+    seen.splice(0);
+    const fresh = new Api('1:T', sent.clientOptions({ apiRoot }));
+    await expect(sent.run(undefined, () => fresh.raw.getMe())).rejects.toThrow();
+    expect(seen).toEqual(['getMe on request 1 of its socket']);
+  });
+
   it('says it cannot watch requests that a custom fetch makes', () => {
     const sent = new SentRequests();
     const client = { apiRoot: 'http://127.0.0.1:1', fetch: globalThis.fetch as never };

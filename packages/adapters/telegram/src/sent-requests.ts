@@ -4,8 +4,16 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { ApiClientOptions } from 'grammy';
 
-/** What to call when a request has left, for requests made inside {@link SentRequests.run}. */
-type OnSent = () => void;
+/** A call made inside {@link SentRequests.run}: what to tell when its request has left. */
+interface Call {
+  onSent: (() => void) | undefined;
+  /** Its request failed on a kept-alive socket the server had closed: it never arrived. */
+  staleSocket: boolean;
+}
+
+/** The errors of a socket the server closed under a request (`ECONNRESET`, `EPIPE`). */
+const closedUnder = (error: NodeJS.ErrnoException) =>
+  error.code === 'ECONNRESET' || error.code === 'EPIPE';
 
 /** An HTTP agent as Node's ClientRequest uses it: it hands every request to `addRequest`. */
 type AgentWithRequests = HttpAgent & {
@@ -13,11 +21,15 @@ type AgentWithRequests = HttpAgent & {
 };
 
 /**
- * Tells when a Bot API request has been handed to the operating system, which is when Telegram
- * may have the message whatever happens to this process next. grammY sends through an HTTP
- * agent (its own keep-alive agent, or the one in `client.baseFetchConfig.agent`); the agent is
- * given every request, and a request made inside {@link run} reports its `finish` (the last byte
- * written to the socket) to the callback of that run.
+ * Watches the Bot API requests grammY makes, through its HTTP agent (its own keep-alive agent,
+ * or the one in `client.baseFetchConfig.agent`; the agent is given every request):
+ * - a request made inside {@link run} reports its `finish` (the last byte handed to the
+ *   operating system, when Telegram may have the message whatever happens to this process next)
+ *   to the callback of that run;
+ * - a request sent on a kept-alive socket that the server closed meanwhile (it fails with
+ *   `ECONNRESET` before any answer) is sent once more on a new socket: the server closed the
+ *   socket because it was idle, so it never read the request. Node's documentation describes
+ *   this race (`request.reusedSocket`); without the retry the user's reply would be lost.
  *
  * @example
  * const sent = new SentRequests();
@@ -25,7 +37,7 @@ type AgentWithRequests = HttpAgent & {
  * await sent.run(() => console.log('on its way'), () => bot.api.sendMessage(1, 'hi'));
  */
 export class SentRequests {
-  private readonly current = new AsyncLocalStorage<OnSent>();
+  private readonly current = new AsyncLocalStorage<Call>();
   private readonly hooked = new WeakSet<object>();
   /** False when the requests cannot be watched: a custom `fetch`, or an agent of another kind. */
   watching = true;
@@ -59,9 +71,19 @@ export class SentRequests {
     };
   }
 
-  /** Runs `send`; a request it makes calls `onSent` once its last byte is written. */
-  run<T>(onSent: OnSent, send: () => Promise<T>): Promise<T> {
-    return this.current.run(onSent, send);
+  /**
+   * Runs `send`; a request it makes calls `onSent` once its last byte is written. A request that
+   * a stale kept-alive socket lost is sent once more.
+   */
+  async run<T>(onSent: (() => void) | undefined, send: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const call: Call = { onSent, staleSocket: false };
+      try {
+        return await this.current.run(call, send);
+      } catch (error) {
+        if (!call.staleSocket || attempt > 1) throw error;
+      }
+    }
   }
 
   private hook(agent: unknown): unknown {
@@ -74,8 +96,17 @@ export class SentRequests {
     const addRequest = target.addRequest;
     const current = this.current;
     target.addRequest = function (this: AgentWithRequests, request, options) {
-      const onSent = current.getStore();
-      if (onSent) request.once('finish', onSent);
+      const call = current.getStore();
+      if (call?.onSent) request.once('finish', call.onSent);
+      if (call) {
+        let answered = false;
+        request.once('response', () => {
+          answered = true;
+        });
+        request.once('error', (error: NodeJS.ErrnoException) => {
+          if (request.reusedSocket && !answered && closedUnder(error)) call.staleSocket = true;
+        });
+      }
       return addRequest.call(this, request, options);
     };
     this.hooked.add(target);

@@ -119,14 +119,15 @@ class GrammyTelegramAdapter implements TelegramAdapter {
       client: this.sent.clientOptions(this.settings.client),
       ...(botInfo ? { botInfo } : {}),
     });
-    // Installed first, so it runs last (after the throttle's wait): a message an update sends is
-    // noted as soon as its request is written, so that a replay after a crash does not send it
-    // again.
+    // Installed first, so it runs last (after the throttle's wait), around each request: a
+    // message an update sends is noted as soon as its request is written, so that a replay after
+    // a crash does not send it again; a request a stale kept-alive socket lost is sent again.
     bot.api.config.use(async (previous, method, payload, signal) => {
       const answer = sendingMethods.has(method) ? this.inbox?.answering() : undefined;
-      if (!answer) return previous(method, payload, signal);
+      const send = () => previous(method, payload, signal);
+      if (!answer) return this.sent.run(undefined, send);
       try {
-        const response = await this.sent.run(answer.sent, () => previous(method, payload, signal));
+        const response = await this.sent.run(answer.sent, send);
         answer.done(response.ok);
         return response;
       } catch (error) {

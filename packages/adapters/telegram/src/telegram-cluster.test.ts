@@ -9,23 +9,28 @@ import {
   answersByChat,
   clusterText,
   sendUpdates,
+  sentTexts,
   startWebhookCluster,
   type WebhookCluster,
 } from './testing/cluster/webhook-cluster';
+import { type Emulator, startEmulator, testToken } from './testing/emulator';
 
 /**
- * Two bot processes behind one Telegram webhook, as a deployment runs them: one SQLite file,
- * one Redis (the chat sequencer), updates of 100 chats (4,000 here; `CLUSTER_PER_CHAT=100` for
- * 10,000) handed to the processes in turn, 5% of them delivered to both at once, and one
- * process SIGKILLed half-way and started again. Every update must be answered exactly once and
- * each chat's answers must come in its order, read from the Bot API peer's log. The processes
- * run the built packages (`.ci/run` builds them); redis-server comes from Debian.
+ * Two bot processes behind one Telegram webhook, as a deployment runs them: shared storage (one
+ * SQLite file, or MongoDB through the wire-protocol peer), one Redis (the chat sequencer),
+ * updates of 100 chats handed to the processes in turn, 5% of them delivered to both at once,
+ * and one process SIGKILLed half-way and started again. Every update must be answered exactly
+ * once and each chat's answers must come in its order, read from the Bot API's log: the local
+ * Bot API peer's, or the telegram-test-api emulator's. 4,000 updates on SQLite in the suite (a
+ * machine of two cores runs the other tests beside it); `CLUSTER_PER_CHAT=100` makes it the
+ * acceptance's 10,000 (and the emulator's run too). The processes run the built packages
+ * (`.ci/run` builds them); redis-server comes from Debian.
  */
 const token = '99:CLUSTER-token';
 
 describe('two bot processes behind one webhook', () => {
   let redis: RedisServer | undefined;
-  let peer: BotApiPeer | undefined;
+  let peer: BotApiPeer | Emulator | undefined;
   let cluster: WebhookCluster | undefined;
   let dataDir: string | undefined;
   let mongo: MongoPeer | undefined;
@@ -42,8 +47,6 @@ describe('two bot processes behind one webhook', () => {
   it('answers the updates of 100 chats once each and in order, through a SIGKILL', {
     timeout: 240_000,
   }, async () => {
-    // 40 a chat in the suite (a machine of two cores runs the other tests beside it); the
-    // acceptance's 10,000 with CLUSTER_PER_CHAT=100.
     await killHalfWay({ perChat: Number(process.env.CLUSTER_PER_CHAT ?? 40) });
   });
 
@@ -55,15 +58,25 @@ describe('two bot processes behind one webhook', () => {
     await killHalfWay({ perChat: 6, mongoUrl: `${mongo.url}/cluster` });
   });
 
-  /** Sends `perChat` updates to each of 100 chats, kills a process half-way, checks the log. */
-  async function killHalfWay(options: { perChat: number; mongoUrl?: string }) {
+  it('does the same with the telegram-test-api emulator as the Bot API, reading its log', {
+    timeout: 240_000,
+  }, async () => {
+    await killHalfWay({ perChat: Number(process.env.CLUSTER_PER_CHAT ?? 10), emulator: true });
+  });
+
+  /**
+   * Sends `perChat` updates to each of 100 chats, kills a process half-way, checks the Bot API's
+   * log: the local peer's, or the emulator's with `emulator`.
+   */
+  async function killHalfWay(options: { perChat: number; mongoUrl?: string; emulator?: boolean }) {
     redis = await startRedisServer();
-    peer = await startBotApiPeer(token);
+    peer = options.emulator ? await startEmulator() : await startBotApiPeer(token);
+    const api = peer;
     dataDir = mkdtempSync(join(tmpdir(), 'botwire-cluster-'));
     cluster = await startWebhookCluster({
       processes: 2,
       peer,
-      token,
+      token: options.emulator ? testToken : token,
       database: join(dataDir, 'bot.db'),
       dataDir,
       sequencer: 'redis',
@@ -92,15 +105,12 @@ describe('two bot processes behind one webhook', () => {
 
     // Updates the killed process had taken are replayed by its successor.
     const deadline = Date.now() + 120_000;
-    const distinct = () =>
-      new Set(
-        peer!.callsOf('sendMessage').map((call) => `${call.params.chat_id}:${call.params.text}`),
-      ).size;
+    const distinct = () => new Set(sentTexts(api).map(({ chat, text }) => `${chat}:${text}`)).size;
     while (distinct() < chats * perChat && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 100));
     await new Promise((resolve) => setTimeout(resolve, 500));
 
-    const answers = answersByChat(peer);
+    const answers = answersByChat(api);
     const expected = Array.from(
       { length: perChat },
       (_, index) => `echo ${clusterText(index + 1)}`,
@@ -119,12 +129,12 @@ describe('two bot processes behind one webhook', () => {
         `chat ${chat}: answers from the first difference`,
       ).toEqual(at === -1 ? 'in order' : expected.slice(Math.max(0, at - 2), at + 3));
     }
-    expect(peer.callsOf('sendMessage')).toHaveLength(chats * perChat);
+    expect(sentTexts(api)).toHaveLength(chats * perChat);
     // The kill hit work in progress: the successor replayed what the dead process had taken.
     const events = running.events();
     expect(events['telegram-update-replayed'] ?? 0).toBeGreaterThan(0);
     console.log(
-      `cluster on ${options.mongoUrl ? 'MongoDB' : 'SQLite'}: ${report.sent} updates (${report.duplicates} delivered twice, ${report.retried} retried on the other process) acknowledged in ${(report.ms / 1000).toFixed(1)} s; after the SIGKILL ${events['telegram-update-replayed'] ?? 0} updates replayed, ${events['telegram-update-answered-before-crash'] ?? 0} of them already answered (skipped); ${peer.callsOf('sendMessage').length} answers`,
+      `cluster on ${options.mongoUrl ? 'MongoDB' : 'SQLite'}${options.emulator ? ' with telegram-test-api' : ''}: ${report.sent} updates (${report.duplicates} delivered twice, ${report.retried} retried on the other process) acknowledged in ${(report.ms / 1000).toFixed(1)} s; after the SIGKILL ${events['telegram-update-replayed'] ?? 0} updates replayed, ${events['telegram-update-answered-before-crash'] ?? 0} of them already answered (skipped); ${sentTexts(api).length} answers`,
     );
   }
 });

@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@botwire/core/testing';
 import type { BotApiPeer } from '../bot-api-peer';
+import type { Emulator } from '../emulator';
 
 const script = fileURLToPath(new URL('./webhook-bot.mjs', import.meta.url));
 const secret = 'cluster-webhook-secret-0123456789';
@@ -19,7 +20,8 @@ const secret = 'cluster-webhook-secret-0123456789';
 /** Options of {@link startWebhookCluster}. */
 export interface WebhookClusterOptions {
   processes: number;
-  peer: BotApiPeer;
+  /** Where the processes send their Bot API calls. */
+  peer: { apiRoot: string };
   token: string;
   /** The shared SQLite file. */
   database: string;
@@ -217,14 +219,26 @@ export async function sendUpdates(options: SendOptions): Promise<SendReport> {
   return report;
 }
 
-/** Each chat's answers in the order the peer received them: `echo m1`, `echo m2`, ... */
-export function answersByChat(peer: BotApiPeer): Map<number, string[]> {
+/** The texts the bots sent, each with its chat, in the order the Bot API received them. */
+export function sentTexts(api: BotApiPeer | Emulator): Array<{ chat: number; text: string }> {
+  if ('server' in api)
+    return api.server.storage.botMessages.map((stored) => ({
+      chat: Number(stored.message.chat_id),
+      text: String((stored.message as { text?: unknown }).text),
+    }));
+  return api.callsOf('sendMessage').map((call) => ({
+    chat: Number(call.params.chat_id),
+    text: String(call.params.text),
+  }));
+}
+
+/** Each chat's answers in the order the Bot API received them: `echo m1`, `echo m2`, ... */
+export function answersByChat(api: BotApiPeer | Emulator): Map<number, string[]> {
   const byChat = new Map<number, string[]>();
-  for (const call of peer.callsOf('sendMessage')) {
-    const chatId = Number(call.params.chat_id);
-    const list = byChat.get(chatId) ?? [];
-    list.push(String(call.params.text));
-    byChat.set(chatId, list);
+  for (const { chat, text } of sentTexts(api)) {
+    const list = byChat.get(chat) ?? [];
+    list.push(text);
+    byChat.set(chat, list);
   }
   return byChat;
 }
