@@ -143,6 +143,13 @@ export class PeerCollection {
     return tuples;
   }
 
+  /** True when `other` has `key` among its keys for `index`. */
+  private clashes(other: Document, index: IndexSpec, key: unknown[]): boolean {
+    return (this.keysOf(other, index) ?? []).some((otherKey) =>
+      otherKey.every((value, at) => valuesEqual(value, key[at])),
+    );
+  }
+
   /** Throws E11000 when `document` would share a unique index key with another document. */
   checkUnique(document: Document, ignore?: Document): void {
     const size = BSON.calculateObjectSize(document);
@@ -161,11 +168,7 @@ export class PeerCollection {
       for (const key of keys) {
         for (const other of buckets.get(bucketOf(key)) ?? []) {
           if (other === ignore) continue;
-          const otherKeys = this.keysOf(other, index) ?? [];
-          if (
-            otherKeys.some((otherKey) => otherKey.every((value, at) => valuesEqual(value, key[at])))
-          )
-            throw duplicateKey(this.namespace, index, key);
+          if (this.clashes(other, index, key)) throw duplicateKey(this.namespace, index, key);
         }
       }
     }
@@ -245,13 +248,7 @@ export class PeerCollection {
         if (index.unique)
           for (const other of bucket) {
             if (other === document) continue;
-            const otherKeys = this.keysOf(other, index) ?? [];
-            if (
-              otherKeys.some((otherKey) =>
-                otherKey.every((value, at) => valuesEqual(value, key[at])),
-              )
-            )
-              throw duplicateKey(this.namespace, index, key);
+            if (this.clashes(other, index, key)) throw duplicateKey(this.namespace, index, key);
           }
         bucket.add(document);
       }
