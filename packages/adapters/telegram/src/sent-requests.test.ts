@@ -1,5 +1,11 @@
-import { createServer, Agent as HttpAgent, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  type ClientRequest,
+  createServer,
+  Agent as HttpAgent,
+  type IncomingMessage,
+  type Server,
+} from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { Api } from 'grammy';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SentRequests } from './sent-requests';
@@ -68,6 +74,44 @@ describe('SentRequests', () => {
     await other;
     expect(reports).toEqual(['sent']);
     expect(sent.watching).toBe(true);
+  });
+
+  it('reports in the step that writes the request, on a new socket and on a reused one', async () => {
+    // On a reused socket, Node's own `finish` comes a turn of the tick queue after the write: a
+    // tick queued just before the write (as the socket is handed to the request) runs first.
+    // The report must come before that tick, from the write itself. (On a new socket the write
+    // waits for its connect, and there `finish` follows at once.)
+    const { apiRoot, held } = await holdingApi();
+    const agent = new HttpAgent({ keepAlive: true });
+    const sent = new SentRequests();
+    const api = new Api('1:T', sent.clientOptions({ apiRoot, baseFetchConfig: { agent } }));
+    const hooked = (
+      agent as unknown as { addRequest: (request: ClientRequest, options: unknown) => void }
+    ).addRequest;
+    let tickRan = false;
+    (agent as unknown as { addRequest: typeof hooked }).addRequest = function (request, options) {
+      tickRan = false;
+      request.once('socket', (socket: Socket) => {
+        const queueTick = () => process.nextTick(() => (tickRan = true));
+        if (socket.connecting) socket.once('connect', queueTick);
+        else queueTick();
+      });
+      return hooked.call(this, request, options);
+    };
+    const reports: string[] = [];
+    for (const reused of [false, true]) {
+      const call = sent.run(
+        () => reports.push(tickRan ? 'after the write' : 'in the write'),
+        () => api.raw.sendChatAction({ chat_id: 1, action: 'typing' }),
+      );
+      await until(() => held.length === 1);
+      held.shift()!.release();
+      await call;
+      expect(reports, reused ? 'reused socket' : 'new socket').toEqual(
+        reused ? ['in the write', 'in the write'] : ['in the write'],
+      );
+    }
+    agent.destroy();
   });
 
   it('watches the agent the options give, or the agent a function returns', async () => {

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ClientRequest } from 'node:http';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import type { Socket } from 'node:net';
 import type { ApiClientOptions } from 'grammy';
 
 /** A call made inside {@link SentRequests.run}: what to tell when its request has left. */
@@ -23,9 +24,12 @@ type AgentWithRequests = HttpAgent & {
 /**
  * Watches the Bot API requests grammY makes, through its HTTP agent (its own keep-alive agent,
  * or the one in `client.baseFetchConfig.agent`; the agent is given every request):
- * - a request made inside {@link run} reports its `finish` (the last byte handed to the
- *   operating system, when Telegram may have the message whatever happens to this process next)
- *   to the callback of that run;
+ * - a request made inside {@link run} reports that its last byte was handed to the operating
+ *   system (from then on Telegram may have the message, whatever happens to this process next)
+ *   to the callback of that run. The report comes in the same synchronous step as the write
+ *   itself when it can (see {@link watchFlush}), else at the request's `finish`, which comes a
+ *   turn of the tick queue later: a process killed in between has sent a message it did not
+ *   report, so the shorter that gap, the rarer a repeated answer after a crash;
  * - a request sent on a kept-alive socket that the server closed meanwhile (it fails with
  *   `ECONNRESET` before any answer) is sent once more on a new socket: the server closed the
  *   socket because it was idle, so it never read the request. Node's documentation describes
@@ -39,6 +43,10 @@ type AgentWithRequests = HttpAgent & {
 export class SentRequests {
   private readonly current = new AsyncLocalStorage<Call>();
   private readonly hooked = new WeakSet<object>();
+  /** The request each socket is carrying whose report is due when its bytes are written. */
+  private readonly carrying = new WeakMap<Socket, { request: ClientRequest; tell: () => void }>();
+  /** Sockets whose `uncork` reports (see {@link watchFlush}). */
+  private readonly flushWatched = new WeakSet<Socket>();
   /** False when the requests cannot be watched: a custom `fetch`, or an agent of another kind. */
   watching = true;
 
@@ -95,9 +103,20 @@ export class SentRequests {
     }
     const addRequest = target.addRequest;
     const current = this.current;
+    const watchFlush = this.watchFlush.bind(this);
     target.addRequest = function (this: AgentWithRequests, request, options) {
       const call = current.getStore();
-      if (call?.onSent) request.once('finish', call.onSent);
+      if (call?.onSent) {
+        const onSent = call.onSent;
+        let told = false;
+        const tell = () => {
+          if (told) return;
+          told = true;
+          onSent();
+        };
+        request.once('socket', (socket: Socket) => watchFlush(request, socket, tell));
+        request.once('finish', tell);
+      }
       if (call) {
         let answered = false;
         request.once('response', () => {
@@ -111,5 +130,34 @@ export class SentRequests {
     };
     this.hooked.add(target);
     return agent;
+  }
+
+  /**
+   * Reports a request the moment its bytes are in the kernel, when that can be seen: Node's HTTP
+   * client emits `socket` and then, in the same step, writes the whole buffered request between
+   * `cork()` and `uncork()`. grammY's JSON requests are whole by then (`writableEnded`: the
+   * body and its end were given when the request was made), so once the socket's last `uncork`
+   * returns with nothing left in its buffer, the write went to the kernel synchronously: `tell`
+   * runs right there, where `finish` would come only after the rest of the tick queue. On a
+   * socket still connecting, the bytes go at its `connect`, and there `finish` follows the
+   * write at once. Everything else (a streamed upload, a write the kernel made wait, a new TLS
+   * connection, whose bytes wait for its handshake) is told at `finish`.
+   */
+  private watchFlush(request: ClientRequest, socket: Socket, tell: () => void): void {
+    if (!request.writableEnded) return;
+    // A new TLS connection buffers writes until its handshake: only `finish` is safe there.
+    if ((socket as Socket & { encrypted?: boolean }).encrypted && !request.reusedSocket) return;
+    this.carrying.set(socket, { request, tell });
+    if (this.flushWatched.has(socket)) return;
+    this.flushWatched.add(socket);
+    const carrying = this.carrying;
+    const uncork = socket.uncork;
+    socket.uncork = function (this: Socket) {
+      uncork.call(this);
+      const due = carrying.get(this);
+      if (!due || this.writableCorked > 0) return;
+      carrying.delete(this);
+      if (!this.connecting && this.writableLength === 0) due.tell();
+    };
   }
 }

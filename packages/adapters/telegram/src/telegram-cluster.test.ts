@@ -126,7 +126,9 @@ describe('two bot processes behind one webhook', () => {
           : differs;
       expect(
         at === -1 ? 'in order' : texts.slice(Math.max(0, at - 2), at + 3),
-        `chat ${chat}: answers from the first difference`,
+        at === -1
+          ? `chat ${chat}`
+          : `chat ${chat}: answers from the first difference\n${explain(chat, texts, expected, report.updateIds)}`,
       ).toEqual(at === -1 ? 'in order' : expected.slice(Math.max(0, at - 2), at + 3));
     }
     expect(sentTexts(api)).toHaveLength(chats * perChat);
@@ -136,5 +138,33 @@ describe('two bot processes behind one webhook', () => {
     console.log(
       `cluster on ${options.mongoUrl ? 'MongoDB' : 'SQLite'}${options.emulator ? ' with telegram-test-api' : ''}: ${report.sent} updates (${report.duplicates} delivered twice, ${report.retried} retried on the other process) acknowledged in ${(report.ms / 1000).toFixed(1)} s; after the SIGKILL ${events['telegram-update-replayed'] ?? 0} updates replayed, ${events['telegram-update-answered-before-crash'] ?? 0} of them already answered (skipped); ${sentTexts(api).length} answers`,
     );
+  }
+
+  /**
+   * What the processes logged about each update of a chat that was answered other than once:
+   * its id, the kills, and every line naming it (replays, skips, replies begun and sent, with
+   * the process and its pid), to tell a replay that repeated an answer from other causes.
+   */
+  function explain(
+    chat: number,
+    texts: string[],
+    expected: string[],
+    updateIds: Map<string, number>,
+  ): string {
+    const trail = cluster?.trail() ?? [];
+    const times = (answer: string) => texts.filter((text) => text === answer).length;
+    const wrong = expected.filter((answer) => times(answer) !== 1);
+    const lines = trail
+      .filter((line) => line.message === 'cluster-killed')
+      .map((line) => `process ${line.process} killed at ${line.at}`);
+    for (const answer of wrong) {
+      const text = answer.replace(/^echo /, '');
+      const updateId = updateIds.get(`${chat}:${text}`);
+      lines.push(`"${answer}" answered ${times(answer)} times; update ${updateId}:`);
+      for (const line of trail)
+        if (line.updateId === updateId || (line.chat === chat && line.text === text))
+          lines.push(`  ${JSON.stringify(line)}`);
+    }
+    return lines.join('\n');
   }
 });

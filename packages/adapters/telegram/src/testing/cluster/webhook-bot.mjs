@@ -11,8 +11,21 @@ import { telegramAdapter } from '../../../dist/index.js';
 
 const env = process.env;
 // What the harness counts: updates replayed after a crash, and replays skipped because the dead
-// process had already handed out their answer. One JSON line each on standard output.
+// process had already handed out their answer. One JSON line each on standard output, beside a
+// line for each answer begun and sent (`cluster-reply`), which the harness shows when a chat's
+// answers go wrong.
 const counted = new Set(['telegram-update-replayed', 'telegram-update-answered-before-crash']);
+const trace = (phase, context) =>
+  process.stdout.write(
+    `${JSON.stringify({
+      message: 'cluster-reply',
+      phase,
+      pid: process.pid,
+      chat: Number(context.message.chat.platformId),
+      text: context.text,
+      at: Date.now(),
+    })}\n`,
+  );
 const log = createLogger({
   level: 'warn',
   format: 'json',
@@ -36,10 +49,12 @@ const bot = createBot({
     sequencer,
     http: { host: '127.0.0.1', port, token: 'cluster-owner-token' },
     middleware: [
-      (context, next) =>
-        context.message.kind === 'message' && context.text
-          ? context.reply(`echo ${context.text}`).then(() => undefined)
-          : next(),
+      async (context, next) => {
+        if (context.message.kind !== 'message' || !context.text) return next();
+        trace('begun', context);
+        await context.reply(`echo ${context.text}`);
+        trace('sent', context);
+      },
     ],
   },
   adapters: [

@@ -49,6 +49,24 @@ export interface WebhookCluster {
    * skipped because the dead process had handed out its answer).
    */
   events(): Record<string, number>;
+  /**
+   * Every line the processes logged, in the order the harness read them, with the index of the
+   * process: the counted events (with `updateId`) and `cluster-reply` lines (`phase` `begun` or
+   * `sent`, `pid`, `chat`, `text`, `at`), and `cluster-killed` (`index`, `at`) for each kill.
+   */
+  trail(): ClusterLine[];
+}
+
+/** One line of {@link WebhookCluster.trail}. */
+export interface ClusterLine {
+  message: string;
+  process: number;
+  updateId?: number;
+  phase?: string;
+  pid?: number;
+  chat?: number;
+  text?: string;
+  at?: number;
 }
 
 /** Starts the processes; resolves once every one listens. */
@@ -56,6 +74,7 @@ export async function startWebhookCluster(options: WebhookClusterOptions): Promi
   const ports = await Promise.all(Array.from({ length: options.processes }, () => freePort()));
   const children: Array<ChildProcess | undefined> = [];
   const events: Record<string, number> = {};
+  const trail: ClusterLine[] = [];
   const launch = async (index: number) => {
     const child = spawn(process.execPath, [script], {
       env: {
@@ -85,8 +104,10 @@ export async function startWebhookCluster(options: WebhookClusterOptions): Promi
         for (const line of lines) {
           if (line === 'ready') resolve();
           else if (line.startsWith('{')) {
-            const { message } = JSON.parse(line) as { message: string };
-            events[message] = (events[message] ?? 0) + 1;
+            const parsed = JSON.parse(line) as Omit<ClusterLine, 'process'>;
+            trail.push({ ...parsed, process: index });
+            if (parsed.message !== 'cluster-reply')
+              events[parsed.message] = (events[parsed.message] ?? 0) + 1;
           }
         }
       });
@@ -107,9 +128,11 @@ export async function startWebhookCluster(options: WebhookClusterOptions): Promi
       const exited = once(child, 'exit');
       child.kill('SIGKILL');
       await exited;
+      trail.push({ message: 'cluster-killed', process: index, at: Date.now() });
     },
     restart: launch,
     events: () => ({ ...events }),
+    trail: () => [...trail],
     async stop() {
       await Promise.all(
         children.map(async (child) => {
@@ -146,6 +169,8 @@ export interface SendReport {
   retried: number;
   /** Wall time from the first send to the last acknowledgement, ms. */
   ms: number;
+  /** The id of each update, by `<chat>:<text>`. */
+  updateIds: Map<string, number>;
 }
 
 /** The text of chat message `n` (1-based), as {@link sendUpdates} sends it. */
@@ -156,7 +181,7 @@ export const clusterText = (n: number) => `m${n}`;
  * chats run at once; update ids grow with time across all chats; processes take turns.
  */
 export async function sendUpdates(options: SendOptions): Promise<SendReport> {
-  const report: SendReport = { sent: 0, duplicates: 0, retried: 0, ms: 0 };
+  const report: SendReport = { sent: 0, duplicates: 0, retried: 0, ms: 0, updateIds: new Map() };
   const total = options.chats * options.perChat;
   let nextId = 1;
   let turn = 0;
@@ -190,6 +215,7 @@ export async function sendUpdates(options: SendOptions): Promise<SendReport> {
   const chat = async (chatId: number) => {
     for (let n = 1; n <= options.perChat; n++) {
       const id = nextId++;
+      report.updateIds.set(`${chatId}:${clusterText(n)}`, id);
       const body = JSON.stringify({
         update_id: id,
         message: {
