@@ -89,9 +89,9 @@ const pad = (id: number) => String(id).padStart(16, '0');
  * With a sequencer, each message an update sends is noted the moment its request has been
  * written to the socket (see {@link answering}), and a replay skips an update that had sent
  * something: a process killed while Telegram took a message does not repeat it. What remains is
- * the instant between the last byte written and the note (the same turn of the event loop): a
- * kill exactly there repeats that answer, as the Bot API has no idempotency key a replay could
- * ask with.
+ * the instant between the last byte written and the note (the same synchronous step when the
+ * adapter can see the write, see SentRequests): a kill exactly there repeats that answer, as the
+ * Bot API has no idempotency key a replay could ask with.
  */
 export class UpdateInbox<U> {
   private readonly instance: Lease = { instance: randomUUID(), pid: process.pid, host: hostname() };
