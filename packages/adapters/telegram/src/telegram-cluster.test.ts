@@ -81,6 +81,7 @@ describe('two bot processes behind one webhook', () => {
       dataDir,
       sequencer: 'redis',
       redisUrl: redis.url,
+      trace: true,
       ...(options.mongoUrl ? { mongoUrl: options.mongoUrl } : {}),
     });
     const running = cluster;

@@ -12,10 +12,11 @@ import { telegramAdapter } from '../../../dist/index.js';
 const env = process.env;
 // What the harness counts: updates replayed after a crash, and replays skipped because the dead
 // process had already handed out their answer. One JSON line each on standard output, beside a
-// line for each answer begun and sent (`cluster-reply`), which the harness shows when a chat's
-// answers go wrong.
+// line for each answer begun and sent (`cluster-reply`) with CLUSTER_TRACE=1, which the harness
+// shows when a chat's answers go wrong.
 const counted = new Set(['telegram-update-replayed', 'telegram-update-answered-before-crash']);
 const trace = (phase, context) =>
+  env.CLUSTER_TRACE === '1' &&
   process.stdout.write(
     `${JSON.stringify({
       message: 'cluster-reply',

@@ -31,6 +31,8 @@ export interface WebhookClusterOptions {
   /** `redis` (with `redisUrl`) or `storage`. */
   sequencer: 'redis' | 'storage';
   redisUrl?: string;
+  /** Each process logs every answer it begins and sends (see {@link WebhookCluster.trail}). */
+  trace?: boolean;
 }
 
 /** Running bot processes. */
@@ -51,8 +53,8 @@ export interface WebhookCluster {
   events(): Record<string, number>;
   /**
    * Every line the processes logged, in the order the harness read them, with the index of the
-   * process: the counted events (with `updateId`) and `cluster-reply` lines (`phase` `begun` or
-   * `sent`, `pid`, `chat`, `text`, `at`), and `cluster-killed` (`index`, `at`) for each kill.
+   * process: the counted events (with `updateId`), `cluster-reply` lines with `trace` (`phase`
+   * `begun` or `sent`, `pid`, `chat`, `text`, `at`), and `cluster-killed` (`at`) for each kill.
    */
   trail(): ClusterLine[];
 }
@@ -87,6 +89,7 @@ export async function startWebhookCluster(options: WebhookClusterOptions): Promi
         CLUSTER_API_ROOT: options.peer.apiRoot,
         CLUSTER_SECRET: secret,
         ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+        CLUSTER_TRACE: options.trace ? '1' : '',
         ...(options.mongoUrl ? { MONGODB_URL: options.mongoUrl } : { MONGODB_URL: '' }),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
