@@ -43,8 +43,8 @@ type AgentWithRequests = HttpAgent & {
 export class SentRequests {
   private readonly current = new AsyncLocalStorage<Call>();
   private readonly hooked = new WeakSet<object>();
-  /** The request each socket is carrying whose report is due when its bytes are written. */
-  private readonly carrying = new WeakMap<Socket, { request: ClientRequest; tell: () => void }>();
+  /** The report due when a socket's next flush has written the request it carries. */
+  private readonly carrying = new WeakMap<Socket, () => void>();
   /** Sockets whose `uncork` reports (see {@link watchFlush}). */
   private readonly flushWatched = new WeakSet<Socket>();
   /** False when the requests cannot be watched: a custom `fetch`, or an agent of another kind. */
@@ -147,17 +147,17 @@ export class SentRequests {
     if (!request.writableEnded) return;
     // A new TLS connection buffers writes until its handshake: only `finish` is safe there.
     if ((socket as Socket & { encrypted?: boolean }).encrypted && !request.reusedSocket) return;
-    this.carrying.set(socket, { request, tell });
+    this.carrying.set(socket, tell);
     if (this.flushWatched.has(socket)) return;
     this.flushWatched.add(socket);
     const carrying = this.carrying;
     const uncork = socket.uncork;
     socket.uncork = function (this: Socket) {
       uncork.call(this);
-      const due = carrying.get(this);
-      if (!due || this.writableCorked > 0) return;
+      const tell = carrying.get(this);
+      if (!tell || this.writableCorked > 0) return;
       carrying.delete(this);
-      if (!this.connecting && this.writableLength === 0) due.tell();
+      if (!this.connecting && this.writableLength === 0) tell();
     };
   }
 }
