@@ -75,7 +75,6 @@ export interface ClusterLine {
 export async function startWebhookCluster(options: WebhookClusterOptions): Promise<WebhookCluster> {
   const ports = await Promise.all(Array.from({ length: options.processes }, () => freePort()));
   const children: Array<ChildProcess | undefined> = [];
-  const events: Record<string, number> = {};
   const trail: ClusterLine[] = [];
   const launch = async (index: number) => {
     const child = spawn(process.execPath, [script], {
@@ -107,10 +106,7 @@ export async function startWebhookCluster(options: WebhookClusterOptions): Promi
         for (const line of lines) {
           if (line === 'ready') resolve();
           else if (line.startsWith('{')) {
-            const parsed = JSON.parse(line) as Omit<ClusterLine, 'process'>;
-            trail.push({ ...parsed, process: index });
-            if (parsed.message !== 'cluster-reply')
-              events[parsed.message] = (events[parsed.message] ?? 0) + 1;
+            trail.push({ ...(JSON.parse(line) as Omit<ClusterLine, 'process'>), process: index });
           }
         }
       });
@@ -134,7 +130,13 @@ export async function startWebhookCluster(options: WebhookClusterOptions): Promi
       trail.push({ message: 'cluster-killed', process: index, at: Date.now() });
     },
     restart: launch,
-    events: () => ({ ...events }),
+    events() {
+      const counted: Record<string, number> = {};
+      for (const { message } of trail)
+        if (message !== 'cluster-reply' && message !== 'cluster-killed')
+          counted[message] = (counted[message] ?? 0) + 1;
+      return counted;
+    },
     trail: () => [...trail],
     async stop() {
       await Promise.all(
