@@ -162,7 +162,13 @@ export {
 } from './planner/planner-steps';
 export type { CompiledPattern } from './planner/rules-planner';
 export { imageTypeOf, pictureAttachments } from './planner/vision-input';
-export type { Adapter, AdapterCapabilities, AdapterHost, CommandInfo } from './ports/adapter';
+export type {
+  Adapter,
+  AdapterCapabilities,
+  AdapterHost,
+  CommandInfo,
+  SendOptions,
+} from './ports/adapter';
 export type {
   ChatImage,
   ChatMessage,

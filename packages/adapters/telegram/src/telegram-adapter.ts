@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import {
   type Adapter,
@@ -8,6 +9,7 @@ import {
   isBotwireError,
   type Logger,
   type OutgoingMessage,
+  type SendOptions,
   type SentMessage,
 } from '@botwire/core';
 import { autoRetry } from '@grammyjs/auto-retry';
@@ -39,6 +41,8 @@ const capabilities: AdapterCapabilities = {
   payments: true,
   voice: true,
 };
+/** While the Bot API requests can be watched, a send reports the moment its message leaves. */
+const reportingCapabilities: AdapterCapabilities = { ...capabilities, reportsWrites: true };
 
 const allowedUpdates = ['message', 'callback_query', 'pre_checkout_query'] as const;
 const connectMethods = new Set(['getMe', 'setWebhook']);
@@ -81,12 +85,13 @@ function networkReason(cause: unknown): string | undefined {
 
 class GrammyTelegramAdapter implements TelegramAdapter {
   readonly name = 'telegram';
-  readonly capabilities = capabilities;
   private grammy: Bot | undefined;
   private host: AdapterHost | undefined;
   private inbox: UpdateInbox<Update> | undefined;
   /** Reports when a Bot API request has left, for the inbox's answer notes. */
   private readonly sent = new SentRequests();
+  /** The `onWrite` of the {@link send} whose requests run here (called for the first one). */
+  private readonly reporting = new AsyncLocalStorage<() => void>();
   private runner: RunnerHandle | undefined;
   private download: Downloader | undefined;
   private state: 'new' | 'connecting' | 'running' | 'stopping' | 'stopped' = 'new';
@@ -97,6 +102,12 @@ class GrammyTelegramAdapter implements TelegramAdapter {
   private readonly typing = new Map<string, () => void>();
 
   constructor(private readonly settings: ResolvedTelegramOptions) {}
+
+  get capabilities(): AdapterCapabilities {
+    // Before the client exists, a custom fetch already says its requests cannot be watched.
+    const watching = this.grammy ? this.sent.watching : !this.settings.client.fetch;
+    return watching ? reportingCapabilities : capabilities;
+  }
 
   get bot(): Bot {
     this.grammy ??= this.createBot();
@@ -121,13 +132,22 @@ class GrammyTelegramAdapter implements TelegramAdapter {
     });
     // Installed first, so it runs last (after the throttle's wait), around each request: a
     // message an update sends is noted as soon as its request is written, so that a replay after
-    // a crash does not send it again; a request a stale kept-alive socket lost is sent again.
+    // a crash does not send it again (and so is a send's `onWrite` told); a request a stale
+    // kept-alive socket lost is sent again.
     bot.api.config.use(async (previous, method, payload, signal) => {
-      const answer = sendingMethods.has(method) ? this.inbox?.answering() : undefined;
+      const sending = sendingMethods.has(method);
+      const answer = sending ? this.inbox?.answering() : undefined;
+      const reported = sending ? this.reporting.getStore() : undefined;
       const send = () => previous(method, payload, signal);
-      if (!answer) return this.sent.run(undefined, send);
+      if (!answer) return this.sent.run(reported, send);
+      const onSent = reported
+        ? () => {
+            answer.sent();
+            reported();
+          }
+        : answer.sent;
       try {
-        const response = await this.sent.run(answer.sent, send);
+        const response = await this.sent.run(onSent, send);
         answer.done(response.ok);
         return response;
       } catch (error) {
@@ -497,13 +517,25 @@ class GrammyTelegramAdapter implements TelegramAdapter {
     this.state = 'stopped';
   }
 
-  async send(chat: ChatRef, message: OutgoingMessage): Promise<SentMessage> {
+  async send(chat: ChatRef, message: OutgoingMessage, options?: SendOptions): Promise<SentMessage> {
     // While connecting, a send is tried: it works as soon as Telegram is back.
     if (this.state !== 'running' && this.state !== 'stopping' && this.state !== 'connecting')
       throw new BotwireError('BOTWIRE_ADAPTER_NOT_STARTED', {
         message: 'The Telegram adapter is not running.',
       });
     this.typing.get(chat.platformId)?.();
+    const onWrite = options?.onWrite;
+    if (!onWrite) return this.sendNow(chat, message);
+    let told = false;
+    const tell = () => {
+      if (told) return;
+      told = true;
+      onWrite();
+    };
+    return this.reporting.run(tell, () => this.sendNow(chat, message));
+  }
+
+  private async sendNow(chat: ChatRef, message: OutgoingMessage): Promise<SentMessage> {
     try {
       const ids = await sendOutgoing(toChatId(chat.platformId), message, {
         api: this.bot.api,

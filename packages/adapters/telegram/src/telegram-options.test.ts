@@ -89,6 +89,7 @@ describe('telegram adapter options', () => {
       contactRequest: true,
       payments: true,
       voice: true,
+      reportsWrites: true,
     });
   });
 });

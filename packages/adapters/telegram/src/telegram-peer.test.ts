@@ -328,6 +328,38 @@ describe('telegram adapter against a local Bot API peer', () => {
     expect(sent.platformMessageIds).toHaveLength(4);
   });
 
+  it('reports the write of a send once, in the step its first request leaves (onWrite)', async () => {
+    await start();
+    expect(adapter.capabilities.reportsWrites).toBe(true);
+    const writes: number[] = [];
+    let settled = false;
+    const sending = adapter.send(
+      { platformId: '501', type: 'private' },
+      {
+        text: 'Here is the chart',
+        artifacts: [{ name: 'chart.png', mimeType: 'image/png', data: new Uint8Array([137, 80]) }],
+      },
+      { onWrite: () => writes.push(settled ? 1 : 0) },
+    );
+    void sending.then(() => {
+      settled = true;
+    });
+    const sent = await sending;
+    // Two requests (the text, then the photo), one report, made before the send resolved.
+    expect(sent.platformMessageIds).toHaveLength(2);
+    expect(writes).toEqual([0]);
+    // A send without onWrite reports nothing.
+    await adapter.send({ platformId: '501', type: 'private' }, { text: 'plain' });
+    expect(writes).toEqual([0]);
+  });
+
+  it('says it cannot report writes when a custom fetch bypasses the HTTP agent', async () => {
+    await start({ client: { fetch: globalThis.fetch as never } });
+    expect(adapter.capabilities.reportsWrites).toBeFalsy();
+    await adapter.send({ platformId: '501', type: 'private' }, { text: 'still sent' });
+    expect(peer.callsOf('sendMessage').map((call) => call.params.text)).toEqual(['still sent']);
+  });
+
   it('waits out a 429 for retry_after, then sends', async () => {
     await start();
     peer.failNext('sendMessage', {

@@ -31,6 +31,25 @@ export interface AdapterCapabilities {
   voice?: boolean;
   /** Invoices paid in the messenger ({@link OutgoingMessage.invoice}) and `payment` messages. */
   payments?: boolean;
+  /**
+   * The adapter calls {@link SendOptions.onWrite} in the step that hands a message to the
+   * operating system. The bot then notes a reminder as sent in that very step, instead of a
+   * little before the send.
+   */
+  reportsWrites?: boolean;
+}
+
+/** What {@link Adapter.send} may be given besides the message. */
+export interface SendOptions {
+  /**
+   * Called once, synchronously, in the step that hands the message's first request to the
+   * operating system: right before the write when the adapter makes the write itself (a file,
+   * a socket), else right after it (Telegram, whose requests Node's HTTP client writes). From
+   * that step on the platform may have the message, whatever happens to this process. Adapters
+   * whose capabilities say `reportsWrites` call it; a send that fails before anything was
+   * written does not.
+   */
+  onWrite?: () => void;
 }
 
 /** A command of the bot, for messenger command menus. */
@@ -81,7 +100,7 @@ export interface Adapter {
   /** Stops receiving and releases connections; waits for replies being sent. */
   stop(): Promise<void>;
   /** Sends a message to a chat, split within the platform's limits; fails before start and after stop. */
-  send(chat: ChatRef, message: OutgoingMessage): Promise<SentMessage>;
+  send(chat: ChatRef, message: OutgoingMessage, options?: SendOptions): Promise<SentMessage>;
   /**
    * Replaces the text (and buttons) of a message the bot sent earlier, such as a progress
    * message. Optional: without it, callers send a new message instead.

@@ -25,12 +25,12 @@ export interface ChatSequencer {
   /** The update is done (or given up): the next one of the chat may run. */
   leave(chat: string, sequence: number): Promise<void>;
   /**
-   * Notes that update `sequence` of `chat` hands an answer to the messenger. Call it right
-   * before the message goes out, without waiting for it: a driver writes the note in the same
-   * turn of the event loop when it is connected, so that the note is stored before the message
-   * can have left. A replay after a crash asks {@link wasAnswered} and does not answer twice; a
-   * process killed between the note and the send (microseconds) loses that answer, one killed
-   * after the send (the messenger's round trip) no longer repeats it.
+   * Notes that update `sequence` of `chat` handed an answer to the messenger. Call it the moment
+   * the message's request has been handed to the operating system, without waiting for it: a
+   * driver starts the write in that same step when it can (Redis when connected; storage that
+   * has `flush` commits it there), so that only a process killed in the microseconds between
+   * the request and the note repeats the answer. A replay after a crash asks
+   * {@link wasAnswered} and does not answer twice.
    */
   answered(chat: string, sequence: number): Promise<void>;
   /** Takes the note back: the messenger refused the message, so it never reached the chat. */

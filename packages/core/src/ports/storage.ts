@@ -166,6 +166,13 @@ export interface StorageDriver {
    * const ms = await storage.ping?.(); // 0.4
    */
   ping?(): Promise<number>;
+  /**
+   * Optional: commits the writes queued so far now, in this synchronous step, for a driver that
+   * groups writes (SQLite commits them once per turn of the event loop). A write that must be in
+   * the file before the process can be killed (the note that a message left) is queued, then
+   * flushed. Drivers that write at once leave it out.
+   */
+  flush?(): void;
   readonly users: UserStore;
   readonly chats: ChatStore;
   readonly messages: MessageStore;

@@ -78,7 +78,7 @@ export interface BotJobsDeps {
     adapter: Adapter,
     chat: ChatRef,
     message: OutgoingMessage,
-    options: { chatId: string },
+    options: { chatId: string; onWrite?: () => void },
   ): Promise<SentMessage>;
   /** Runs a message through the bot's chain, in the order of its chat. */
   receive(adapter: Adapter, message: IncomingMessage): Promise<void>;
@@ -175,17 +175,27 @@ export class BotJobs {
   }
 
   /**
-   * Sends a reminder once. Its occurrence is marked in storage just before the send: a process
-   * killed while sending leaves the mark, and the occurrence's next try (after the restart)
-   * finds it and does not send again, since by then the messenger almost always has the
-   * message. A send that fails takes the mark back, so its retry sends.
+   * Sends a reminder once, also when the process is killed while sending. Its occurrence is
+   * noted in storage, and a try after a crash that finds the note does not send again. When
+   * the note is written depends on the adapter:
+   * - one that reports its writes (`reportsWrites`): in the very step that hands the message to
+   *   the operating system (right before the write, or right after), committed at once. A kill
+   *   before that step leaves no note, so the next try sends; only a kill inside the step can
+   *   lose the reminder (a note before the write) or repeat it (a note after);
+   * - any other: just before the send (one group commit earlier), so a kill between the note
+   *   and the request loses the reminder.
+   * A send that fails takes the note back, so its retry sends.
    */
   private async deliverReminder(run: JobRun): Promise<void> {
     const data = run.job.data as unknown as ReminderData;
     const adapter = this.adapterFor(data.chat.platform, 'reminder');
-    const kv = this.deps.storage().kv;
-    const mark = `sending:${run.occurrenceId}`;
-    if (!(await kv.add(sentNamespace, mark, { at: Date.now() }, { ttlMs: sentMarkTtlMs }))) {
+    const storage = this.deps.storage();
+    const reports = adapter.capabilities.reportsWrites === true;
+    const key = `sending:${run.occurrenceId}`;
+    const notSent = reports
+      ? (await storage.kv.get(sentNamespace, key)) === undefined
+      : await storage.kv.add(sentNamespace, key, { at: Date.now() }, { ttlMs: sentMarkTtlMs });
+    if (!notSent) {
       this.deps.log.warn('reminder-not-resent', {
         job: run.job.id,
         occurrence: run.occurrenceId,
@@ -193,17 +203,34 @@ export class BotJobs {
       });
       return;
     }
+    let noted: Promise<void> | undefined;
+    const note = () => {
+      if (noted || !reports) return;
+      // What other work waits is committed first, so that the note's own commit is short.
+      storage.flush?.();
+      noted = storage.kv
+        .set(sentNamespace, key, { at: Date.now() }, { ttlMs: sentMarkTtlMs })
+        .catch((error: unknown) => {
+          // Without its note, a crash before the job is done sends the reminder again.
+          this.deps.log.warn('reminder-note-failed', { occurrence: run.occurrenceId, error });
+        });
+      storage.flush?.();
+    };
     try {
       await this.deps.deliver(
         adapter,
         { platformId: data.chat.platformId, type: data.chat.type },
         { text: data.text },
-        { chatId: data.chat.id },
+        { chatId: data.chat.id, ...(reports ? { onWrite: note } : {}) },
       );
     } catch (error) {
-      await kv.delete(sentNamespace, mark);
+      await noted;
+      await storage.kv.delete(sentNamespace, key);
       throw error;
     }
+    // Sent without a report (a request the adapter could not watch): noted now.
+    note();
+    await noted;
     this.deps.log.info('reminder-delivered', {
       job: run.job.id,
       user: data.userId,

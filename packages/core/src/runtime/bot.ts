@@ -428,7 +428,7 @@ export class Bot {
         ? sequencer
         : sequencer === 'none' || (storage.processLocal && sequencer !== 'storage')
           ? undefined
-          : storageChatSequencer(storage.kv);
+          : storageChatSequencer(storage.kv, { flush: () => storage.flush?.() });
     this.claimCodes = new ClaimCodes(storage.kv);
     const owners = await storage.users.list({ role: 'owner', limit: 1 });
     if (owners.length === 0) this.issuedClaimCode = await this.claimCodes.issue();
@@ -756,13 +756,13 @@ export class Bot {
   /**
    * Sends a message through an adapter, degrading what it cannot show (buttons become
    * numbered options, kept in storage), and records it in the chat's history when `chatId`
-   * is given.
+   * is given. `onWrite` goes to the adapter (`SendOptions.onWrite`).
    */
   async deliver(
     adapter: Adapter,
     chat: ChatRef,
     message: OutgoingMessage,
-    options: { chatId?: string; meta?: Record<string, unknown> } = {},
+    options: { chatId?: string; meta?: Record<string, unknown>; onWrite?: () => void } = {},
   ): Promise<SentMessage> {
     // No known secret leaves the bot in a reply (nor is kept in the history).
     message = redactOutgoing(this.redactor, message);
@@ -773,7 +773,9 @@ export class Bot {
           message,
         )
       : message;
-    const sent = await adapter.send(chat, outgoing);
+    const sent = options.onWrite
+      ? await adapter.send(chat, outgoing, { onWrite: options.onWrite })
+      : await adapter.send(chat, outgoing);
     if (options.chatId && this.storageDriver) {
       const artifacts = outgoing.artifacts?.length
         ? { artifacts: outgoing.artifacts.map((artifact) => artifact.name) }

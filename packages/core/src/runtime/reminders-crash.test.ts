@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,15 @@ const reminderCount = 300;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const deliveries = firstWords;
+const missing = (log: string) => {
+  const seen = new Set(deliveries(log));
+  return Array.from({ length: reminderCount }, (_, index) => `r${index}`).filter(
+    (text) => !seen.has(text),
+  );
+};
+/** What the bots logged at warn level or above (see the worker), for a failure's message. */
+const warnings = (log: string) =>
+  existsSync(`${log}.events`) ? readFileSync(`${log}.events`, 'utf8') : '(none)';
 
 /**
  * A bot process killed with SIGKILL in the middle of a burst of due reminders, then started
@@ -54,7 +63,7 @@ describe('reminders across a SIGKILL of the bot', () => {
     await until('every reminder', () => new Set(deliveries(log)).size === reminderCount).catch(
       (error) => {
         throw new Error(
-          `${error.message}: ${new Set(deliveries(log)).size} of ${reminderCount}, ${beforeKill} before the kill`,
+          `${error.message}: ${new Set(deliveries(log)).size} of ${reminderCount}, ${beforeKill} before the kill, missing ${missing(log).join(' ')}; the bots' warnings:\n${warnings(log)}`,
         );
       },
     );
@@ -70,9 +79,12 @@ describe('reminders across a SIGKILL of the bot', () => {
       expected.filter((text) => !counts.has(text)),
       'never delivered',
     ).toEqual([]);
+    const twice = [...counts].filter(([, count]) => count > 1).map(([text]) => text);
+    // Each line is `<text> <pid>`: the pids say which process sent each copy.
+    const lines = readFileSync(log, 'utf8').split('\n');
     expect(
-      [...counts].filter(([, count]) => count > 1).map(([text]) => text),
-      'delivered twice',
+      twice.map((text) => lines.filter((line) => line.startsWith(`${text} `)).join(', ')),
+      `delivered twice (first process ${first.pid}, second ${second.pid}); the bots' warnings:\n${warnings(log)}`,
     ).toEqual([]);
     console.info(
       `reminders crash: ${beforeKill} delivered before the SIGKILL, ${reminderCount - beforeKill} after the restart, none twice`,

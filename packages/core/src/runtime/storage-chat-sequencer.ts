@@ -141,7 +141,13 @@ export async function waitForTurn(
  */
 export function storageChatSequencer(
   kv: KeyValueStore,
-  options: ChatSequencerOptions = {},
+  options: ChatSequencerOptions & {
+    /**
+     * Commits queued writes now (the storage's `flush`): an answer note is then in storage in the
+     * same step as the request it notes, not at the next group commit.
+     */
+    flush?: () => void;
+  } = {},
 ): ChatSequencer {
   const keepMs = options.keepMs ?? 86_400_000;
   const local = new LocalTurns();
@@ -173,7 +179,9 @@ export function storageChatSequencer(
     },
     leave: remove,
     async answered(chat, sequence) {
-      await kv.set(namespace, answeredKey(chat, sequence), 1, { ttlMs: keepMs });
+      const noted = kv.set(namespace, answeredKey(chat, sequence), 1, { ttlMs: keepMs });
+      options.flush?.();
+      await noted;
     },
     async unanswered(chat, sequence) {
       await kv.delete(namespace, answeredKey(chat, sequence));

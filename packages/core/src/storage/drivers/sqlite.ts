@@ -129,6 +129,10 @@ export function sqliteStorage(options: SqliteStorageOptions): StorageDriver {
       return connection.close();
     },
 
+    flush() {
+      connection.flush();
+    },
+
     async ping() {
       const started = performance.now();
       await use('kv', (_s, database) => database.prepare('SELECT 1').get());
