@@ -177,6 +177,22 @@ describe('BotJobs reminder delivery', () => {
     expect(events.join('\n')).toContain('reminder-not-resent');
   });
 
+  it('sends the reminder when its note cannot be written, and says so', async () => {
+    const { adapter, received } = messenger(true);
+    const storage = await openMemory();
+    const failing: StorageDriver = {
+      ...storage,
+      kv: storage.kv,
+      flush() {
+        throw new Error('disk full');
+      },
+    };
+    const { run, events } = reminderHandler(adapter, failing);
+    await run(1);
+    expect(received).toEqual(['call mum']);
+    expect(events.join('\n')).toContain('reminder-note-failed');
+  });
+
   it('takes the note back when the messenger refused the message, so the retry sends', async () => {
     const { adapter, received, sendAs } = messenger(true);
     const { run } = reminderHandler(adapter, await openMemory());

@@ -204,17 +204,23 @@ export class BotJobs {
       return;
     }
     let noted: Promise<void> | undefined;
+    // Without its note, a crash before the job is done sends the reminder again.
+    const noteFailed = (error: unknown) =>
+      this.deps.log.warn('reminder-note-failed', { occurrence: run.occurrenceId, error });
     const note = () => {
       if (noted || !reports) return;
-      // What other work waits is committed first, so that the note's own commit is short.
-      storage.flush?.();
-      noted = storage.kv
-        .set(sentNamespace, key, { at: Date.now() }, { ttlMs: sentMarkTtlMs })
-        .catch((error: unknown) => {
-          // Without its note, a crash before the job is done sends the reminder again.
-          this.deps.log.warn('reminder-note-failed', { occurrence: run.occurrenceId, error });
-        });
-      storage.flush?.();
+      // Runs inside the adapter's write (for Telegram, inside Node's HTTP client): never throws.
+      try {
+        // What other work waits is committed first, so that the note's own commit is short.
+        storage.flush?.();
+        noted = storage.kv
+          .set(sentNamespace, key, { at: Date.now() }, { ttlMs: sentMarkTtlMs })
+          .catch(noteFailed);
+        storage.flush?.();
+      } catch (error) {
+        noteFailed(error);
+        noted ??= Promise.resolve();
+      }
     };
     try {
       await this.deps.deliver(
