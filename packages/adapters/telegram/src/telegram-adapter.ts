@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import {
   type Adapter,
@@ -19,9 +18,9 @@ import type { Update } from 'grammy/types';
 import { publishCommandMenu } from './command-menu';
 import { backoffDelay, isTransientTelegramError } from './connect-backoff';
 import { fileDownloader } from './file-download';
+import { RequestReports } from './request-reports';
 import { editOutgoing, maxTextLength, sendOutgoing } from './send-outgoing';
-import { sendingMethods, sleep, throttleTransformer } from './send-throttle';
-import { SentRequests } from './sent-requests';
+import { sleep, throttleTransformer } from './send-throttle';
 import {
   type ResolvedTelegramOptions,
   resolveTelegramOptions,
@@ -88,10 +87,8 @@ class GrammyTelegramAdapter implements TelegramAdapter {
   private grammy: Bot | undefined;
   private host: AdapterHost | undefined;
   private inbox: UpdateInbox<Update> | undefined;
-  /** Reports when a Bot API request has left, for the inbox's answer notes. */
-  private readonly sent = new SentRequests();
-  /** The `onWrite` of the {@link send} whose requests run here (called for the first one). */
-  private readonly reporting = new AsyncLocalStorage<() => void>();
+  /** Reports when a Bot API request has left: the inbox's answer notes, a send's `onWrite`. */
+  private readonly reports = new RequestReports();
   private runner: RunnerHandle | undefined;
   private download: Downloader | undefined;
   private state: 'new' | 'connecting' | 'running' | 'stopping' | 'stopped' = 'new';
@@ -105,7 +102,7 @@ class GrammyTelegramAdapter implements TelegramAdapter {
 
   get capabilities(): AdapterCapabilities {
     // Before the client exists, a custom fetch already says its requests cannot be watched.
-    const watching = this.grammy ? this.sent.watching : !this.settings.client.fetch;
+    const watching = this.grammy ? this.reports.watching : !this.settings.client.fetch;
     return watching ? reportingCapabilities : capabilities;
   }
 
@@ -127,36 +124,13 @@ class GrammyTelegramAdapter implements TelegramAdapter {
         hint: 'Set TELEGRAM_BOT_TOKEN to the token @BotFather gave you, or pass `token` in the adapter options.',
       });
     const bot = new Bot(token, {
-      client: this.sent.clientOptions(this.settings.client),
+      client: this.reports.clientOptions(this.settings.client),
       ...(botInfo ? { botInfo } : {}),
     });
     // Installed first, so it runs last (after the throttle's wait), around each request: a
-    // message an update sends is noted as soon as its request is written, so that a replay after
-    // a crash does not send it again (and so is a send's `onWrite` told); a request a stale
-    // kept-alive socket lost is sent again.
-    bot.api.config.use(async (previous, method, payload, signal) => {
-      const sending = sendingMethods.has(method);
-      const answer = sending ? this.inbox?.answering() : undefined;
-      const reported = sending ? this.reporting.getStore() : undefined;
-      const send = () => previous(method, payload, signal);
-      if (!answer) return this.sent.run(reported, send);
-      const onSent = reported
-        ? () => {
-            answer.sent();
-            reported();
-          }
-        : answer.sent;
-      try {
-        const response = await this.sent.run(onSent, send);
-        answer.done(response.ok);
-        return response;
-      } catch (error) {
-        // A request that failed after its last byte left may have reached Telegram: it counts as
-        // sent (and so does any failure when the requests cannot be watched).
-        answer.done(answer.wasSent || !this.sent.watching);
-        throw error;
-      }
-    });
+    // message request is reported as soon as it is written, to the update's answer note (a
+    // replay after a crash does not send it again) and to the send's `onWrite`.
+    bot.api.config.use(this.reports.transformer(() => this.inbox?.answering()));
     if (throttle) bot.api.config.use(throttleTransformer(throttle));
     const retrying = autoRetry({
       maxDelaySeconds: this.settings.maxRetryAfterSeconds,
@@ -526,13 +500,7 @@ class GrammyTelegramAdapter implements TelegramAdapter {
     this.typing.get(chat.platformId)?.();
     const onWrite = options?.onWrite;
     if (!onWrite) return this.sendNow(chat, message);
-    let told = false;
-    const tell = () => {
-      if (told) return;
-      told = true;
-      onWrite();
-    };
-    return this.reporting.run(tell, () => this.sendNow(chat, message));
+    return this.reports.runSend(onWrite, () => this.sendNow(chat, message));
   }
 
   private async sendNow(chat: ChatRef, message: OutgoingMessage): Promise<SentMessage> {
