@@ -23,6 +23,7 @@ import {
 import {
   type ChatSequencer,
   memoryStorage,
+  type StorageDriver,
   sqliteStorage,
   storageChatSequencer,
 } from '../packages/core/dist/index.js';
@@ -99,6 +100,9 @@ async function lockCost(sequencer: ChatSequencer, note = false): Promise<number>
   return ms;
 }
 
+/** The bot commits an answer note at once, in the step of the request (the storage's flush). */
+const asInTheBot = (storage: StorageDriver) => ({ flush: () => storage.flush?.() });
+
 const redis = await startRedisServer();
 try {
   console.log(
@@ -112,12 +116,12 @@ try {
   await sqlite.open();
   const costs = {
     redis: await lockCost(redisChatSequencer({ url: redis.url, prefix: 'bench' })),
-    sqlite: await lockCost(storageChatSequencer(sqlite.kv)),
+    sqlite: await lockCost(storageChatSequencer(sqlite.kv, asInTheBot(sqlite))),
     memory: await lockCost(storageChatSequencer(memory.kv)),
   };
   const noted = {
     redis: await lockCost(redisChatSequencer({ url: redis.url, prefix: 'bench-noted' }), true),
-    sqlite: await lockCost(storageChatSequencer(sqlite.kv), true),
+    sqlite: await lockCost(storageChatSequencer(sqlite.kv, asInTheBot(sqlite)), true),
     memory: await lockCost(storageChatSequencer(memory.kv), true),
   };
   await sqlite.close();
