@@ -13,7 +13,7 @@ import {
 } from '@botwire/core';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { type RunnerHandle, run } from '@grammyjs/runner';
-import { Bot, GrammyError, HttpError } from 'grammy';
+import { type ApiClientOptions, Bot, GrammyError, HttpError } from 'grammy';
 import type { Update } from 'grammy/types';
 import { publishCommandMenu } from './command-menu';
 import { backoffDelay, isTransientTelegramError } from './connect-backoff';
@@ -98,12 +98,15 @@ class GrammyTelegramAdapter implements TelegramAdapter {
   /** Stops the typing indicator of a chat whose update is running (see {@link showTyping}). */
   private readonly typing = new Map<string, () => void>();
 
-  constructor(private readonly settings: ResolvedTelegramOptions) {}
+  /** grammY's client options, with the agent whose requests {@link reports} watches. */
+  private readonly client: ApiClientOptions;
+
+  constructor(private readonly settings: ResolvedTelegramOptions) {
+    this.client = this.reports.clientOptions(settings.client);
+  }
 
   get capabilities(): AdapterCapabilities {
-    // Before the client exists, a custom fetch already says its requests cannot be watched.
-    const watching = this.grammy ? this.reports.watching : !this.settings.client.fetch;
-    return watching ? reportingCapabilities : capabilities;
+    return this.reports.watching ? reportingCapabilities : capabilities;
   }
 
   get bot(): Bot {
@@ -124,7 +127,7 @@ class GrammyTelegramAdapter implements TelegramAdapter {
         hint: 'Set TELEGRAM_BOT_TOKEN to the token @BotFather gave you, or pass `token` in the adapter options.',
       });
     const bot = new Bot(token, {
-      client: this.reports.clientOptions(this.settings.client),
+      client: this.client,
       ...(botInfo ? { botInfo } : {}),
     });
     // Installed first, so it runs last (after the throttle's wait), around each request: a
