@@ -30,7 +30,11 @@ export interface SqliteConnection {
   use<T>(table: SqliteTable, work: Work<T>): Promise<T>;
   /** Queues work that writes `table` for the next group commit; resolves once that is committed. */
   write<T>(table: SqliteTable, work: Work<T>): Promise<T>;
-  /** Runs the group commit now, if work is waiting for one. */
+  /**
+   * Runs the group commit now, if work is waiting for one. This commit never checkpoints the
+   * WAL (the next scheduled group commit does): it ends with its write to the WAL, so that the
+   * step it runs in (the write of a request whose note it commits) stays as short as it can.
+   */
   flush(): void;
   /** Deletes expired key-value entries, at most once a minute. */
   sweep(s: SqliteStatements, now: number): void;
@@ -98,6 +102,10 @@ export function sqliteConnection(
   /** The tables that queued work writes (or may write); emptied by each group commit. */
   const waiting = new Set<SqliteTable>();
   let scheduled = false;
+  /** SQLite's automatic checkpoint threshold (WAL pages), read at open; 1000 by default. */
+  let autoCheckpointPages = 1000;
+  /** Whether the last commit was explicit, which turned the automatic checkpoint off. */
+  let checkpointsPaused = false;
   /** Runs a function in a savepoint when a transaction is open (better-sqlite3 nests them). */
   let inSavepoint: ((run: () => unknown) => unknown) | undefined;
 
@@ -157,8 +165,15 @@ export function sqliteConnection(
    * piece fails, the transaction is rolled back and the batch runs again with savepoints, so
    * that only the failed piece is rejected. The pieces are pure work on the database, so
    * running them again after the rollback is safe.
+   *
+   * `checkpoint: false` (an explicit {@link SqliteConnection.flush}) turns SQLite's automatic
+   * checkpoint off for this commit: a checkpoint copies the WAL into the database file with
+   * fsyncs, milliseconds on a busy disk, after the commit is already in the WAL. Run inside the
+   * step that sends a message, a kill in those milliseconds would keep the note that the
+   * message left without the message. The next scheduled group commit turns it on again, and
+   * checkpoints.
    */
-  const flush = (): void => {
+  const commit = (checkpoint: boolean): void => {
     scheduled = false;
     const batch = queue;
     queue = [];
@@ -180,6 +195,12 @@ export function sqliteConnection(
         database.exec('BEGIN IMMEDIATE');
         outcomes = runBatch(batch, database, s, inSavepoint);
       }
+      // Set before the COMMIT, never after it: nothing may run between an explicit commit's
+      // write to the WAL and the caller's send.
+      if (checkpointsPaused === checkpoint) {
+        database.pragma(`wal_autocheckpoint = ${checkpoint ? autoCheckpointPages : 0}`);
+        checkpointsPaused = !checkpoint;
+      }
       database.exec('COMMIT');
     } catch (error) {
       try {
@@ -199,6 +220,8 @@ export function sqliteConnection(
     });
   };
 
+  const scheduledCommit = () => commit(true);
+
   // A closed database rejects the promise (thrown in the executor), never throws at the call.
   const enqueue = <T>(table: SqliteTable, work: Work<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
@@ -207,7 +230,7 @@ export function sqliteConnection(
       queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (scheduled) return;
       scheduled = true;
-      setImmediate(flush);
+      setImmediate(scheduledCommit);
     });
 
   const use = async <T>(table: SqliteTable, work: Work<T>): Promise<T> => {
@@ -246,6 +269,8 @@ export function sqliteConnection(
       database.pragma('journal_mode = WAL');
       database.pragma(`synchronous = ${synchronous.toUpperCase()}`);
       database.pragma('foreign_keys = ON');
+      autoCheckpointPages = Number(database.pragma('wal_autocheckpoint', { simple: true }));
+      checkpointsPaused = false;
       migrateSqliteSchema(database, path);
       const prepared = prepareSqliteStatements(database);
       db = database;
@@ -271,7 +296,7 @@ export function sqliteConnection(
     use,
     write: enqueue,
     sweep,
-    flush,
+    flush: () => commit(false),
 
     open() {
       if (!opening) {
@@ -285,7 +310,7 @@ export function sqliteConnection(
 
     async close() {
       if (opening) await opening.catch(() => undefined);
-      flush();
+      commit(true);
       const database = db;
       db = undefined;
       statements = undefined;

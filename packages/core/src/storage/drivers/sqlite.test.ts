@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -271,6 +271,25 @@ describe('sqliteStorage', () => {
       });
       expect(await storage.kv.get('test', 'before')).toBe(1);
       expect(await storage.kv.get('test', 'after')).toBe(2);
+    });
+
+    it('flush() commits at once and leaves the WAL checkpoint to the next group commit', async () => {
+      const storage = await open();
+      const page = 'x'.repeat(100_000);
+      const count = raw().prepare('SELECT count(*) FROM kv WHERE namespace = ?').pluck();
+      // 60 × 100 kB is about 1,500 WAL pages, past SQLite's automatic checkpoint (1,000 pages):
+      // a checkpoint would copy them into the database file.
+      for (let index = 0; index < 60; index++) {
+        const written = storage.kv.set('test', `k${index}`, page);
+        storage.flush?.();
+        expect(count.get('test'), 'committed in the same step').toBe(index + 1);
+        await written;
+      }
+      expect(statSync(path).size, 'no checkpoint yet').toBeLessThan(1_000_000);
+      expect(statSync(`${path}-wal`).size).toBeGreaterThan(6_000_000);
+      await storage.kv.set('test', 'last', 1);
+      expect(statSync(path).size, 'the group commit checkpointed').toBeGreaterThan(6_000_000);
+      expect(await storage.kv.get('test', 'k59')).toBe(page);
     });
 
     it('commits what is queued when the storage is closed', async () => {
