@@ -211,8 +211,6 @@ export class BotJobs {
       if (noted || !reports) return;
       // Runs inside the adapter's write (for Telegram, inside Node's HTTP client): never throws.
       try {
-        // What other work waits is committed first, so that the note's own commit is short.
-        storage.flush?.();
         noted = storage.kv
           .set(sentNamespace, key, { at: Date.now() }, { ttlMs: sentMarkTtlMs })
           .catch(noteFailed);

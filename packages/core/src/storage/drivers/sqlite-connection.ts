@@ -104,8 +104,8 @@ export function sqliteConnection(
   let scheduled = false;
   /** SQLite's automatic checkpoint threshold (WAL pages), read at open; 1000 by default. */
   let autoCheckpointPages = 1000;
-  /** Whether the last commit was explicit, which turned the automatic checkpoint off. */
-  let checkpointsPaused = false;
+  /** The threshold set on the connection now: 0 after an explicit commit turned it off. */
+  let autoCheckpointSet = 1000;
   /** Runs a function in a savepoint when a transaction is open (better-sqlite3 nests them). */
   let inSavepoint: ((run: () => unknown) => unknown) | undefined;
 
@@ -197,9 +197,10 @@ export function sqliteConnection(
       }
       // Set before the COMMIT, never after it: nothing may run between an explicit commit's
       // write to the WAL and the caller's send.
-      if (checkpointsPaused === checkpoint) {
-        database.pragma(`wal_autocheckpoint = ${checkpoint ? autoCheckpointPages : 0}`);
-        checkpointsPaused = !checkpoint;
+      const pages = checkpoint ? autoCheckpointPages : 0;
+      if (pages !== autoCheckpointSet) {
+        database.pragma(`wal_autocheckpoint = ${pages}`);
+        autoCheckpointSet = pages;
       }
       database.exec('COMMIT');
     } catch (error) {
@@ -270,7 +271,7 @@ export function sqliteConnection(
       database.pragma(`synchronous = ${synchronous.toUpperCase()}`);
       database.pragma('foreign_keys = ON');
       autoCheckpointPages = Number(database.pragma('wal_autocheckpoint', { simple: true }));
-      checkpointsPaused = false;
+      autoCheckpointSet = autoCheckpointPages;
       migrateSqliteSchema(database, path);
       const prepared = prepareSqliteStatements(database);
       db = database;
